@@ -1,0 +1,53 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+BUILD_DIR ?= build
+WERROR ?= OFF
+CTL := tests/controlplane/ctl
+CP_DIR := .cache/controlplane
+
+.PHONY: all deps build test test-unit test-integration test-e2e run cluster-up cluster-down controlplane bench format clean
+
+all: build
+
+deps:
+	@bash hack/install-deps.sh
+
+$(BUILD_DIR)/build.ninja: CMakeLists.txt
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DWERROR=$(WERROR)
+
+build: deps $(BUILD_DIR)/build.ninja
+	cmake --build $(BUILD_DIR)
+
+# Builds (or reuses) the pinned kube-apiserver, kube-controller-manager, etcd and kubectl.
+controlplane: deps
+	@$(CTL) build
+
+test: build controlplane
+	ctest --test-dir $(BUILD_DIR) --output-on-failure
+
+test-unit: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -L unit
+
+test-integration: build controlplane
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -L integration
+
+test-e2e: build controlplane
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -L e2e
+
+cluster-up: deps
+	@$(CTL) up
+
+cluster-down:
+	@$(CTL) down
+
+# Runs the operator against the current kubeconfig, or a local control plane when there is none.
+run: build
+	@bash hack/run.sh
+
+bench: build controlplane
+	@bash hack/bench.sh
+
+format:
+	@find controller reconcilers cmd tests -name '*.cpp' -o -name '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD_DIR)

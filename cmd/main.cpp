@@ -1,0 +1,2 @@
+// Placeholder until the manager lands: keeps the build graph whole.
+int main() { return 0; }

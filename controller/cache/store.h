@@ -1,0 +1,58 @@
+#pragma once
+// Thread-safe keyed store with named indexes (client-go tools/cache Indexer).
+// Keys are "namespace/name" or "name" for cluster-scoped objects. Objects are
+// stored as shared_ptr<const json> so readers never copy and never race.
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace ctrl::cache {
+
+using nlohmann::json;
+using ObjectPtr = std::shared_ptr<const json>;
+
+// Values an object is indexed under, e.g. the Secret names a ClusterAgent references.
+using IndexFunc = std::function<std::vector<std::string>(const json&)>;
+
+std::string objectKey(const json& obj);  // "ns/name" or "name"
+std::string objectKey(const std::string& ns, const std::string& name);
+
+// Built-in index names.
+inline constexpr const char* kNamespaceIndex = "namespace";
+inline constexpr const char* kOwnerUidIndex = "owner-uid";
+
+class Store {
+ public:
+  Store();  // registers kNamespaceIndex and kOwnerUidIndex
+  void addIndex(const std::string& name, IndexFunc fn);  // before the first add
+
+  // Returns the previous object, if any.
+  ObjectPtr upsert(ObjectPtr obj);
+  ObjectPtr remove(const std::string& key);
+  // Replaces the whole content (after a relist); returns what was removed.
+  std::vector<ObjectPtr> replace(std::vector<ObjectPtr> objs);
+
+  ObjectPtr get(const std::string& key) const;
+  std::vector<ObjectPtr> list() const;
+  std::vector<ObjectPtr> byIndex(const std::string& index, const std::string& value) const;
+  std::vector<std::string> keys() const;
+  size_t size() const;
+
+ private:
+  void indexLocked(const std::string& key, const json& obj);
+  void unindexLocked(const std::string& key, const json& obj);
+
+  mutable std::mutex mu_;
+  std::map<std::string, ObjectPtr> items_;
+  std::map<std::string, IndexFunc> index_funcs_;
+  std::map<std::string, std::map<std::string, std::set<std::string>>> indexes_;
+};
+
+}  // namespace ctrl::cache

@@ -1,0 +1,1 @@
+// Keeps test_support a valid library while it has no other sources.
