@@ -112,8 +112,8 @@ TEST(ApiErrorTest, NonStatusBodyIsTruncatedIntoMessage) {
 }
 
 TEST(ApiErrorTest, WatchErrorEventObject) {
-  auto obj = nlohmann::json::parse(R"({"kind":"Status","apiVersion":"v1","metadata":{},
-    "status":"Failure","message":"too old resource version: 1 (2270)","reason":"Expired","code":410})");
+  auto obj = nlohmann::json::parse(R"j({"kind":"Status","apiVersion":"v1","metadata":{},
+    "status":"Failure","message":"too old resource version: 1 (2270)","reason":"Expired","code":410})j");
   Status s = statusFromStatusObject(obj);
   EXPECT_TRUE(isGone(s));
   EXPECT_EQ(s.httpCode(), 410);

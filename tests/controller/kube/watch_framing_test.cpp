@@ -59,7 +59,7 @@ TEST(WatchEventTest, ParsesEachType) {
 }
 
 TEST(WatchEventTest, ErrorEventCarriesStatus) {
-  auto ev = parseWatchEvent(R"({"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"too old resource version: 1 (5)","reason":"Expired","code":410}})");
+  auto ev = parseWatchEvent(R"j({"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"too old resource version: 1 (5)","reason":"Expired","code":410}})j");
   ASSERT_TRUE(ev.isOk());
   EXPECT_EQ(ev->type, WatchEvent::Type::kError);
   EXPECT_EQ(ev->object["code"], 410);
