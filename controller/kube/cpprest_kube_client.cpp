@@ -262,9 +262,11 @@ StatusOr<WatchStreamPtr> CpprestKubeClient::watch(const Resource& r, const std::
   std::unique_ptr<client::http_client> http;
   try {
     // Its own client: cpprest's timeout is per client and this one must outlast the watch.
+    // A margin past our own read deadline, so a silent stream is reported as kTimeout by the
+    // stream rather than as a broken connection by cpprest's timer.
     http = std::make_unique<client::http_client>(
         web::uri(utility::conversions::to_string_t(impl_->config.server)),
-        impl_->httpConfig(readTimeout));
+        impl_->httpConfig(readTimeout + std::chrono::seconds(10)));
   } catch (const std::exception& e) {
     return Status(Code::kInvalidArgument, what + ": " + e.what());
   }
