@@ -278,7 +278,13 @@ StatusOr<WatchStreamPtr> CpprestKubeClient::watch(const Resource& r, const std::
     // Headers arrive at once for a healthy watch; bound the wait by the request timeout.
     auto shared = std::make_shared<std::pair<std::mutex, std::condition_variable>>();
     auto done = std::make_shared<bool>(false);
-    task.then([shared, done](pplx::task<http::http_response>) {
+    task.then([shared, done](pplx::task<http::http_response> t) {
+      // Observe the outcome here too: pplx terminates the process on an exception nobody
+      // observed, and after a connect timeout the caller no longer will.
+      try {
+        t.get();
+      } catch (...) {
+      }
       {
         std::lock_guard<std::mutex> lock(shared->first);
         *done = true;

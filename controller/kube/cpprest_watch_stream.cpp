@@ -62,6 +62,8 @@ CpprestWatchStream::ReadResult CpprestWatchStream::readMore() {
       } catch (const std::exception& e) {
         err = e.what();
         if (err.empty()) err = "read failed";
+      } catch (...) {
+        err = "read failed";
       }
       {
         std::lock_guard<std::mutex> lock(shared->mu);
