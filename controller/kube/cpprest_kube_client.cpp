@@ -72,7 +72,11 @@ struct CpprestKubeClient::Impl {
     client::http_client_config c;
     c.set_timeout(timeout);
     c.set_validate_certificates(!config.insecureSkipTlsVerify);
-    ClientConfig tls = config;  // the callback runs per connection, possibly after we move on
+    // The callback runs per connection; it keeps its own copy of the TLS material only.
+    ClientConfig tls;
+    tls.caData = config.caData;
+    tls.clientCertData = config.clientCertData;
+    tls.clientKeyData = config.clientKeyData;
     c.set_ssl_context_callback(
         [tls](boost::asio::ssl::context& ctx) { configureSslContext(ctx.native_handle(), tls); });
     return c;
@@ -211,14 +215,17 @@ StatusOr<json> CpprestKubeClient::create(const Resource& r, const std::string& n
                                          const std::string& fieldManager) {
   std::string targetNs = ns.empty() ? objectNamespace(obj) : ns;
   std::string body = obj.dump();
-  std::string path = r.collectionPath(targetNs) + QueryString().addIfSet("fieldManager", fieldManager).str();
+  std::string path =
+      r.collectionPath(targetNs) + QueryString().addIfSet("fieldManager", fieldManager).str();
   return impl_->executeJson("POST", http::methods::POST, path, &body);
 }
 
 StatusOr<json> CpprestKubeClient::update(const Resource& r, const std::string& ns, const json& obj,
                                          const UpdateOptions& opts) {
   std::string name = objectName(obj);
-  if (name.empty()) return Status(Code::kInvalidArgument, "update of a " + r.kind + " without metadata.name");
+  if (name.empty()) {
+    return Status(Code::kInvalidArgument, "update of a " + r.kind + " without metadata.name");
+  }
   std::string targetNs = ns.empty() ? objectNamespace(obj) : ns;
   std::string path = r.objectPath(targetNs, name);
   if (!opts.subresource.empty()) path += "/" + opts.subresource;
@@ -296,8 +303,9 @@ StatusOr<WatchStreamPtr> CpprestKubeClient::watch(const Resource& r, const std::
       if (!shared->second.wait_for(lock, impl_->options.requestTimeout, [&] { return *done; })) {
         cts.cancel();
         impl_->report("WATCH", 0);
-        return Status(Code::kTimeout, what + ": no response headers within " +
-                                          std::to_string(impl_->options.requestTimeout.count()) + "s");
+        return Status(Code::kTimeout,
+                      what + ": no response headers within " +
+                          std::to_string(impl_->options.requestTimeout.count()) + "s");
       }
     }
     resp = task.get();
