@@ -349,6 +349,42 @@ TEST_F(KubeClientIntegrationTest, UnauthorizedWithUnknownToken) {
   EXPECT_EQ(r.status().message().find("not-a-valid-token"), std::string::npos);
 }
 
+TEST_F(KubeClientIntegrationTest, ServerCertificateIsVerifiedUnlessSkipped) {
+  auto cfg = loadKubeconfigFile(ControlPlane::instance().adminKubeconfig());
+  ASSERT_TRUE(cfg.isOk());
+  ASSERT_FALSE(cfg->caData.empty());
+  // A well-formed certificate that did not sign the server's: the handshake must fail.
+  ClientConfig wrongCa = cfg.value();
+  wrongCa.caData = cfg->clientCertData;
+  KubeClientOptions opts = fastOptions();
+  opts.maxRetries = 0;
+  auto strict = CpprestKubeClient::create(wrongCa, opts);
+  ASSERT_TRUE(strict.isOk()) << strict.status().toString();
+  auto denied = strict.value()->list(resources::kConfigMaps, ns_.name());
+  EXPECT_EQ(denied.status().code(), Code::kUnavailable) << denied.status().toString();
+
+  wrongCa.insecureSkipTlsVerify = true;
+  auto lax = CpprestKubeClient::create(wrongCa, opts);
+  ASSERT_TRUE(lax.isOk()) << lax.status().toString();
+  auto listed = lax.value()->list(resources::kConfigMaps, ns_.name());
+  EXPECT_TRUE(listed.isOk()) << listed.status().toString();
+}
+
+TEST_F(KubeClientIntegrationTest, MismatchedClientKeyIsRejectedAtCreate) {
+  auto admin = loadKubeconfigFile(ControlPlane::instance().adminKubeconfig());
+  auto other = loadKubeconfigFile(
+      ControlPlane::instance().mintUserKubeconfig("kc-keymix", {"kc-nogroup"}));
+  ASSERT_TRUE(admin.isOk());
+  ASSERT_TRUE(other.isOk()) << other.status().toString();
+  ClientConfig mixed = admin.value();
+  mixed.clientKeyData = other->clientKeyData;
+  auto c = CpprestKubeClient::create(mixed);
+  EXPECT_EQ(c.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(c.status().message().find("does not match"), std::string::npos)
+      << c.status().toString();
+  EXPECT_EQ(c.status().message().find("PRIVATE KEY"), std::string::npos);
+}
+
 TEST_F(KubeClientIntegrationTest, MetricsHookSeesEveryRequest) {
   std::mutex mu;
   std::vector<std::pair<std::string, int>> seen;
