@@ -1,5 +1,7 @@
 #include "controller/leader/leader_elector.h"
 
+#include "tests/mocks/leader/fake_lease_lock.h"
+
 #include <atomic>
 #include <thread>
 
@@ -7,6 +9,9 @@
 
 namespace ctrl::leader {
 namespace {
+
+using fakes::FakeLeaseLock;
+using fakes::LeaseStore;
 
 using namespace std::chrono_literals;
 
@@ -29,48 +34,6 @@ class ManualClock : public Clock {
   mutable std::mutex mu_;
   std::chrono::steady_clock::time_point steady_{std::chrono::hours(1000)};
   std::chrono::system_clock::time_point wall_{std::chrono::hours(500000)};
-};
-
-// An in-memory Lease with resourceVersion semantics shared by several
-// candidates, each with its own view (the RV it last read).
-struct LeaseStore {
-  std::mutex mu;
-  std::optional<LeaderElectionRecord> record;
-  int version = 0;
-  bool failWrites = false;
-  int updates = 0;
-};
-
-class FakeLeaseLock : public LeaseLock {
- public:
-  explicit FakeLeaseLock(std::shared_ptr<LeaseStore> store) : store_(std::move(store)) {}
-  kube::StatusOr<LeaderElectionRecord> get() override {
-    std::lock_guard<std::mutex> l(store_->mu);
-    if (!store_->record) return kube::Status(kube::Code::kNotFound, "not found");
-    seen_ = store_->version;
-    return *store_->record;
-  }
-  kube::Status create(const LeaderElectionRecord& r) override {
-    std::lock_guard<std::mutex> l(store_->mu);
-    if (store_->failWrites) return kube::Status(kube::Code::kUnavailable, "down");
-    if (store_->record) return kube::Status(kube::Code::kAlreadyExists, "exists");
-    store_->record = r;
-    seen_ = ++store_->version;
-    return kube::Status::ok();
-  }
-  kube::Status update(const LeaderElectionRecord& r) override {
-    std::lock_guard<std::mutex> l(store_->mu);
-    if (store_->failWrites) return kube::Status(kube::Code::kUnavailable, "down");
-    if (seen_ != store_->version) return kube::Status(kube::Code::kConflict, "conflict");
-    store_->record = r;
-    ++store_->updates;
-    seen_ = ++store_->version;
-    return kube::Status::ok();
-  }
-  std::string describe() const override { return "ns/lease"; }
- private:
-  std::shared_ptr<LeaseStore> store_;
-  int seen_ = -1;
 };
 
 LeaderElectionConfig config(const std::string& id) {
