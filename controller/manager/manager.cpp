@@ -98,6 +98,13 @@ struct Manager::Impl {
     if (!options.clock) options.clock = std::make_shared<RealClock>();
   }
 
+  // The name controller-runtime exports, so existing dashboards and alerts work.
+  Gauge& leaderGauge() {
+    Registry& r = options.registry ? *options.registry : Registry::global();
+    return r.gauge("leader_election_master_status",
+                   "Gauge of if the reporting system is master of the relevant lease, 0 indicates backup, 1 indicates master.");
+  }
+
   std::vector<RunnableSpec> select(bool needsLeader) const {
     std::vector<RunnableSpec> out;
     for (const auto& r : runnables) {
@@ -110,6 +117,7 @@ struct Manager::Impl {
     std::lock_guard<std::mutex> l(mu);
     if (shuttingDown || leaderGroup) return;
     leading = true;
+    if (options.leaderElection) leaderGauge().set({{"name", options.leaderElectionId}}, 1);
     leaderGroup = std::make_unique<RunGroup>();
     leaderGroup->start(select(true), [this](const std::string&) { fatal = true; });
   }
@@ -122,6 +130,7 @@ struct Manager::Impl {
       group = std::move(leaderGroup);
     }
     leading = false;
+    if (options.leaderElection) leaderGauge().set({{"name", options.leaderElectionId}}, 0);
     return group ? group->stopAndWait(deadline) : true;
   }
 

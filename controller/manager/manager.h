@@ -31,7 +31,8 @@ namespace ctrl::manager {
 struct ManagerOptions {
   std::string metricsBindAddress = ":8080";
   std::string healthProbeBindAddress = ":8081";
-  const Registry* registry = nullptr;  // Registry::global() when null
+  // Serves /metrics and receives leader_election_master_status; global() when null.
+  Registry* registry = nullptr;
 
   bool leaderElection = false;
   std::string leaderElectionNamespace;

@@ -106,7 +106,9 @@ TEST(ManagerTest, CacheThatNeverSyncsFailsWithoutStartingControllers) {
 TEST(ManagerTest, OnlyTheLeaderRunsLeaderRunnablesAndLosingLeaseExitsNonZero) {
   auto store = std::make_shared<LeaseStore>();
   Journal j;
+  Registry registry;
   ManagerOptions o = noServer();
+  o.registry = &registry;
   o.leaderElection = true;
   o.leaseLock = std::make_shared<FakeLeaseLock>(store);
   o.leaderElectionConfig = fastElection("a");
@@ -118,6 +120,7 @@ TEST(ManagerTest, OnlyTheLeaderRunsLeaderRunnablesAndLosingLeaseExitsNonZero) {
   std::thread t([&] { code = m.run(stop); });
   ASSERT_TRUE(waitUntil([&] { return j.has("controller started"); }));
   EXPECT_TRUE(m.isLeader());
+  EXPECT_EQ(registry.gauge("leader_election_master_status", "").value({{"name", o.leaderElectionId}}), 1);
   {
     std::lock_guard<std::mutex> l(store->mu);
     store->failWrites = true;  // renewals fail past the renew deadline
@@ -126,6 +129,7 @@ TEST(ManagerTest, OnlyTheLeaderRunsLeaderRunnablesAndLosingLeaseExitsNonZero) {
   EXPECT_EQ(code, 1);
   EXPECT_TRUE(j.has("controller stopped"));
   EXPECT_TRUE(j.has("everywhere stopped"));
+  EXPECT_EQ(registry.gauge("leader_election_master_status", "").value({{"name", o.leaderElectionId}}), 0);
 }
 
 TEST(ManagerTest, FollowerRunsNonLeaderRunnablesOnlyAndReleasesNothing) {
