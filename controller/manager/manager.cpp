@@ -198,7 +198,8 @@ int Manager::run(const StopSignal& stop) {
   RunGroup others;
   others.start(m.select(false), [&m](const std::string&) { m.fatal = true; });
 
-  bool ok = m.startCaches(stop);
+  // A stop during the sync wait is a clean shutdown, not a failure.
+  bool ok = m.startCaches(stop) || stop.stopRequested();
 
   std::unique_ptr<leader::LeaderElector> elector;
   StopSignal electorStop;

@@ -103,6 +103,19 @@ TEST(ManagerTest, CacheThatNeverSyncsFailsWithoutStartingControllers) {
   EXPECT_FALSE(j.has("controller started"));
 }
 
+TEST(ManagerTest, StopWhileWaitingForCacheSyncIsClean) {
+  Journal j;
+  StopSignal stop;
+  Manager m(noServer());
+  m.addCache("agents", nullptr, [&](std::chrono::milliseconds) {
+    stop.requestStop();  // e.g. SIGTERM arrives while listing
+    return false;
+  }, nullptr);
+  addRecordingRunnable(m, j, "controller", true);
+  EXPECT_EQ(m.run(stop), 0);
+  EXPECT_FALSE(j.has("controller started"));
+}
+
 TEST(ManagerTest, OnlyTheLeaderRunsLeaderRunnablesAndLosingLeaseExitsNonZero) {
   auto store = std::make_shared<LeaseStore>();
   Journal j;
