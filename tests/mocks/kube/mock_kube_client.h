@@ -1,6 +1,5 @@
 #pragma once
-// GoogleMock of the API seam. Use as StrictMock<MockKubeClient> so an
-// unexpected API call fails the test.
+// GoogleMock of the KubeClient seam, for unit tests of code above the client.
 
 #include <gmock/gmock.h>
 
@@ -11,31 +10,27 @@ namespace ctrl::kube {
 class MockKubeClient : public KubeClient {
  public:
   MOCK_METHOD(StatusOr<json>, get,
-              (const Resource& r, const std::string& ns, const std::string& name,
-               const std::string& subresource),
+              (const Resource&, const std::string&, const std::string&, const std::string&),
               (override));
-  MOCK_METHOD(StatusOr<json>, list,
-              (const Resource& r, const std::string& ns, const ListOptions& opts), (override));
+  MOCK_METHOD(StatusOr<json>, list, (const Resource&, const std::string&, const ListOptions&),
+              (override));
   MOCK_METHOD(StatusOr<json>, create,
-              (const Resource& r, const std::string& ns, const json& obj,
-               const std::string& fieldManager),
-              (override));
+              (const Resource&, const std::string&, const json&, const std::string&), (override));
   MOCK_METHOD(StatusOr<json>, update,
-              (const Resource& r, const std::string& ns, const json& obj,
-               const UpdateOptions& opts),
+              (const Resource&, const std::string&, const json&, const UpdateOptions&),
               (override));
   MOCK_METHOD(StatusOr<json>, patch,
-              (const Resource& r, const std::string& ns, const std::string& name, PatchType type,
-               const json& body, const PatchOptions& opts),
+              (const Resource&, const std::string&, const std::string&, PatchType, const json&,
+               const PatchOptions&),
               (override));
   MOCK_METHOD(Status, remove,
-              (const Resource& r, const std::string& ns, const std::string& name,
-               const DeleteOptions& opts),
+              (const Resource&, const std::string&, const std::string&, const DeleteOptions&),
               (override));
   MOCK_METHOD(StatusOr<WatchStreamPtr>, watch,
-              (const Resource& r, const std::string& ns, const WatchOptions& opts), (override));
+              (const Resource&, const std::string&, const WatchOptions&), (override));
 };
 
+// For scripted event sequences prefer ScriptedWatchStream (scripted_watch_stream.h).
 class MockWatchStream : public WatchStream {
  public:
   MOCK_METHOD((StatusOr<std::optional<WatchEvent>>), next, (), (override));
