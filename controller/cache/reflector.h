@@ -18,7 +18,7 @@
 #include "controller/cache/store.h"
 #include "controller/clock/stop_signal.h"
 #include "controller/kube/kube_client.h"
-#include "controller/queue/backoff.h"
+#include "controller/kube/backoff.h"
 
 namespace ctrl::cache {
 
@@ -30,7 +30,8 @@ struct ReflectorOptions {
   int64_t pageSize = 500;
   std::chrono::seconds watchTimeout{300};
   std::function<json(json)> transform;  // optional
-  queue::BackoffOptions backoff;        // 1 s -> 30 s, jittered
+  // 1 s -> 30 s, jittered; reset by a watch that delivers events.
+  kube::BackoffPolicy backoff{std::chrono::seconds(1), std::chrono::seconds(30), 2.0, 0.2};
   // Waits out a backoff; true when stop was requested meanwhile. Defaults to
   // StopSignal::waitFor; tests inject one that records and returns at once.
   std::function<bool(std::chrono::milliseconds)> sleep;
@@ -79,7 +80,7 @@ class Reflector {
   ReflectorOptions opts_;
   Store& store_;
   ReflectorSink sink_;
-  queue::Backoff backoff_;
+  kube::Backoff backoff_;
 
   mutable std::mutex mu_;
   std::string resource_version_;

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "controller/clock/clock.h"
+#include "controller/kube/rate_limiter.h"
 
 namespace ctrl::queue {
 
@@ -34,22 +35,6 @@ class ItemExponentialLimiter {
   std::map<std::string, int> failures_;
 };
 
-// Token bucket: `burst` tokens, refilled at `qps`; a reservation beyond the
-// available tokens waits for its token's refill time.
-class TokenBucketLimiter {
- public:
-  TokenBucketLimiter(double qps, int burst, ClockPtr clock);
-  std::chrono::milliseconds reserve();
-
- private:
-  double qps_;
-  double burst_;
-  ClockPtr clock_;
-  std::mutex mu_;
-  double tokens_;
-  std::chrono::steady_clock::time_point last_;
-};
-
 class RateLimiter {
  public:
   explicit RateLimiter(RateLimiterOptions opts = {}, ClockPtr clock = nullptr);
@@ -59,7 +44,7 @@ class RateLimiter {
 
  private:
   ItemExponentialLimiter item_;
-  TokenBucketLimiter bucket_;
+  kube::TokenBucketRateLimiter bucket_;
 };
 
 }  // namespace ctrl::queue

@@ -32,23 +32,15 @@ TEST(ItemExponentialLimiterTest, ReachesTheCapAfterEighteenFailures) {
   EXPECT_EQ(l.when("k"), seconds(1000));
 }
 
-TEST(TokenBucketLimiterTest, BurstIsFreeThenTokensArriveAtQps) {
+TEST(RateLimiterTest, BucketCapsTheOverallRetryRate) {
   auto clock = std::make_shared<testsupport::FakeClock>();
-  TokenBucketLimiter b(10, 100, clock);
-  for (int i = 0; i < 100; ++i) ASSERT_EQ(b.reserve(), milliseconds(0)) << i;
-  EXPECT_EQ(b.reserve(), milliseconds(100));  // the 101st waits for one refill
-  EXPECT_EQ(b.reserve(), milliseconds(200));  // and the next queues behind it
-  clock->advance(seconds(1));                 // 10 tokens back; two were owed
-  for (int i = 0; i < 8; ++i) ASSERT_EQ(b.reserve(), milliseconds(0)) << i;
-  EXPECT_EQ(b.reserve(), milliseconds(100));
-}
-
-TEST(TokenBucketLimiterTest, RefillNeverExceedsBurst) {
-  auto clock = std::make_shared<testsupport::FakeClock>();
-  TokenBucketLimiter b(10, 5, clock);
-  clock->advance(seconds(3600));
-  for (int i = 0; i < 5; ++i) ASSERT_EQ(b.reserve(), milliseconds(0));
-  EXPECT_GT(b.reserve(), milliseconds(0));
+  RateLimiter r(RateLimiterOptions{}, clock);  // 10 qps, burst 100
+  for (int i = 0; i < 100; ++i) ASSERT_EQ(r.when("k" + std::to_string(i)), milliseconds(5)) << i;
+  EXPECT_EQ(r.when("k100"), milliseconds(100));  // the 101st fresh key waits for a refill
+  EXPECT_EQ(r.when("k101"), milliseconds(200));  // and the next queues behind it
+  clock->advance(seconds(1));  // 10 tokens back, two were owed
+  for (int i = 0; i < 8; ++i) ASSERT_EQ(r.when("m" + std::to_string(i)), milliseconds(5)) << i;
+  EXPECT_EQ(r.when("m8"), milliseconds(100));
 }
 
 TEST(RateLimiterTest, TakesTheLargerOfKeyBackoffAndBucket) {
