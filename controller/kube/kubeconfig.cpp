@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include <yaml-cpp/yaml.h>
@@ -45,15 +46,17 @@ std::string scalar(const YAML::Node& node, const char* key) {
 
 // Finds the entry named `name` in a kubeconfig list (clusters/contexts/users)
 // and returns its body (entry[bodyKey]).
-YAML::Node findNamed(const YAML::Node& list, const std::string& name, const char* bodyKey) {
-  if (!list || !list.IsSequence()) return YAML::Node();
+std::optional<YAML::Node> findNamed(const YAML::Node& list, const std::string& name,
+                                    const char* bodyKey) {
+  if (!list || !list.IsSequence()) return std::nullopt;
   for (const auto& entry : list) {
     if (entry.IsMap() && scalar(entry, "name") == name) {
       YAML::Node body = entry[bodyKey];
-      return body ? body : YAML::Node(YAML::NodeType::Map);
+      if (!body || !body.IsMap()) return YAML::Node(YAML::NodeType::Map);
+      return body;
     }
   }
-  return YAML::Node();
+  return std::nullopt;
 }
 
 // Reads `<key>-data` (base64) or `<key>` (a file path relative to the kubeconfig).
@@ -97,18 +100,20 @@ StatusOr<ClientConfig> parseKubeconfig(const std::string& yamlText, const std::s
     if (contextName.empty()) {
       return Status(Code::kInvalidArgument, where + " has no current-context and none was given");
     }
-    YAML::Node ctx = findNamed(root["contexts"], contextName, "context");
-    if (!ctx) {
+    auto ctxEntry = findNamed(root["contexts"], contextName, "context");
+    if (!ctxEntry) {
       return Status(Code::kInvalidArgument, where + ": context \"" + contextName + "\" not found");
     }
+    const YAML::Node& ctx = *ctxEntry;
     std::string clusterName = scalar(ctx, "cluster");
     std::string userName = scalar(ctx, "user");
-    YAML::Node cluster = findNamed(root["clusters"], clusterName, "cluster");
-    if (!cluster) {
+    auto clusterEntry = findNamed(root["clusters"], clusterName, "cluster");
+    if (!clusterEntry) {
       return Status(Code::kInvalidArgument, where + ": cluster \"" + clusterName +
                                                 "\" of context \"" + contextName + "\" not found");
     }
 
+    const YAML::Node& cluster = *clusterEntry;
     ClientConfig cfg;
     cfg.source = where + " (context " + contextName + ")";
     cfg.defaultNamespace = scalar(ctx, "namespace");
@@ -126,11 +131,12 @@ StatusOr<ClientConfig> parseKubeconfig(const std::string& yamlText, const std::s
     }
 
     if (!userName.empty()) {
-      YAML::Node user = findNamed(root["users"], userName, "user");
-      if (!user) {
+      auto userEntry = findNamed(root["users"], userName, "user");
+      if (!userEntry) {
         return Status(Code::kInvalidArgument, where + ": user \"" + userName + "\" of context \"" +
                                                   contextName + "\" not found");
       }
+      const YAML::Node& user = *userEntry;
       const std::string userWhere = where + " user \"" + userName + "\"";
       if (Status s = inlineOrFile(user, "client-certificate", baseDir, userWhere, &cfg.clientCertData);
           !s.isOk()) {
