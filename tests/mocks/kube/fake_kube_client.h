@@ -209,6 +209,12 @@ class FakeKubeClient : public kube::KubeClient {
       objects_[k] = o;
       return o;
     }
+    // A resourceVersion in a merge patch is an optimistic lock, as on the server.
+    if (type == kube::PatchType::kMerge && body.contains("metadata") &&
+        body["metadata"].is_object() && body["metadata"].contains("resourceVersion") &&
+        body["metadata"]["resourceVersion"] != it->second["metadata"]["resourceVersion"]) {
+      return kube::Status(kube::Code::kConflict, "the object has been modified");
+    }
     json next = it->second;
     try {
       switch (type) {
@@ -302,7 +308,37 @@ class FakeKubeClient : public kube::KubeClient {
 
   void bump(json* o) { (*o)["metadata"]["resourceVersion"] = std::to_string(++rv_); }
 
+  static std::string base64(const std::string& in) {
+    static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    unsigned val = 0;
+    int bits = -6;
+    for (unsigned char c : in) {
+      val = (val << 8) + c;
+      bits += 8;
+      while (bits >= 0) {
+        out.push_back(t[(val >> bits) & 0x3F]);
+        bits -= 6;
+      }
+    }
+    if (bits > -6) out.push_back(t[((val << 8) >> (bits + 8)) & 0x3F]);
+    while (out.size() % 4) out.push_back('=');
+    return out;
+  }
+  // The server folds a Secret's stringData into data.
+  static void foldStringData(json* o) {
+    auto sd = o->find("stringData");
+    if (sd == o->end()) return;
+    if (sd->is_object()) {
+      for (auto it = sd->begin(); it != sd->end(); ++it) {
+        (*o)["data"][it.key()] = base64(it.value().get<std::string>());
+      }
+    }
+    o->erase("stringData");
+  }
+
   void stamp(const kube::Resource& r, json* o, const json* /*prev*/) {
+    if (r.kind == "Secret") foldStringData(o);
     (*o)["apiVersion"] = r.apiVersion();
     (*o)["kind"] = r.kind;
     json& m = (*o)["metadata"];
@@ -356,7 +392,8 @@ class FakeKubeClient : public kube::KubeClient {
   }
 
   template <typename It>
-  kube::StatusOr<json> commit(const kube::Resource&, It it, json next) {
+  kube::StatusOr<json> commit(const kube::Resource& r, It it, json next) {
+    if (r.kind == "Secret") foldStringData(&next);
     json& prev = it->second;
     next["metadata"]["resourceVersion"] = prev["metadata"]["resourceVersion"];
     next["metadata"]["generation"] = prev["metadata"].value("generation", 1);
