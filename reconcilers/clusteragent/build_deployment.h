@@ -7,10 +7,14 @@
 namespace clusteragent {
 
 inline constexpr int kMetricsPort = 8181;
-inline constexpr int kHealthPort = 8002;
+inline constexpr int kHealthPort = 8001;
 inline constexpr const char* kCredsMountPath = "/app/config/creds";
 inline constexpr const char* kCaMountPath = "/app/config/tls/ca";
 inline constexpr const char* kClientCertMountPath = "/app/config/tls/client";
+// The agent image (alpine) ships the system CA bundle here; used as the root CA
+// path when no tls.caSecretRef is given (upstream would otherwise require the
+// argocd-agent-ca Secret and exit without it).
+inline constexpr const char* kSystemCaBundlePath = "/etc/ssl/certs/ca-certificates.crt";
 
 struct DeploymentInputs {
   // sha256 (hex) over every credential and CA the pod mounts, computed by the
