@@ -143,7 +143,7 @@ class Reader {
 
 // A value we copy into an error message: bounded and printable, so a huge or
 // binary value cannot flood a condition message.
-std::string quoted(const std::string& s) {
+std::string quotedValue(const std::string& s) {
   std::string out = "\"";
   for (size_t i = 0; i < s.size() && i < 80; ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
@@ -193,7 +193,7 @@ void parseConnection(const json& s, Reader& r, ClusterAgentSpec* spec) {
       spec->serverHost = addr->host;
       spec->serverPort = addr->port;
     } else {
-      r.error("spec.serverAddr", "invalid value " + quoted(*v) + ": " + why);
+      r.error("spec.serverAddr", "invalid value " + quotedValue(*v) + ": " + why);
     }
   } else if (!r.member(s, "serverAddr")) {
     r.error("spec.serverAddr", "Required value");
@@ -203,7 +203,7 @@ void parseConnection(const json& s, Reader& r, ClusterAgentSpec* spec) {
     spec->clusterName = *v;
     if (!isDns1123Label(*v)) {
       r.error("spec.clusterName",
-              "invalid value " + quoted(*v) +
+              "invalid value " + quotedValue(*v) +
                   ": must be a DNS-1123 label (lower case alphanumerics and '-', starting and "
                   "ending with an alphanumeric, at most 63 characters)");
     }
@@ -293,7 +293,7 @@ void parseAgent(const json& s, Reader& r, const ParseOptions& options, ClusterAg
   spec->argocdNamespace = spec->meta.ns;
   if (auto ns = r.str(s, "argocdNamespace", "spec.argocdNamespace")) {
     if (!isDns1123Label(*ns)) {
-      r.error("spec.argocdNamespace", "invalid value " + quoted(*ns) + ": must be a DNS-1123 label");
+      r.error("spec.argocdNamespace", "invalid value " + quotedValue(*ns) + ": must be a DNS-1123 label");
     } else {
       spec->argocdNamespace = *ns;
     }
@@ -381,7 +381,7 @@ void parseTuning(const json& s, Reader& r, ClusterAgentSpec* spec) {
   if (auto k = r.str(s, "keepAliveInterval", "spec.keepAliveInterval")) {
     if (!isGoDuration(*k)) {
       r.error("spec.keepAliveInterval",
-              "invalid value " + quoted(*k) + ": must be a duration such as \"30s\" or \"1m30s\"");
+              "invalid value " + quotedValue(*k) + ": must be a duration such as \"30s\" or \"1m30s\"");
     } else {
       spec->keepAliveInterval = *k;
     }
