@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -62,7 +63,8 @@ std::optional<ProbeFailure> openConnectTunnel(int fd, const ProxyEndpoint& proxy
     }
   }
 
-  const std::string statusLine = header.substr(0, header.find("\r\n"));
+  // Untrusted input that ends up in status: one line, bounded.
+  const std::string statusLine = header.substr(0, std::min<size_t>(header.find("\r\n"), 120));
   // "HTTP/1.1 200 Connection established"
   const size_t sp = statusLine.find(' ');
   const std::string code = sp == std::string::npos ? "" : statusLine.substr(sp + 1, 3);

@@ -98,17 +98,17 @@ std::optional<std::chrono::system_clock::time_point> notAfterOf(X509* cert) {
   return std::chrono::system_clock::from_time_t(timegm(&tm));
 }
 
-std::string subjectOf(X509* cert) {
-  char buf[256] = {0};
-  X509_NAME_oneline(X509_get_subject_name(cert), buf, sizeof(buf));
-  return buf;
+// "CN=principal,O=Example" (RFC 2253), for messages.
+std::string nameToString(const X509_NAME* name) {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!bio || X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253) < 0) return "?";
+  char* data = nullptr;
+  const long len = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<size_t>(len));
 }
 
-std::string issuerOf(X509* cert) {
-  char buf[256] = {0};
-  X509_NAME_oneline(X509_get_issuer_name(cert), buf, sizeof(buf));
-  return buf;
-}
+std::string subjectOf(X509* cert) { return nameToString(X509_get_subject_name(cert)); }
+std::string issuerOf(X509* cert) { return nameToString(X509_get_issuer_name(cert)); }
 
 // "DNS:a.example, IP:10.0.0.1": what the certificate is valid for.
 std::string subjectAltNames(X509* cert) {
@@ -332,8 +332,12 @@ ProbeResult handshake(int fd, const ProbeTarget& target, SteadyClock::time_point
 
 }  // namespace
 
-ProbeResult OpensslTlsProber::probe(const ProbeTarget& target) {
+ProbeResult OpensslTlsProber::probe(const ProbeTarget& requested) {
   const auto start = SteadyClock::now();
+  ProbeTarget target = requested;
+  if (target.host.size() > 2 && target.host.front() == '[' && target.host.back() == ']') {
+    target.host = target.host.substr(1, target.host.size() - 2);  // "[::1]" from a URL
+  }
   SigpipeBlock sigpipe;
   ERR_clear_error();
   ProbeResult result;

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -86,10 +87,19 @@ ProbeResult resultWith(ProbeReason reason, const std::string& message = "m") {
 
 class ProbeSchedulerTest : public ::testing::Test {
  protected:
-  ~ProbeSchedulerTest() override {
-    for (auto* g : gates_) g->open();  // never leave a worker parked
+  ~ProbeSchedulerTest() override { shutdown(); }
+
+  void shutdown() {
+    for (auto& g : gates_) g->open();  // never leave a worker parked
     if (scheduler_) scheduler_->stop();
   }
+  // Declared in a test after the state its prober lambdas capture, so the
+  // workers are gone before that state is (also when an ASSERT returns early).
+  struct StopOnExit {
+    ProbeSchedulerTest* test;
+    ~StopOnExit() { test->shutdown(); }
+  };
+  StopOnExit stopOnExit() { return StopOnExit{this}; }
 
   void startScheduler(size_t workers = 4) {
     ProbeSchedulerOptions opts;
@@ -106,6 +116,11 @@ class ProbeSchedulerTest : public ::testing::Test {
           cv_.notify_all();
         });
     scheduler_->start();
+  }
+
+  Gate& newGate() {
+    gates_.push_back(std::make_unique<Gate>());
+    return *gates_.back();
   }
 
   // Polls with a generous deadline: true once pred holds. pred runs with
@@ -134,7 +149,8 @@ class ProbeSchedulerTest : public ::testing::Test {
   std::shared_ptr<StrictMock<MockTlsProber>> prober_ = std::make_shared<StrictMock<MockTlsProber>>();
   std::shared_ptr<ManualClock> clock_ = std::make_shared<ManualClock>();
   std::unique_ptr<ProbeScheduler> scheduler_;
-  std::vector<Gate*> gates_;
+  // Owned here so they outlive the workers that may wait on them.
+  std::vector<std::unique_ptr<Gate>> gates_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<Callback> callbacks_;
@@ -143,6 +159,7 @@ class ProbeSchedulerTest : public ::testing::Test {
 TEST_F(ProbeSchedulerTest, NewTargetIsProbedRightAwayAndReported) {
   EXPECT_CALL(*prober_, probe(targetFor("a.example")))
       .WillOnce(Invoke([](const ProbeTarget&) { return resultWith(ProbeReason::kReachable); }));
+  const auto stopper = stopOnExit();
   startScheduler();
   EXPECT_FALSE(scheduler_->latest("ns/a").has_value());
 
@@ -164,6 +181,7 @@ TEST_F(ProbeSchedulerTest, ProbesAgainEachIntervalAndFlagsOnlyChanges) {
     // Reachable, Reachable, then Timeout.
     return resultWith(++calls < 3 ? ProbeReason::kReachable : ProbeReason::kTimeout);
   }));
+  const auto stopper = stopOnExit();
   startScheduler();
   scheduler_->schedule("ns/a", targetFor("a.example"));
   ASSERT_TRUE(waitUntil([&] { return callbacksFor("ns/a") == 1; }));
@@ -193,6 +211,7 @@ TEST_F(ProbeSchedulerTest, SameTargetKeepsItsScheduleChangedTargetIsProbedRightA
     return resultWith(t.caPem.empty() ? ProbeReason::kCertificateUntrusted
                                       : ProbeReason::kReachable);
   }));
+  const auto stopper = stopOnExit();
   startScheduler();
   ProbeTarget t = targetFor("a.example");
   scheduler_->schedule("ns/a", t);
@@ -217,6 +236,7 @@ TEST_F(ProbeSchedulerTest, RemoveStopsProbing) {
     ++calls;
     return resultWith(ProbeReason::kReachable);
   }));
+  const auto stopper = stopOnExit();
   startScheduler();
   scheduler_->schedule("ns/a", targetFor("a.example"));
   ASSERT_TRUE(waitUntil([&] { return callbacksFor("ns/a") == 1; }));
@@ -230,8 +250,7 @@ TEST_F(ProbeSchedulerTest, RemoveStopsProbing) {
 }
 
 TEST_F(ProbeSchedulerTest, SlowTargetDoesNotDelayOthers) {
-  Gate slowGate;
-  gates_.push_back(&slowGate);
+  Gate& slowGate = newGate();
   std::atomic<bool> slowStarted{false};
   EXPECT_CALL(*prober_, probe(_)).WillRepeatedly(Invoke([&](const ProbeTarget& t) {
     if (t.host == "slow.example") {
@@ -241,6 +260,7 @@ TEST_F(ProbeSchedulerTest, SlowTargetDoesNotDelayOthers) {
     }
     return resultWith(ProbeReason::kReachable);
   }));
+  const auto stopper = stopOnExit();
   startScheduler(2);
   scheduler_->schedule("ns/slow", targetFor("slow.example"));
   ASSERT_TRUE(waitUntil([&] { return slowStarted.load(); }));
@@ -258,8 +278,7 @@ TEST_F(ProbeSchedulerTest, SlowTargetDoesNotDelayOthers) {
 }
 
 TEST_F(ProbeSchedulerTest, ConcurrencyIsBoundedByTheWorkerCount) {
-  Gate gate;
-  gates_.push_back(&gate);
+  Gate& gate = newGate();
   std::atomic<int> inFlight{0}, maxInFlight{0}, started{0};
   EXPECT_CALL(*prober_, probe(_)).WillRepeatedly(Invoke([&](const ProbeTarget&) {
     const int now = ++inFlight;
@@ -271,6 +290,7 @@ TEST_F(ProbeSchedulerTest, ConcurrencyIsBoundedByTheWorkerCount) {
     --inFlight;
     return resultWith(ProbeReason::kReachable);
   }));
+  const auto stopper = stopOnExit();
   startScheduler(2);
   for (int i = 0; i < 6; ++i) {
     scheduler_->schedule("ns/a" + std::to_string(i), targetFor("h" + std::to_string(i)));
@@ -285,8 +305,7 @@ TEST_F(ProbeSchedulerTest, ConcurrencyIsBoundedByTheWorkerCount) {
 }
 
 TEST_F(ProbeSchedulerTest, ResultOfATargetReplacedWhileInFlightIsDropped) {
-  Gate oldGate;
-  gates_.push_back(&oldGate);
+  Gate& oldGate = newGate();
   std::atomic<bool> oldStarted{false};
   EXPECT_CALL(*prober_, probe(_)).WillRepeatedly(Invoke([&](const ProbeTarget& t) {
     if (t.host == "old.example") {
@@ -296,6 +315,7 @@ TEST_F(ProbeSchedulerTest, ResultOfATargetReplacedWhileInFlightIsDropped) {
     }
     return resultWith(ProbeReason::kReachable);
   }));
+  const auto stopper = stopOnExit();
   startScheduler();
   scheduler_->schedule("ns/a", targetFor("old.example"));
   ASSERT_TRUE(waitUntil([&] { return oldStarted.load(); }));
@@ -309,20 +329,24 @@ TEST_F(ProbeSchedulerTest, ResultOfATargetReplacedWhileInFlightIsDropped) {
   EXPECT_EQ(scheduler_->latest("ns/a")->result.reason, ProbeReason::kReachable);
 }
 
-TEST_F(ProbeSchedulerTest, RunReturnsWhenStopIsSignalled) {
-  EXPECT_CALL(*prober_, probe(_)).WillRepeatedly(Invoke([](const ProbeTarget&) {
+TEST_F(ProbeSchedulerTest, RunProbesUntilStopIsSignalled) {
+  std::atomic<int> calls{0};
+  EXPECT_CALL(*prober_, probe(_)).WillRepeatedly(Invoke([&](const ProbeTarget&) {
+    ++calls;
     return resultWith(ProbeReason::kReachable);
   }));
-  startScheduler();
-  scheduler_->stop();  // the fixture's instance; run() uses a fresh one below
-
   ProbeScheduler scheduler(prober_, clock_, ProbeSchedulerOptions{}, nullptr);
   ctrl::StopSignal stop;
   std::thread runner([&] { scheduler.run(stop); });
   scheduler.schedule("ns/a", targetFor("a.example"));
+  ASSERT_TRUE(waitUntil([&] { return scheduler.latest("ns/a").has_value(); }))
+      << "run() did not start the workers";
   stop.requestStop();
   runner.join();  // hangs (and the test times out) if run ignores the signal
-  SUCCEED();
+  const int after = calls.load();
+  clock_->advance(10min);
+  letWorkersSpin();
+  EXPECT_EQ(calls.load(), after) << "probed after stop";
 }
 
 TEST(ObservationChangedTest, ComparesReasonMessageAndExpiryOnly) {
