@@ -236,7 +236,8 @@ std::string handshakeHint(const std::string& sslReason) {
 
 // The TLS stage on a connected socket: handshake within the deadline, then
 // judge the certificate. Fills reason, message and certificateNotAfter.
-ProbeResult handshake(int fd, const ProbeTarget& target, SteadyClock::time_point deadline) {
+ProbeResult handshake(int fd, const ProbeTarget& target, X509_STORE* systemRoots,
+                      SteadyClock::time_point deadline) {
   ProbeResult r;
   const std::string server = joinHostPort(target.host, target.port);
   auto fail = [&](ProbeReason reason, std::string message) {
@@ -251,7 +252,7 @@ ProbeResult handshake(int fd, const ProbeTarget& target, SteadyClock::time_point
   int caCertificates = -1;
   if (!target.insecureSkipVerify) {
     if (target.caPem.empty()) {
-      SSL_CTX_set_default_verify_paths(ctx.get());
+      if (systemRoots != nullptr) SSL_CTX_set1_cert_store(ctx.get(), systemRoots);
     } else {
       caCertificates = loadCaBundle(ctx.get(), target.caPem);
     }
@@ -332,6 +333,24 @@ ProbeResult handshake(int fd, const ProbeTarget& target, SteadyClock::time_point
 
 }  // namespace
 
+OpensslTlsProber::OpensslTlsProber() = default;
+
+OpensslTlsProber::~OpensslTlsProber() { X509_STORE_free(system_roots_); }
+
+X509_STORE* OpensslTlsProber::systemRoots() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (system_roots_ == nullptr) {
+    X509_STORE* store = X509_STORE_new();
+    if (store != nullptr && X509_STORE_set_default_paths(store) == 1) {
+      system_roots_ = store;
+    } else {
+      X509_STORE_free(store);  // verification then fails as untrusted, and says so
+    }
+    ERR_clear_error();
+  }
+  return system_roots_;
+}
+
 ProbeResult OpensslTlsProber::probe(const ProbeTarget& requested) {
   const auto start = SteadyClock::now();
   ProbeTarget target = requested;
@@ -376,7 +395,9 @@ ProbeResult OpensslTlsProber::probe(const ProbeTarget& requested) {
       return failed(*f, tcp.connection.address);
     }
   }
-  result = handshake(fd, target, deadline);
+  X509_STORE* roots =
+      target.insecureSkipVerify || !target.caPem.empty() ? nullptr : systemRoots();
+  result = handshake(fd, target, roots, deadline);
   result.resolvedAddress = tcp.connection.address;
   return finish(std::move(result));
 }
