@@ -1,0 +1,192 @@
+#include "cmd/flags.h"
+
+#include <cstdlib>
+#include <functional>
+#include <map>
+
+namespace cmd {
+namespace {
+
+using ctrl::kube::Code;
+using ctrl::kube::Status;
+
+Status bad(const std::string& msg) { return Status(Code::kInvalidArgument, msg); }
+
+bool parseBool(const std::string& v, bool* out) {
+  if (v == "true" || v == "1") {
+    *out = true;
+    return true;
+  }
+  if (v == "false" || v == "0") {
+    *out = false;
+    return true;
+  }
+  return false;
+}
+
+// host:port or :port, port 0..65535.
+bool validBindAddress(const std::string& v) {
+  if (v == "0") return true;  // disabled
+  auto colon = v.rfind(':');
+  if (colon == std::string::npos) return false;
+  std::string port = v.substr(colon + 1);
+  if (port.empty() || port.size() > 5) return false;
+  for (char c : port) {
+    if (c < '0' || c > '9') return false;
+  }
+  return std::atoi(port.c_str()) <= 65535;
+}
+
+std::vector<std::string> splitComma(const std::string& v) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= v.size()) {
+    size_t end = v.find(',', start);
+    if (end == std::string::npos) end = v.size();
+    if (end > start) out.push_back(v.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+ctrl::kube::StatusOr<Flags> parseFlags(const std::vector<std::string>& args, bool stderrIsTty) {
+  Flags f;
+  using Setter = std::function<Status(const std::string&)>;
+  const std::map<std::string, Setter> valued = {
+      {"kubeconfig", [&](const std::string& v) { f.kubeconfig = v; return Status::ok(); }},
+      {"namespace",
+       [&](const std::string& v) {
+         auto parts = splitComma(v);
+         if (parts.empty()) return bad("--namespace needs a namespace name");
+         f.namespaces.insert(f.namespaces.end(), parts.begin(), parts.end());
+         return Status::ok();
+       }},
+      {"agent-image",
+       [&](const std::string& v) {
+         if (v.empty()) return bad("--agent-image must not be empty");
+         f.agentImage = v;
+         return Status::ok();
+       }},
+      {"leader-election-namespace",
+       [&](const std::string& v) { f.leaderElectionNamespace = v; return Status::ok(); }},
+      {"metrics-bind-address",
+       [&](const std::string& v) {
+         if (!validBindAddress(v)) return bad("--metrics-bind-address: want host:port or :port, got \"" + v + "\"");
+         f.metricsBindAddress = v;
+         return Status::ok();
+       }},
+      {"health-probe-bind-address",
+       [&](const std::string& v) {
+         if (!validBindAddress(v)) return bad("--health-probe-bind-address: want host:port or :port, got \"" + v + "\"");
+         f.healthProbeBindAddress = v;
+         return Status::ok();
+       }},
+      {"log-level",
+       [&](const std::string& v) {
+         if (v != "debug" && v != "info" && v != "warn" && v != "error") {
+           return bad("--log-level: want debug, info, warn or error, got \"" + v + "\"");
+         }
+         f.logLevel = v;
+         return Status::ok();
+       }},
+      {"log-format",
+       [&](const std::string& v) {
+         if (v != "json" && v != "text") return bad("--log-format: want json or text, got \"" + v + "\"");
+         f.logFormat = v;
+         return Status::ok();
+       }},
+      {"max-concurrent-reconciles",
+       [&](const std::string& v) {
+         char* end = nullptr;
+         long n = std::strtol(v.c_str(), &end, 10);
+         if (v.empty() || *end != '\0' || n < 1 || n > 64) {
+           return bad("--max-concurrent-reconciles: want an integer from 1 to 64, got \"" + v + "\"");
+         }
+         f.maxConcurrentReconciles = static_cast<int>(n);
+         return Status::ok();
+       }},
+  };
+
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "-h" || arg == "--help") {
+      f.help = true;
+      continue;
+    }
+    if (arg.rfind("--", 0) != 0 || arg.size() == 2) {
+      return bad("unexpected argument \"" + arg + "\" (flags start with --; see --help)");
+    }
+    std::string name = arg.substr(2);
+    std::optional<std::string> value;
+    auto eq = name.find('=');
+    if (eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    }
+    if (name == "leader-elect") {
+      if (value && !parseBool(*value, &f.leaderElect)) {
+        return bad("--leader-elect: want true or false, got \"" + *value + "\"");
+      }
+      if (!value) f.leaderElect = true;
+      continue;
+    }
+    auto it = valued.find(name);
+    if (it == valued.end()) return bad("unknown flag --" + name + " (see --help)");
+    if (!value) {
+      if (i + 1 >= args.size()) return bad("flag --" + name + " needs a value");
+      value = args[++i];
+    }
+    Status s = it->second(*value);
+    if (!s.isOk()) return s;
+  }
+  if (f.logFormat.empty()) f.logFormat = stderrIsTty ? "text" : "json";
+  return f;
+}
+
+std::string usage(const std::string& program) {
+  return "Usage: " + program + R"( [flags]
+
+Runs the ClusterAgent operator: turns each ClusterAgent (argoproj.io/v1alpha1)
+into the argocd-agent's Deployment, credentials Secret, ServiceAccount, RBAC and
+metrics Service, and keeps them as declared.
+
+Flags:
+  --kubeconfig PATH
+        kubeconfig to connect with. Default: $KUBECONFIG, else the in-cluster
+        ServiceAccount, else ~/.kube/config.
+  --namespace NS
+        watch ClusterAgents (and their children) only in NS. Repeatable, or
+        comma-separated. Default: all namespaces.
+  --agent-image IMAGE
+        agent image for ClusterAgents that do not set spec.image.
+        Default: )" + std::string(kDefaultAgentImage) + R"(
+  --leader-elect[=true|false]
+        elect a leader through a Lease so only one replica reconciles.
+        Default: false.
+  --leader-election-namespace NS
+        namespace of the leader-election Lease. Default: the operator's own
+        namespace (in-cluster), else the kubeconfig context's namespace.
+  --metrics-bind-address ADDR
+        host:port (or :port) serving Prometheus /metrics; 0 disables.
+        Default: :8080.
+  --health-probe-bind-address ADDR
+        host:port (or :port) serving /healthz and /readyz; 0 disables.
+        Default: :8081.
+  --log-level LEVEL
+        debug, info, warn or error. Default: info.
+  --log-format FORMAT
+        json (one object per line) or text. Default: json, or text when
+        stderr is a terminal.
+  --max-concurrent-reconciles N
+        ClusterAgents reconciled in parallel, 1..64. Default: 2.
+  -h, --help
+        print this help and exit.
+
+Exit codes: 0 after a clean shutdown (SIGTERM/SIGINT), 1 on a runtime
+failure, 2 on bad flags.
+)";
+}
+
+}  // namespace cmd

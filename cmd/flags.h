@@ -1,0 +1,34 @@
+#pragma once
+// The operator's command line. Parsing is pure (argv in, Flags or an error
+// out) so it is unit-tested; main() maps an error to exit code 2.
+
+#include <string>
+#include <vector>
+
+#include "controller/kube/status.h"
+
+namespace cmd {
+
+inline constexpr const char* kDefaultAgentImage = "quay.io/argoprojlabs/argocd-agent:v0.9.0";
+
+struct Flags {
+  std::string kubeconfig;               // "": $KUBECONFIG, in-cluster, ~/.kube/config
+  std::vector<std::string> namespaces;  // empty: all namespaces
+  std::string agentImage = kDefaultAgentImage;
+  bool leaderElect = false;
+  std::string leaderElectionNamespace;  // "": the operator's own namespace
+  std::string metricsBindAddress = ":8080";
+  std::string healthProbeBindAddress = ":8081";
+  std::string logLevel = "info";        // debug | info | warn | error
+  std::string logFormat;                // json | text; "" until parsed: json, text on a tty
+  int maxConcurrentReconciles = 2;
+  bool help = false;
+};
+
+// args excludes argv[0]. stderrIsTty picks the default log format.
+ctrl::kube::StatusOr<Flags> parseFlags(const std::vector<std::string>& args, bool stderrIsTty);
+
+// The --help text: every flag, its default, what it does.
+std::string usage(const std::string& program);
+
+}  // namespace cmd

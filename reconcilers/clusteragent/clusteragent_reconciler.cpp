@@ -1,0 +1,102 @@
+#include "reconcilers/clusteragent/clusteragent_reconciler.h"
+
+#include "controller/logging/logger.h"
+#include "reconcilers/clusteragent/ensure_credentials.h"
+#include "reconcilers/clusteragent/ensure_deployment.h"
+#include "reconcilers/clusteragent/ensure_finalizer.h"
+#include "reconcilers/clusteragent/ensure_metrics_service.h"
+#include "reconcilers/clusteragent/ensure_rbac.h"
+#include "reconcilers/clusteragent/ensure_service_account.h"
+#include "reconcilers/clusteragent/finalize_deletion.h"
+#include "reconcilers/clusteragent/ownership.h"
+#include "reconcilers/clusteragent/update_status.h"
+
+namespace clusteragent {
+
+using ctrl::queue::Result;
+
+ClusterAgentReconciler::ClusterAgentReconciler(ctrl::kube::KubeClientPtr client, Caches caches,
+                                               ctrl::manager::EventRecorder* recorder,
+                                               ReconcilerOptions options, ctrl::ClockPtr clock)
+    : client_(std::move(client)),
+      caches_(caches),
+      recorder_(recorder),
+      options_(std::move(options)),
+      clock_(clock ? std::move(clock) : std::make_shared<ctrl::RealClock>()) {}
+
+Result ClusterAgentReconciler::reconcileInvalid(ReconcileContext& ctx, const std::string& message) {
+  ctx.status.specValid = false;
+  ctx.status.specMessage = message;
+  ctrl::logging::warn("invalid spec", {{"clusteragent", ctx.key}, {"error", message}});
+  auto s = updateStatus(ctx, recorder_, clock_->wallNow());
+  if (!s.isOk()) return Result::error("status: " + s.toString());
+  return Result::terminal("invalid spec: " + message);
+}
+
+Result ClusterAgentReconciler::reconcile(const ctrl::queue::Request& req) {
+  auto cached = caches_.clusterAgents ? caches_.clusterAgents->get(req.key()) : nullptr;
+  if (!cached) return Result::done();  // deleted; children go with it
+
+  json cr = *cached;
+  cr["apiVersion"] = kClusterAgents.apiVersion();
+  cr["kind"] = kClusterAgents.kind;
+  ReconcileContext ctx(std::move(cr), *client_, caches_, options_);
+  ctx.ns = req.ns;
+  ctx.name = req.name;
+  ctx.key = req.key();
+  ctx.status.generation = ctx.cr["metadata"].value("generation", int64_t{0});
+
+  if (ctx.cr["metadata"].contains("deletionTimestamp")) {
+    auto s = finalizeDeletion(ctx);
+    if (!s.isOk()) return Result::error("finalize: " + s.toString());
+    return Result::done();
+  }
+
+  const json& rawSpec = ctx.cr.value("spec", json::object());
+  ctx.status.inlineToken = rawSpec.contains("authToken") && rawSpec["authToken"].is_string() &&
+                           !rawSpec["authToken"].get<std::string>().empty();
+  ctx.status.insecureSkipVerify =
+      rawSpec.value("/tls/insecureSkipVerify"_json_pointer, json(false)) == json(true);
+
+  auto parsed = parseClusterAgent(ctx.cr);
+  if (!parsed.errors.empty()) {
+    std::string message;
+    for (const auto& e : parsed.errors) {
+      if (!message.empty()) message += "; ";
+      message += e.field + ": " + e.message;
+    }
+    return reconcileInvalid(ctx, message);
+  }
+  ctx.spec = std::move(parsed.spec);
+
+  StepResult fin = ensureFinalizer(ctx);
+  if (!fin.error.isOk()) return Result::error("finalizer: " + fin.error.toString());
+
+  std::string errors;
+  using Step = StepResult (*)(ReconcileContext&);
+  const std::pair<const char*, Step> steps[] = {
+      {"serviceaccount", ensureServiceAccount}, {"rbac", ensureRbac},
+      {"credentials", ensureCredentials},       {"deployment", ensureDeployment},
+      {"metrics-service", ensureMetricsService},
+  };
+  for (const auto& [stepName, step] : steps) {
+    StepResult r = step(ctx);
+    if (!r.error.isOk()) {
+      ctrl::logging::error("reconcile step failed", {{"clusteragent", ctx.key},
+                                                     {"step", stepName},
+                                                     {"error", r.error.toString()}});
+      if (!errors.empty()) errors += "; ";
+      errors += std::string(stepName) + ": " + r.error.toString();
+    }
+    if (r.stop) break;
+  }
+  auto s = updateStatus(ctx, recorder_, clock_->wallNow());
+  if (!s.isOk()) {
+    if (!errors.empty()) errors += "; ";
+    errors += "status: " + s.toString();
+  }
+  if (!errors.empty()) return Result::error(errors);
+  return Result::done();
+}
+
+}  // namespace clusteragent

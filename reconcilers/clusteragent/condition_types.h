@@ -1,0 +1,22 @@
+#pragma once
+// The condition types and reasons a ClusterAgent's status carries (api.md).
+
+namespace clusteragent {
+
+// Positive polarity: True is healthy.
+inline constexpr const char* kReady = "Ready";
+inline constexpr const char* kSpecValid = "SpecValid";
+inline constexpr const char* kCredentialsReady = "CredentialsReady";
+inline constexpr const char* kDeploymentAvailable = "DeploymentAvailable";
+inline constexpr const char* kConnected = "Connected";
+inline constexpr const char* kServerReachable = "ServerReachable";
+
+// Warning conditions (abnormal-true, like Kubernetes' "Degraded"): present
+// with status True only while the risky setting is in use, absent otherwise,
+// so `kubectl get -o yaml` shows them only when there is something to fix.
+inline constexpr const char* kInlineTokenInUse = "InlineTokenInUse";
+inline constexpr const char* kInsecureSkipVerify = "InsecureSkipVerify";
+
+inline constexpr const char* kReasonInvalidSpec = "InvalidSpec";
+
+}  // namespace clusteragent

@@ -1,0 +1,32 @@
+#pragma once
+// Resolves, from the digested Secret cache alone, every credential a
+// ClusterAgent's agent mounts — token, CA bundle, client certificate — into
+// "present and well-formed, with this digest" or a precise reason naming the
+// Secret and key. The credentials hash over those digests goes on the pod
+// template, so rotating any of them rolls the agent.
+
+#include <string>
+#include <vector>
+
+#include "controller/cache/store.h"
+#include "reconcilers/clusteragent/spec.h"
+#include "reconcilers/clusteragent/status_evaluation.h"
+
+namespace clusteragent {
+
+struct CredentialSources {
+  CredentialsAssessment assessment;  // ready + reason/message, hash when ready
+  bool tokenNeeded = false;          // a creds Secret must carry a token
+  bool tokenInline = false;          // from spec.authToken (no GET needed)
+  std::string tokenSecretName;       // from spec.authTokenSecretRef
+  std::string tokenSecretKey;
+  std::string tokenDigest;           // sha256 of the token
+};
+
+CredentialSources resolveCredentialSources(const ClusterAgentSpec& spec, const std::string& ns,
+                                           const ctrl::cache::Store& secrets);
+
+// sha256 over sorted "label=value" lines.
+std::string credentialsHash(std::vector<std::string> parts);
+
+}  // namespace clusteragent

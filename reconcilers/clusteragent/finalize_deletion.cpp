@@ -1,0 +1,70 @@
+#include "reconcilers/clusteragent/finalize_deletion.h"
+
+#include "controller/logging/logger.h"
+#include "reconcilers/clusteragent/ensure_finalizer.h"
+#include "reconcilers/clusteragent/ownership.h"
+
+namespace clusteragent {
+namespace {
+
+namespace res = ctrl::kube::resources;
+
+ctrl::kube::Status deleteIgnoringNotFound(ReconcileContext& ctx, const ctrl::kube::Resource& r,
+                                          const std::string& ns, const std::string& name) {
+  auto s = ctx.client.remove(r, r.namespaced ? ns : "", name);
+  if (s.isOk()) {
+    ctrl::logging::info("deleted child", {{"clusteragent", ctx.key},
+                                          {"kind", r.kind},
+                                          {"namespace", ns},
+                                          {"name", name}});
+    return s;
+  }
+  if (ctrl::kube::isNotFound(s)) return ctrl::kube::Status::ok();
+  return s;
+}
+
+}  // namespace
+
+ctrl::kube::Status deleteOwned(ReconcileContext& ctx, const ctrl::cache::Store* store,
+                               const ctrl::kube::Resource& r,
+                               const std::function<bool(const json&)>& keep) {
+  if (store == nullptr) return ctrl::kube::Status::ok();
+  ctrl::kube::Status first;
+  for (const auto& obj : store->byIndex(kOwnerIndex, ctx.key)) {
+    if (!ownedBy(*obj, ctx.ns, ctx.name) || (keep && keep(*obj))) continue;
+    auto s = deleteIgnoringNotFound(ctx, r, obj->value("/metadata/namespace"_json_pointer, std::string()),
+                                    obj->value("/metadata/name"_json_pointer, std::string()));
+    if (!s.isOk() && first.isOk()) first = s;
+  }
+  return first;
+}
+
+ctrl::kube::Status finalizeDeletion(ReconcileContext& ctx) {
+  if (!hasFinalizer(ctx.cr)) return ctrl::kube::Status::ok();
+  auto crossNamespace = [&](const json& obj) {
+    return obj.value("/metadata/namespace"_json_pointer, std::string()) == ctx.ns;  // keep: GC'd
+  };
+  // Only what the cache shows labelled as ours: the ClusterRole name
+  // (clusteragent-<ns>-<name>) alone is ambiguous across namespaces.
+  std::vector<ctrl::kube::Status> results = {
+      deleteOwned(ctx, ctx.caches.clusterRoleBindings, res::kClusterRoleBindings, nullptr),
+      deleteOwned(ctx, ctx.caches.clusterRoles, res::kClusterRoles, nullptr),
+      deleteOwned(ctx, ctx.caches.roleBindings, res::kRoleBindings, crossNamespace),
+      deleteOwned(ctx, ctx.caches.roles, res::kRoles, crossNamespace),
+  };
+  for (const auto& s : results) {
+    if (!s.isOk()) return s;
+  }
+  json finalizers = json::array();
+  for (const auto& f : ctx.cr.value("/metadata/finalizers"_json_pointer, json::array())) {
+    if (f != kFinalizer) finalizers.push_back(f);
+  }
+  auto s = writeFinalizers(ctx, finalizers);
+  if (ctrl::kube::isNotFound(s)) return ctrl::kube::Status::ok();
+  if (s.isOk()) {
+    ctrl::logging::info("released finalizer", {{"clusteragent", ctx.key}, {"finalizer", kFinalizer}});
+  }
+  return s;
+}
+
+}  // namespace clusteragent

@@ -1,0 +1,20 @@
+#pragma once
+// A ClusterAgent being deleted: remove what its owner references cannot
+// reach (cluster-scoped ClusterRole/Binding, Role/RoleBinding in another
+// namespace), then release the finalizer. Namespaced children with owner
+// references are left to the garbage collector.
+
+#include "reconcilers/clusteragent/reconcile_context.h"
+
+namespace clusteragent {
+
+// Done when the finalizer was released (or was never there).
+ctrl::kube::Status finalizeDeletion(ReconcileContext& ctx);
+
+// Deletes every cached object in store owned by ctx's ClusterAgent for which
+// keep(obj) is false; NotFound counts as deleted.
+ctrl::kube::Status deleteOwned(ReconcileContext& ctx, const ctrl::cache::Store* store,
+                               const ctrl::kube::Resource& r,
+                               const std::function<bool(const json&)>& keep);
+
+}  // namespace clusteragent

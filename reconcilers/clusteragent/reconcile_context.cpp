@@ -1,0 +1,33 @@
+#include "reconcilers/clusteragent/reconcile_context.h"
+
+#include "controller/logging/logger.h"
+
+namespace clusteragent {
+
+ctrl::kube::StatusOr<ctrl::apply::ApplyOutcome> ReconcileContext::apply(
+    const ctrl::kube::Resource& r, const json& desired, const json* live,
+    const ctrl::apply::ApplyOptions& o) {
+  auto res = ctrl::apply::applyIfChanged(client, r, desired, live, o);
+  if (!res.isOk()) return res;
+  if (*res != ctrl::apply::ApplyOutcome::kUnchanged) {
+    ctrl::logging::info("applied child",
+                        {{"clusteragent", key},
+                         {"kind", r.kind},
+                         {"name", desired["metadata"].value("name", "")},
+                         {"namespace", desired["metadata"].value("namespace", "")},
+                         {"outcome", ctrl::apply::outcomeName(*res)}});
+  }
+  if (options.onApply) options.onApply(r.kind, *res);
+  return res;
+}
+
+const json* ReconcileContext::cached(const ctrl::cache::Store* store, const std::string& objNs,
+                                     const std::string& objName) {
+  if (store == nullptr) return nullptr;
+  auto obj = store->get(objNs.empty() ? objName : ctrl::cache::objectKey(objNs, objName));
+  if (!obj) return nullptr;
+  pinned_.push_back(obj);
+  return obj.get();
+}
+
+}  // namespace clusteragent

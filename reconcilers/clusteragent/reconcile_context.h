@@ -1,0 +1,68 @@
+#pragma once
+// What one reconcile of one ClusterAgent carries from step to step: the
+// object, its parsed spec, the client and caches, and the status inputs the
+// steps gather as they go. Steps are functions `StepResult ensureX(ReconcileContext&)`.
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "controller/apply/apply.h"
+#include "controller/kube/kube_client.h"
+#include "reconcilers/clusteragent/caches.h"
+#include "reconcilers/clusteragent/credential_sources.h"
+#include "reconcilers/clusteragent/spec.h"
+#include "reconcilers/clusteragent/status_evaluation.h"
+
+namespace clusteragent {
+
+using nlohmann::json;
+
+struct ReconcilerOptions {
+  std::string agentImage = "quay.io/argoprojlabs/argocd-agent:v0.9.0";
+  // Called once per applied child (metrics: writes by kind and outcome).
+  std::function<void(const std::string& kind, ctrl::apply::ApplyOutcome)> onApply;
+};
+
+struct ReconcileContext {
+  ReconcileContext(json cr, ctrl::kube::KubeClient& client, const Caches& caches,
+                   const ReconcilerOptions& options)
+      : cr(std::move(cr)), client(client), caches(caches), options(options) {}
+
+  json cr;  // a copy of the cached ClusterAgent, with apiVersion and kind set
+  ctrl::kube::KubeClient& client;
+  const Caches& caches;
+  const ReconcilerOptions& options;
+
+  std::string ns;
+  std::string name;
+  std::string key;  // "ns/name": on every log line about this object
+  ClusterAgentSpec spec;  // valid once ensure steps run
+
+  StatusInputs status;
+  CredentialSources credentials;  // set by ensureCredentials
+
+  // The one write path, with the outcome reported to options.onApply.
+  ctrl::kube::StatusOr<ctrl::apply::ApplyOutcome> apply(const ctrl::kube::Resource& r,
+                                                        const json& desired, const json* live,
+                                                        const ctrl::apply::ApplyOptions& o = {});
+  // The cached object of r at ns/name (ns ignored for cluster-scoped kinds).
+  const json* cached(const ctrl::cache::Store* store, const std::string& ns,
+                     const std::string& name);
+
+ private:
+  std::vector<ctrl::cache::ObjectPtr> pinned_;  // keeps returned cache objects alive
+};
+
+// continue (stop=false) or stop the sequence; error is aggregated either way.
+struct StepResult {
+  bool stop = false;
+  ctrl::kube::Status error;
+  static StepResult next() { return {}; }
+  static StepResult halt() { return {true, {}}; }
+  static StepResult fail(ctrl::kube::Status s) { return {false, std::move(s)}; }
+};
+
+}  // namespace clusteragent

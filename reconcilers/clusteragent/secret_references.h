@@ -1,0 +1,19 @@
+#pragma once
+// The Secrets a ClusterAgent references (token, CA, client certificate, redis
+// password), as "namespace/name" keys. It is the index that maps a changed
+// Secret back to the ClusterAgents that use it, so rotating a Secret
+// reconciles exactly those. Read from the raw object: the index must work
+// for a ClusterAgent whose spec does not validate too.
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace clusteragent {
+
+inline constexpr const char* kSecretRefIndex = "clusteragent-secret-refs";
+
+std::vector<std::string> referencedSecretKeys(const nlohmann::json& clusterAgent);
+
+}  // namespace clusteragent

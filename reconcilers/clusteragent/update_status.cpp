@@ -1,0 +1,39 @@
+#include "reconcilers/clusteragent/update_status.h"
+
+#include "controller/logging/logger.h"
+#include "reconcilers/clusteragent/ownership.h"
+
+namespace clusteragent {
+
+ctrl::kube::Status updateStatus(ReconcileContext& ctx, ctrl::manager::EventRecorder* recorder,
+                                std::chrono::system_clock::time_point now) {
+  const json current = ctx.cr.value("status", json::object());
+  std::vector<ConditionFlip> flips;
+  json next = nextStatus(current, evaluateStatus(ctx.status), ctx.status.generation, now, &flips);
+  if (next == current) return ctrl::kube::Status::ok();
+
+  // A merge patch of the whole status: top-level keys we no longer set are
+  // nulled so they are removed; conditions (an array) are replaced whole.
+  json patch = next;
+  for (auto it = current.begin(); it != current.end(); ++it) {
+    if (!next.contains(it.key())) patch[it.key()] = nullptr;
+  }
+  ctrl::kube::PatchOptions po;
+  po.subresource = "status";
+  po.fieldManager = ctrl::apply::kFieldManager;
+  auto res = ctx.client.patch(kClusterAgents, ctx.ns, ctx.name, ctrl::kube::PatchType::kMerge,
+                              json{{"status", patch}}, po);
+  if (!res.isOk()) return res.status();
+  ctrl::logging::info("status updated", {{"clusteragent", ctx.key},
+                                         {"phase", next.value("phase", "")},
+                                         {"flips", flips.size()}});
+  if (recorder != nullptr) {
+    for (const auto& f : flips) {
+      recorder->event(ctx.cr, f.warning ? "Warning" : "Normal", f.reason,
+                      f.type + " is " + f.to + ": " + f.message);
+    }
+  }
+  return ctrl::kube::Status::ok();
+}
+
+}  // namespace clusteragent

@@ -1,0 +1,92 @@
+#include "cmd/flags.h"
+
+#include <gtest/gtest.h>
+
+namespace cmd {
+namespace {
+
+Flags parseOk(const std::vector<std::string>& args, bool tty = false) {
+  auto r = parseFlags(args, tty);
+  EXPECT_TRUE(r.isOk()) << r.status().message();
+  return r.isOk() ? *r : Flags{};
+}
+
+std::string parseErr(const std::vector<std::string>& args) {
+  auto r = parseFlags(args, false);
+  EXPECT_FALSE(r.isOk());
+  EXPECT_EQ(r.status().code(), ctrl::kube::Code::kInvalidArgument);
+  return r.status().message();
+}
+
+TEST(FlagsTest, Defaults) {
+  Flags f = parseOk({});
+  EXPECT_EQ(f.kubeconfig, "");
+  EXPECT_TRUE(f.namespaces.empty());
+  EXPECT_EQ(f.agentImage, "quay.io/argoprojlabs/argocd-agent:v0.9.0");
+  EXPECT_FALSE(f.leaderElect);
+  EXPECT_EQ(f.metricsBindAddress, ":8080");
+  EXPECT_EQ(f.healthProbeBindAddress, ":8081");
+  EXPECT_EQ(f.logLevel, "info");
+  EXPECT_EQ(f.logFormat, "json");
+  EXPECT_EQ(f.maxConcurrentReconciles, 2);
+  EXPECT_FALSE(f.help);
+}
+
+TEST(FlagsTest, TextLogsByDefaultOnATerminal) {
+  EXPECT_EQ(parseOk({}, true).logFormat, "text");
+  EXPECT_EQ(parseOk({"--log-format=json"}, true).logFormat, "json");
+}
+
+TEST(FlagsTest, BothValueSyntaxes) {
+  Flags f = parseOk({"--kubeconfig", "/k", "--agent-image=img:1", "--log-level", "debug",
+                     "--metrics-bind-address=127.0.0.1:9090", "--health-probe-bind-address", ":0",
+                     "--leader-election-namespace=ops", "--max-concurrent-reconciles", "8"});
+  EXPECT_EQ(f.kubeconfig, "/k");
+  EXPECT_EQ(f.agentImage, "img:1");
+  EXPECT_EQ(f.logLevel, "debug");
+  EXPECT_EQ(f.metricsBindAddress, "127.0.0.1:9090");
+  EXPECT_EQ(f.healthProbeBindAddress, ":0");
+  EXPECT_EQ(f.leaderElectionNamespace, "ops");
+  EXPECT_EQ(f.maxConcurrentReconciles, 8);
+}
+
+TEST(FlagsTest, NamespaceIsRepeatableAndCommaSeparated) {
+  Flags f = parseOk({"--namespace", "a", "--namespace=b,c"});
+  EXPECT_EQ(f.namespaces, (std::vector<std::string>{"a", "b", "c"}));
+}
+
+TEST(FlagsTest, LeaderElectBoolForms) {
+  EXPECT_TRUE(parseOk({"--leader-elect"}).leaderElect);
+  EXPECT_TRUE(parseOk({"--leader-elect=true"}).leaderElect);
+  EXPECT_FALSE(parseOk({"--leader-elect=false"}).leaderElect);
+  EXPECT_NE(parseErr({"--leader-elect=maybe"}).find("--leader-elect"), std::string::npos);
+}
+
+TEST(FlagsTest, Help) {
+  EXPECT_TRUE(parseOk({"--help"}).help);
+  EXPECT_TRUE(parseOk({"-h"}).help);
+  std::string u = usage("clusteragent-operator");
+  for (const char* flag : {"--kubeconfig", "--namespace", "--agent-image", "--leader-elect",
+                           "--leader-election-namespace", "--metrics-bind-address",
+                           "--health-probe-bind-address", "--log-level", "--log-format",
+                           "--max-concurrent-reconciles", "--help"}) {
+    EXPECT_NE(u.find(flag), std::string::npos) << flag;
+  }
+}
+
+TEST(FlagsTest, ErrorsNameTheFlag) {
+  EXPECT_NE(parseErr({"--nope"}).find("unknown flag --nope"), std::string::npos);
+  EXPECT_NE(parseErr({"--kubeconfig"}).find("--kubeconfig needs a value"), std::string::npos);
+  EXPECT_NE(parseErr({"--log-level=loud"}).find("--log-level"), std::string::npos);
+  EXPECT_NE(parseErr({"--log-format=xml"}).find("--log-format"), std::string::npos);
+  EXPECT_NE(parseErr({"--max-concurrent-reconciles=0"}).find("1 to 64"), std::string::npos);
+  EXPECT_NE(parseErr({"--max-concurrent-reconciles=two"}).find("1 to 64"), std::string::npos);
+  EXPECT_NE(parseErr({"--metrics-bind-address=8080"}).find("host:port"), std::string::npos);
+  EXPECT_NE(parseErr({"--metrics-bind-address=:99999"}).find("host:port"), std::string::npos);
+  EXPECT_NE(parseErr({"positional"}).find("unexpected argument"), std::string::npos);
+  EXPECT_NE(parseErr({"--namespace="}).find("--namespace"), std::string::npos);
+  EXPECT_NE(parseErr({"--agent-image="}).find("--agent-image"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cmd

@@ -1,0 +1,179 @@
+#pragma once
+// A ClusterAgentReconciler over a FakeKubeClient, with stores synced from the
+// fake before each reconcile as a caught-up informer would be.
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "controller/cache/store.h"
+#include "controller/manager/event_recorder.h"
+#include "reconcilers/clusteragent/clusteragent_reconciler.h"
+#include "reconcilers/clusteragent/ownership.h"
+#include "reconcilers/clusteragent/secret_digest.h"
+#include "reconcilers/clusteragent/secret_references.h"
+#include "tests/mocks/kube/fake_kube_client.h"
+
+namespace clusteragent::testing {
+
+namespace res = ctrl::kube::resources;
+using nlohmann::json;
+
+struct RecordedEvent {
+  json involved;
+  std::string type;
+  std::string reason;
+  std::string message;
+};
+
+class RecordingEventRecorder : public ctrl::manager::EventRecorder {
+ public:
+  void event(const json& involved, const std::string& type, const std::string& reason,
+             const std::string& message) override {
+    events.push_back({involved, type, reason, message});
+  }
+  std::vector<RecordedEvent> events;
+};
+
+inline std::string b64(const std::string& s) {
+  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  unsigned val = 0;
+  int bits = -6;
+  for (unsigned char c : s) {
+    val = (val << 8) + c;
+    bits += 8;
+    while (bits >= 0) {
+      out.push_back(t[(val >> bits) & 0x3F]);
+      bits -= 6;
+    }
+  }
+  if (bits > -6) out.push_back(t[((val << 8) >> (bits + 8)) & 0x3F]);
+  while (out.size() % 4) out.push_back('=');
+  return out;
+}
+
+inline json clusterAgent(const std::string& ns, const std::string& name, json spec) {
+  return json{{"apiVersion", "argoproj.io/v1alpha1"},
+              {"kind", "ClusterAgent"},
+              {"metadata", {{"name", name}, {"namespace", ns}}},
+              {"spec", std::move(spec)}};
+}
+
+inline json secret(const std::string& ns, const std::string& name, const json& stringData,
+                   const std::string& type = "Opaque") {
+  json data = json::object();
+  for (auto it = stringData.begin(); it != stringData.end(); ++it) {
+    data[it.key()] = b64(it.value().get<std::string>());
+  }
+  return json{{"apiVersion", "v1"},
+              {"kind", "Secret"},
+              {"type", type},
+              {"metadata", {{"name", name}, {"namespace", ns}}},
+              {"data", data}};
+}
+
+class ReconcilerFixture : public ::testing::Test {
+ protected:
+  ReconcilerFixture() : fake_(std::make_shared<testmocks::FakeKubeClient>()) {
+    auto ownerIndex = [](const json& o) {
+      std::string k = ownerKeyOf(o);
+      return k.empty() ? std::vector<std::string>{} : std::vector<std::string>{k};
+    };
+    for (auto* s : {&deployments_, &services_, &serviceAccounts_, &secrets_, &roles_,
+                    &roleBindings_, &clusterRoles_, &clusterRoleBindings_}) {
+      s->addIndex(kOwnerIndex, ownerIndex);
+    }
+    clusterAgents_.addIndex(kSecretRefIndex, referencedSecretKeys);
+    Caches c;
+    c.clusterAgents = &clusterAgents_;
+    c.deployments = &deployments_;
+    c.services = &services_;
+    c.serviceAccounts = &serviceAccounts_;
+    c.secrets = &secrets_;
+    c.roles = &roles_;
+    c.roleBindings = &roleBindings_;
+    c.clusterRoles = &clusterRoles_;
+    c.clusterRoleBindings = &clusterRoleBindings_;
+    ReconcilerOptions opts;
+    opts.agentImage = "quay.io/argoprojlabs/argocd-agent:v0.9.0";
+    reconciler_ = std::make_unique<ClusterAgentReconciler>(fake_, c, &events_, opts);
+  }
+
+  void sync() {
+    fake_->syncStore(kClusterAgents, &clusterAgents_);
+    fake_->syncStore(res::kDeployments, &deployments_);
+    fake_->syncStore(res::kServices, &services_);
+    fake_->syncStore(res::kServiceAccounts, &serviceAccounts_);
+    fake_->syncStore(res::kSecrets, &secrets_, digestSecret);
+    fake_->syncStore(res::kRoles, &roles_);
+    fake_->syncStore(res::kRoleBindings, &roleBindings_);
+    fake_->syncStore(res::kClusterRoles, &clusterRoles_);
+    fake_->syncStore(res::kClusterRoleBindings, &clusterRoleBindings_);
+  }
+
+  ctrl::queue::Result reconcile(const std::string& ns = "argocd", const std::string& name = "aro-agent") {
+    sync();
+    return reconciler_->reconcile({ns, name});
+  }
+
+  // Plays kube-controller-manager: the Deployment has rolled out.
+  void markDeploymentAvailable(const std::string& ns = "argocd", const std::string& name = "aro-agent-agent") {
+    auto d = fake_->object(res::kDeployments, ns, name);
+    ASSERT_TRUE(d.has_value());
+    int64_t gen = (*d)["metadata"].value("generation", int64_t{1});
+    int64_t replicas = (*d)["spec"].value("replicas", int64_t{1});
+    ctrl::kube::PatchOptions po;
+    po.subresource = "status";
+    auto r = fake_->patch(res::kDeployments, ns, name, ctrl::kube::PatchType::kMerge,
+                          json{{"status",
+                                {{"observedGeneration", gen},
+                                 {"replicas", replicas},
+                                 {"updatedReplicas", replicas},
+                                 {"readyReplicas", replicas},
+                                 {"availableReplicas", replicas}}}},
+                          po);
+    ASSERT_TRUE(r.isOk());
+  }
+
+  // Reconciles until a pass makes no write (at most `max` passes); returns
+  // the number of passes that wrote.
+  int converge(int max = 5) {
+    for (int i = 0; i < max; ++i) {
+      fake_->clearRecords();
+      auto r = reconcile();
+      EXPECT_EQ(r.kind, ctrl::queue::Result::Kind::kDone) << r.message;
+      size_t writes = fake_->writeCount();
+      if (fake_->object(res::kDeployments, "argocd", "aro-agent-agent")) markDeploymentAvailable();
+      if (writes == 0) {
+        fake_->clearRecords();
+        return i;
+      }
+    }
+    std::string last;
+    auto ws = fake_->writes();
+    for (const auto& w : ws) last += " " + w.verb + ":" + w.resource + "/" + w.name + "/" + w.subresource;
+    ADD_FAILURE() << "did not converge in " << max << " passes; last writes:" << last;
+    return max;
+  }
+
+  json status() const {
+    auto ca = fake_->object(kClusterAgents, "argocd", "aro-agent");
+    return ca ? ca->value("status", json::object()) : json::object();
+  }
+  json condition(const std::string& type) const {
+    const json conds = status().value("conditions", json::array());
+    const json* c = ctrl::conditions::findCondition(conds, type);
+    return c ? *c : json();
+  }
+
+  std::shared_ptr<testmocks::FakeKubeClient> fake_;
+  RecordingEventRecorder events_;
+  ctrl::cache::Store clusterAgents_, deployments_, services_, serviceAccounts_, secrets_, roles_,
+      roleBindings_, clusterRoles_, clusterRoleBindings_;
+  std::unique_ptr<ClusterAgentReconciler> reconciler_;
+};
+
+}  // namespace clusteragent::testing

@@ -1,0 +1,88 @@
+#include "reconcilers/clusteragent/secret_digest.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/reconcilers/clusteragent/test_pem.h"
+
+namespace clusteragent {
+namespace {
+
+std::string b64(const std::string& s) {
+  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  size_t i = 0;
+  for (; i + 2 < s.size(); i += 3) {
+    unsigned v = (static_cast<unsigned char>(s[i]) << 16) | (static_cast<unsigned char>(s[i + 1]) << 8) |
+                 static_cast<unsigned char>(s[i + 2]);
+    out += {t[v >> 18], t[(v >> 12) & 63], t[(v >> 6) & 63], t[v & 63]};
+  }
+  if (s.size() - i == 1) {
+    unsigned v = static_cast<unsigned char>(s[i]) << 16;
+    out += {t[v >> 18], t[(v >> 12) & 63], '=', '='};
+  } else if (s.size() - i == 2) {
+    unsigned v = (static_cast<unsigned char>(s[i]) << 16) | (static_cast<unsigned char>(s[i + 1]) << 8);
+    out += {t[v >> 18], t[(v >> 12) & 63], t[(v >> 6) & 63], '='};
+  }
+  return out;
+}
+
+json secret(const json& data) {
+  return json{{"apiVersion", "v1"},
+              {"kind", "Secret"},
+              {"type", "Opaque"},
+              {"metadata",
+               {{"name", "s"}, {"namespace", "ns"}, {"managedFields", json::array({json::object()})}}},
+              {"data", data}};
+}
+
+TEST(SecretDigestTest, ValuesAreReplacedByDigests) {
+  json d = digestSecret(secret({{"token", b64("s3cr3t-value")}}));
+  EXPECT_FALSE(d.contains("data"));
+  EXPECT_FALSE(d["metadata"].contains("managedFields"));
+  EXPECT_EQ(d["metadata"]["name"], "s");
+  EXPECT_EQ(d["type"], "Opaque");
+  EXPECT_EQ((*dataDigest(d, "token"))["sha256"], sha256Hex("s3cr3t-value"));
+  EXPECT_EQ(d.dump().find("s3cr3t"), std::string::npos);
+  EXPECT_EQ(d.dump().find(b64("s3cr3t-value")), std::string::npos);
+  EXPECT_EQ(dataDigest(d, "other"), nullptr);
+}
+
+TEST(SecretDigestTest, Sha256KnownAnswer) {
+  EXPECT_EQ(sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(SecretDigestTest, PaddingVariantsDecodeExactly) {
+  for (std::string v : {"a", "ab", "abc", "abcd"}) {
+    json d = digestSecret(secret({{"k", b64(v)}}));
+    EXPECT_EQ((*dataDigest(d, "k"))["sha256"], sha256Hex(v)) << v;
+  }
+}
+
+TEST(SecretDigestTest, StringDataDigestsLikeData) {
+  json viaData = digestSecret(secret({{"k", b64("v")}}));
+  json s = secret(json::object());
+  s["stringData"] = {{"k", "v"}};
+  EXPECT_EQ(digestSecret(s)["dataDigest"], viaData["dataDigest"]);
+}
+
+TEST(SecretDigestTest, PemKinds) {
+  json d = digestSecret(secret({{"ca.crt", b64(testpem::kCert)},
+                                {"tls.key", b64(testpem::kKey)},
+                                {"bad.crt", b64("-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----\n")},
+                                {"token", b64("plain")}}));
+  EXPECT_EQ((*dataDigest(d, "ca.crt"))["pem"], "certificate");
+  EXPECT_EQ((*dataDigest(d, "tls.key"))["pem"], "privateKey");
+  EXPECT_EQ((*dataDigest(d, "bad.crt"))["pem"], "invalid");
+  EXPECT_FALSE(dataDigest(d, "token")->contains("pem"));
+}
+
+TEST(SecretDigestTest, BundleWithOneBrokenCertificateIsInvalid) {
+  std::string bundle = std::string(testpem::kCert) +
+                       "-----BEGIN CERTIFICATE-----\nbroken\n-----END CERTIFICATE-----\n";
+  json d = digestSecret(secret({{"ca.crt", b64(bundle)}}));
+  EXPECT_EQ((*dataDigest(d, "ca.crt"))["pem"], "invalid");
+}
+
+}  // namespace
+}  // namespace clusteragent
