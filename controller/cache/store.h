@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -28,6 +29,13 @@ std::string objectKey(const std::string& ns, const std::string& name);
 inline constexpr const char* kNamespaceIndex = "namespace";
 inline constexpr const char* kOwnerUidIndex = "owner-uid";
 
+// What a replace changed: the reflector turns it into handler calls.
+struct ReplaceDiff {
+  std::vector<ObjectPtr> added;
+  std::vector<std::pair<ObjectPtr, ObjectPtr>> updated;  // {old, new}; resourceVersion changed
+  std::vector<ObjectPtr> removed;
+};
+
 class Store {
  public:
   Store();  // registers kNamespaceIndex and kOwnerUidIndex
@@ -38,11 +46,16 @@ class Store {
   ObjectPtr remove(const std::string& key);
   // Replaces the whole content (after a relist); returns what was removed.
   std::vector<ObjectPtr> replace(std::vector<ObjectPtr> objs);
+  // Replaces only the objects of namespace `ns` (all objects when nullopt), so
+  // one reflector per namespace can relist without touching the others.
+  ReplaceDiff replaceScoped(std::vector<ObjectPtr> objs, const std::optional<std::string>& ns);
 
   ObjectPtr get(const std::string& key) const;
   std::vector<ObjectPtr> list() const;
   std::vector<ObjectPtr> byIndex(const std::string& index, const std::string& value) const;
   std::vector<std::string> keys() const;
+  // Values of one index that currently have objects (e.g. every referenced Secret name).
+  std::vector<std::string> indexValues(const std::string& index) const;
   size_t size() const;
 
  private:

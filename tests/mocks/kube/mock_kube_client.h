@@ -30,4 +30,11 @@ class MockKubeClient : public KubeClient {
               (const Resource&, const std::string&, const WatchOptions&), (override));
 };
 
+// For scripted event sequences prefer ScriptedWatchStream (scripted_watch_stream.h).
+class MockWatchStream : public WatchStream {
+ public:
+  MOCK_METHOD((StatusOr<std::optional<WatchEvent>>), next, (), (override));
+  MOCK_METHOD(void, cancel, (), (override));
+};
+
 }  // namespace ctrl::kube

@@ -1,0 +1,199 @@
+#include "controller/cache/store.h"
+
+namespace ctrl::cache {
+
+namespace {
+
+std::string resourceVersionOf(const json& obj) {
+  auto md = obj.find("metadata");
+  if (md == obj.end() || !md->is_object()) return "";
+  auto rv = md->find("resourceVersion");
+  return rv != md->end() && rv->is_string() ? rv->get<std::string>() : "";
+}
+
+std::string namespaceOf(const json& obj) {
+  auto md = obj.find("metadata");
+  if (md == obj.end() || !md->is_object()) return "";
+  auto ns = md->find("namespace");
+  return ns != md->end() && ns->is_string() ? ns->get<std::string>() : "";
+}
+
+std::vector<std::string> namespaceIndex(const json& obj) { return {namespaceOf(obj)}; }
+
+std::vector<std::string> ownerUidIndex(const json& obj) {
+  std::vector<std::string> uids;
+  auto md = obj.find("metadata");
+  if (md == obj.end() || !md->is_object()) return uids;
+  auto refs = md->find("ownerReferences");
+  if (refs == md->end() || !refs->is_array()) return uids;
+  for (const auto& ref : *refs) {
+    auto uid = ref.find("uid");
+    if (uid != ref.end() && uid->is_string()) uids.push_back(uid->get<std::string>());
+  }
+  return uids;
+}
+
+}  // namespace
+
+std::string objectKey(const std::string& ns, const std::string& name) {
+  return ns.empty() ? name : ns + "/" + name;
+}
+
+std::string objectKey(const json& obj) {
+  auto md = obj.find("metadata");
+  if (md == obj.end() || !md->is_object()) return "";
+  auto name = md->find("name");
+  return objectKey(namespaceOf(obj),
+                   name != md->end() && name->is_string() ? name->get<std::string>() : "");
+}
+
+Store::Store() {
+  index_funcs_[kNamespaceIndex] = namespaceIndex;
+  index_funcs_[kOwnerUidIndex] = ownerUidIndex;
+}
+
+void Store::addIndex(const std::string& name, IndexFunc fn) {
+  std::lock_guard<std::mutex> lock(mu_);
+  index_funcs_[name] = std::move(fn);
+  // Tolerate a late registration: index what is already there.
+  auto& index = indexes_[name];
+  index.clear();
+  for (const auto& [key, obj] : items_) {
+    for (const auto& v : index_funcs_[name](*obj)) index[v].insert(key);
+  }
+}
+
+void Store::indexLocked(const std::string& key, const json& obj) {
+  for (const auto& [name, fn] : index_funcs_) {
+    auto& index = indexes_[name];
+    for (const auto& v : fn(obj)) index[v].insert(key);
+  }
+}
+
+void Store::unindexLocked(const std::string& key, const json& obj) {
+  for (const auto& [name, fn] : index_funcs_) {
+    auto& index = indexes_[name];
+    for (const auto& v : fn(obj)) {
+      auto it = index.find(v);
+      if (it == index.end()) continue;
+      it->second.erase(key);
+      if (it->second.empty()) index.erase(it);
+    }
+  }
+}
+
+ObjectPtr Store::upsert(ObjectPtr obj) {
+  std::string key = objectKey(*obj);
+  std::lock_guard<std::mutex> lock(mu_);
+  ObjectPtr prev;
+  auto it = items_.find(key);
+  if (it != items_.end()) {
+    prev = it->second;
+    unindexLocked(key, *prev);
+  }
+  indexLocked(key, *obj);
+  items_[key] = std::move(obj);
+  return prev;
+}
+
+ObjectPtr Store::remove(const std::string& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = items_.find(key);
+  if (it == items_.end()) return nullptr;
+  ObjectPtr prev = it->second;
+  unindexLocked(key, *prev);
+  items_.erase(it);
+  return prev;
+}
+
+std::vector<ObjectPtr> Store::replace(std::vector<ObjectPtr> objs) {
+  return replaceScoped(std::move(objs), std::nullopt).removed;
+}
+
+ReplaceDiff Store::replaceScoped(std::vector<ObjectPtr> objs,
+                                 const std::optional<std::string>& ns) {
+  ReplaceDiff diff;
+  std::map<std::string, ObjectPtr> incoming;
+  for (auto& obj : objs) incoming[objectKey(*obj)] = std::move(obj);
+
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto it = items_.begin(); it != items_.end();) {
+    if ((ns && namespaceOf(*it->second) != *ns) || incoming.count(it->first)) {
+      ++it;
+      continue;
+    }
+    unindexLocked(it->first, *it->second);
+    diff.removed.push_back(it->second);
+    it = items_.erase(it);
+  }
+  for (auto& [key, obj] : incoming) {
+    auto it = items_.find(key);
+    if (it == items_.end()) {
+      indexLocked(key, *obj);
+      diff.added.push_back(obj);
+      items_.emplace(key, std::move(obj));
+      continue;
+    }
+    ObjectPtr prev = it->second;
+    unindexLocked(key, *prev);
+    indexLocked(key, *obj);
+    it->second = obj;
+    // Unchanged objects are not news: a relist must not flood handlers.
+    if (resourceVersionOf(*prev) != resourceVersionOf(*obj) || resourceVersionOf(*obj).empty()) {
+      diff.updated.emplace_back(std::move(prev), std::move(obj));
+    }
+  }
+  return diff;
+}
+
+ObjectPtr Store::get(const std::string& key) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = items_.find(key);
+  return it == items_.end() ? nullptr : it->second;
+}
+
+std::vector<ObjectPtr> Store::list() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<ObjectPtr> out;
+  out.reserve(items_.size());
+  for (const auto& [key, obj] : items_) out.push_back(obj);
+  return out;
+}
+
+std::vector<ObjectPtr> Store::byIndex(const std::string& index, const std::string& value) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<ObjectPtr> out;
+  auto idx = indexes_.find(index);
+  if (idx == indexes_.end()) return out;
+  auto keys = idx->second.find(value);
+  if (keys == idx->second.end()) return out;
+  for (const auto& key : keys->second) {
+    auto it = items_.find(key);
+    if (it != items_.end()) out.push_back(it->second);
+  }
+  return out;
+}
+
+std::vector<std::string> Store::keys() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> out;
+  out.reserve(items_.size());
+  for (const auto& [key, obj] : items_) out.push_back(key);
+  return out;
+}
+
+std::vector<std::string> Store::indexValues(const std::string& index) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> out;
+  auto idx = indexes_.find(index);
+  if (idx == indexes_.end()) return out;
+  for (const auto& [value, keys] : idx->second) out.push_back(value);
+  return out;
+}
+
+size_t Store::size() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return items_.size();
+}
+
+}  // namespace ctrl::cache

@@ -1,0 +1,76 @@
+#include "controller/queue/enqueue_handlers.h"
+
+#include <set>
+
+namespace ctrl::queue {
+
+using nlohmann::json;
+
+namespace {
+
+std::string groupOf(const std::string& apiVersion) {
+  auto slash = apiVersion.find('/');
+  return slash == std::string::npos ? "" : apiVersion.substr(0, slash);
+}
+
+cache::EventHandlers fromMap(Controller& c, MapFunc map) {
+  cache::EventHandlers h;
+  h.onAdd = [&c, map](const json& obj) {
+    for (const auto& key : map(obj)) c.enqueue(key);
+  };
+  h.onUpdate = [&c, map](const json& oldObj, const json& newObj) {
+    std::set<std::string> keys;
+    for (auto& key : map(oldObj)) keys.insert(std::move(key));
+    for (auto& key : map(newObj)) keys.insert(std::move(key));
+    for (const auto& key : keys) c.enqueue(key);
+  };
+  h.onDelete = h.onAdd;
+  return h;
+}
+
+}  // namespace
+
+std::string controllerOwnerKey(const json& obj, const std::string& ownerKind,
+                               const std::string& ownerGroup) {
+  const json md = obj.value("metadata", json::object());
+  const json refs = md.value("ownerReferences", json::array());
+  if (!refs.is_array()) return "";
+  for (const auto& ref : refs) {
+    if (!ref.is_object() || !ref.value("controller", false)) continue;
+    if (ref.value("kind", "") != ownerKind) continue;
+    if (!ownerGroup.empty() && groupOf(ref.value("apiVersion", "")) != ownerGroup) continue;
+    const std::string name = ref.value("name", "");
+    if (name.empty()) return "";
+    return cache::objectKey(md.value("namespace", ""), name);
+  }
+  return "";
+}
+
+cache::EventHandlers enqueueSelf(Controller& c) {
+  return fromMap(c, [](const json& obj) {
+    std::string key = cache::objectKey(obj);
+    return key.empty() ? std::vector<std::string>{} : std::vector<std::string>{key};
+  });
+}
+
+cache::EventHandlers enqueueOwner(Controller& c, const std::string& ownerKind,
+                                  const std::string& ownerGroup) {
+  return fromMap(c, [ownerKind, ownerGroup](const json& obj) {
+    std::string key = controllerOwnerKey(obj, ownerKind, ownerGroup);
+    return key.empty() ? std::vector<std::string>{} : std::vector<std::string>{key};
+  });
+}
+
+cache::EventHandlers enqueueMapped(Controller& c, MapFunc map) { return fromMap(c, std::move(map)); }
+
+MapFunc mapByIndex(const cache::Store& store, std::string index,
+                   std::function<std::string(const json&)> value) {
+  if (!value) value = [](const json& obj) { return cache::objectKey(obj); };
+  return [&store, index = std::move(index), value = std::move(value)](const json& obj) {
+    std::vector<std::string> keys;
+    for (const auto& o : store.byIndex(index, value(obj))) keys.push_back(cache::objectKey(*o));
+    return keys;
+  };
+}
+
+}  // namespace ctrl::queue

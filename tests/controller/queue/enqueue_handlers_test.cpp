@@ -1,0 +1,116 @@
+#include "controller/queue/enqueue_handlers.h"
+
+#include <set>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace ctrl::queue {
+namespace {
+
+using nlohmann::json;
+
+class NeverCalled : public Reconciler {
+ public:
+  Result reconcile(const Request&) override {
+    ADD_FAILURE() << "controller was not started";
+    return Result::done();
+  }
+};
+
+json owned(const std::string& ns, const std::string& name, json refs) {
+  return {{"metadata", {{"namespace", ns}, {"name", name}, {"ownerReferences", std::move(refs)}}}};
+}
+
+json ref(const std::string& apiVersion, const std::string& kind, const std::string& name,
+         bool controller) {
+  return {{"apiVersion", apiVersion}, {"kind", kind}, {"name", name}, {"uid", "u-" + name},
+          {"controller", controller}};
+}
+
+std::set<std::string> drain(Controller& c) {
+  std::set<std::string> keys;
+  while (c.queue().len() > 0) {
+    auto k = c.queue().get();
+    keys.insert(*k);
+    c.queue().done(*k);
+  }
+  return keys;
+}
+
+class EnqueueHandlersTest : public ::testing::Test {
+ protected:
+  NeverCalled reconciler_;
+  Controller c_{"test", reconciler_};
+};
+
+TEST_F(EnqueueHandlersTest, SelfEnqueuesTheObjectKeyOnEveryEvent) {
+  auto h = enqueueSelf(c_);
+  json a = {{"metadata", {{"namespace", "ns"}, {"name", "a"}}}};
+  json n = {{"metadata", {{"name", "cluster-thing"}}}};
+  h.onAdd(a);
+  h.onUpdate(a, a);
+  h.onDelete(n);
+  EXPECT_EQ(drain(c_), (std::set<std::string>{"ns/a", "cluster-thing"}));
+}
+
+TEST_F(EnqueueHandlersTest, OwnerEnqueuesOnlyTheControllingOwnerOfTheKind) {
+  auto h = enqueueOwner(c_, "ClusterAgent", "argoproj.io");
+  h.onAdd(owned("ns", "d", {ref("argoproj.io/v1alpha1", "ClusterAgent", "agent-1", true)}));
+  h.onAdd(owned("ns", "e", {ref("argoproj.io/v1alpha1", "ClusterAgent", "not-ctrl", false)}));
+  h.onAdd(owned("ns", "f", {ref("example.com/v1", "ClusterAgent", "other-group", true)}));
+  h.onAdd(owned("ns", "g", {ref("apps/v1", "ReplicaSet", "rs", true)}));
+  h.onAdd(json{{"metadata", {{"namespace", "ns"}, {"name", "orphan"}}}});
+  EXPECT_EQ(drain(c_), (std::set<std::string>{"ns/agent-1"}));
+}
+
+TEST_F(EnqueueHandlersTest, OwnerChangeOnUpdateWakesBothOwners) {
+  auto h = enqueueOwner(c_, "ClusterAgent");
+  h.onUpdate(owned("ns", "d", {ref("argoproj.io/v1alpha1", "ClusterAgent", "old", true)}),
+             owned("ns", "d", {ref("argoproj.io/v1alpha1", "ClusterAgent", "new", true)}));
+  EXPECT_EQ(drain(c_), (std::set<std::string>{"ns/old", "ns/new"}));
+}
+
+TEST(ControllerOwnerKeyTest, UsesTheObjectNamespace) {
+  EXPECT_EQ(controllerOwnerKey(owned("x", "d", {ref("argoproj.io/v1alpha1", "ClusterAgent", "a",
+                                                    true)}),
+                               "ClusterAgent"),
+            "x/a");
+  EXPECT_EQ(controllerOwnerKey(json::object(), "ClusterAgent"), "");
+}
+
+TEST_F(EnqueueHandlersTest, MappedEnqueuesEveryKeyTheFunctionReturns) {
+  auto h = enqueueMapped(c_, [](const json& secret) {
+    std::vector<std::string> keys;
+    for (const auto& user : secret.value("users", json::array())) {
+      keys.push_back(user.get<std::string>());
+    }
+    return keys;
+  });
+  h.onAdd(json{{"users", {"ns/a", "ns/b"}}});
+  h.onUpdate(json{{"users", {"ns/c"}}}, json{{"users", {"ns/a"}}});
+  h.onDelete(json{{"users", json::array()}});
+  EXPECT_EQ(drain(c_), (std::set<std::string>{"ns/a", "ns/b", "ns/c"}));
+}
+
+TEST_F(EnqueueHandlersTest, MapByIndexFindsTheObjectsReferencingTheChangedOne) {
+  cache::Store agents;
+  agents.addIndex("secret", [](const json& o) {
+    return std::vector<std::string>{o["metadata"].value("namespace", "") + "/" +
+                                    o["spec"].value("secret", "")};
+  });
+  auto agent = [](const std::string& name, const std::string& secret) {
+    return std::make_shared<const json>(
+        json{{"metadata", {{"namespace", "ns"}, {"name", name}}}, {"spec", {{"secret", secret}}}});
+  };
+  agents.upsert(agent("a", "creds"));
+  agents.upsert(agent("b", "creds"));
+  agents.upsert(agent("c", "other"));
+  auto h = enqueueMapped(c_, mapByIndex(agents, "secret"));
+  h.onUpdate(json{{"metadata", {{"namespace", "ns"}, {"name", "creds"}}}},
+             json{{"metadata", {{"namespace", "ns"}, {"name", "creds"}}}});
+  EXPECT_EQ(drain(c_), (std::set<std::string>{"ns/a", "ns/b"}));
+}
+
+}  // namespace
+}  // namespace ctrl::queue
