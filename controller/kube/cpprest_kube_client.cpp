@@ -23,6 +23,8 @@ namespace client = web::http::client;
 namespace {
 
 constexpr std::chrono::seconds kMaxRetryAfter{60};
+// kube-apiserver's default watch timeout is min-request-timeout (1800s) times [1, 2).
+constexpr int kServerMaxWatchSeconds = 3600;
 
 // One HTTP exchange's outcome. transport is set when no (complete) response arrived.
 struct Exchange {
@@ -72,7 +74,11 @@ struct CpprestKubeClient::Impl {
     client::http_client_config c;
     c.set_timeout(timeout);
     c.set_validate_certificates(!config.insecureSkipTlsVerify);
-    ClientConfig tls = config;  // the callback runs per connection, possibly after we move on
+    // The callback runs per connection; it keeps its own copy of the TLS material only.
+    ClientConfig tls;
+    tls.caData = config.caData;
+    tls.clientCertData = config.clientCertData;
+    tls.clientKeyData = config.clientKeyData;
     c.set_ssl_context_callback(
         [tls](boost::asio::ssl::context& ctx) { configureSslContext(ctx.native_handle(), tls); });
     return c;
@@ -211,14 +217,17 @@ StatusOr<json> CpprestKubeClient::create(const Resource& r, const std::string& n
                                          const std::string& fieldManager) {
   std::string targetNs = ns.empty() ? objectNamespace(obj) : ns;
   std::string body = obj.dump();
-  std::string path = r.collectionPath(targetNs) + QueryString().addIfSet("fieldManager", fieldManager).str();
+  std::string path =
+      r.collectionPath(targetNs) + QueryString().addIfSet("fieldManager", fieldManager).str();
   return impl_->executeJson("POST", http::methods::POST, path, &body);
 }
 
 StatusOr<json> CpprestKubeClient::update(const Resource& r, const std::string& ns, const json& obj,
                                          const UpdateOptions& opts) {
   std::string name = objectName(obj);
-  if (name.empty()) return Status(Code::kInvalidArgument, "update of a " + r.kind + " without metadata.name");
+  if (name.empty()) {
+    return Status(Code::kInvalidArgument, "update of a " + r.kind + " without metadata.name");
+  }
   std::string targetNs = ns.empty() ? objectNamespace(obj) : ns;
   std::string path = r.objectPath(targetNs, name);
   if (!opts.subresource.empty()) path += "/" + opts.subresource;
@@ -252,8 +261,11 @@ StatusOr<WatchStreamPtr> CpprestKubeClient::watch(const Resource& r, const std::
                                                   const WatchOptions& opts) {
   const std::string path = r.collectionPath(ns) + watchQuery(opts);
   const std::string what = "WATCH " + path;
-  const auto readTimeout =
-      std::chrono::seconds(std::max(opts.timeoutSeconds, 0)) + impl_->options.watchReadGrace;
+  // The server ends the watch after timeoutSeconds, so silence beyond that plus a grace means a
+  // dead connection. Without timeoutSeconds the server picks up to an hour.
+  const auto serverTimeout =
+      std::chrono::seconds(opts.timeoutSeconds > 0 ? opts.timeoutSeconds : kServerMaxWatchSeconds);
+  const auto readTimeout = serverTimeout + impl_->options.watchReadGrace;
 
   auto req = impl_->buildRequest(http::methods::GET, path, nullptr, "");
   if (!req.isOk()) return req.status();
@@ -262,9 +274,11 @@ StatusOr<WatchStreamPtr> CpprestKubeClient::watch(const Resource& r, const std::
   std::unique_ptr<client::http_client> http;
   try {
     // Its own client: cpprest's timeout is per client and this one must outlast the watch.
+    // A margin past our own read deadline, so a silent stream is reported as kTimeout by the
+    // stream rather than as a broken connection by cpprest's timer.
     http = std::make_unique<client::http_client>(
         web::uri(utility::conversions::to_string_t(impl_->config.server)),
-        impl_->httpConfig(readTimeout));
+        impl_->httpConfig(readTimeout + std::chrono::seconds(10)));
   } catch (const std::exception& e) {
     return Status(Code::kInvalidArgument, what + ": " + e.what());
   }
@@ -276,7 +290,13 @@ StatusOr<WatchStreamPtr> CpprestKubeClient::watch(const Resource& r, const std::
     // Headers arrive at once for a healthy watch; bound the wait by the request timeout.
     auto shared = std::make_shared<std::pair<std::mutex, std::condition_variable>>();
     auto done = std::make_shared<bool>(false);
-    task.then([shared, done](pplx::task<http::http_response>) {
+    task.then([shared, done](pplx::task<http::http_response> t) {
+      // Observe the outcome here too: pplx terminates the process on an exception nobody
+      // observed, and after a connect timeout the caller no longer will.
+      try {
+        t.get();
+      } catch (...) {
+      }
       {
         std::lock_guard<std::mutex> lock(shared->first);
         *done = true;
@@ -288,8 +308,9 @@ StatusOr<WatchStreamPtr> CpprestKubeClient::watch(const Resource& r, const std::
       if (!shared->second.wait_for(lock, impl_->options.requestTimeout, [&] { return *done; })) {
         cts.cancel();
         impl_->report("WATCH", 0);
-        return Status(Code::kTimeout, what + ": no response headers within " +
-                                          std::to_string(impl_->options.requestTimeout.count()) + "s");
+        return Status(Code::kTimeout,
+                      what + ": no response headers within " +
+                          std::to_string(impl_->options.requestTimeout.count()) + "s");
       }
     }
     resp = task.get();

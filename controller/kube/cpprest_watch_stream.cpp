@@ -62,6 +62,8 @@ CpprestWatchStream::ReadResult CpprestWatchStream::readMore() {
       } catch (const std::exception& e) {
         err = e.what();
         if (err.empty()) err = "read failed";
+      } catch (...) {
+        err = "read failed";
       }
       {
         std::lock_guard<std::mutex> lock(shared->mu);
@@ -101,7 +103,9 @@ StatusOr<std::optional<WatchEvent>> CpprestWatchStream::next() {
     if (terminal_) return *terminal_;
     if (auto line = splitter_.nextLine()) {
       auto ev = parseWatchEvent(*line);
-      if (!ev.isOk()) return Status(ev.status().code(), description_ + ": " + ev.status().message());
+      if (!ev.isOk()) {
+        return Status(ev.status().code(), description_ + ": " + ev.status().message());
+      }
       return std::optional<WatchEvent>(std::move(ev).value());
     }
     if (eof_) {
@@ -128,7 +132,8 @@ StatusOr<std::optional<WatchEvent>> CpprestWatchStream::next() {
         return *terminal_;
       case ReadResult::kError:
         // The connection broke (server restart, reset): the reflector resumes from its last RV.
-        terminal_ = Status(Code::kUnavailable, description_ + ": watch stream broke: " + read_error_);
+        terminal_ =
+            Status(Code::kUnavailable, description_ + ": watch stream broke: " + read_error_);
         cts_.cancel();
         return *terminal_;
     }

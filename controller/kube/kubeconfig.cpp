@@ -74,7 +74,9 @@ Status inlineOrFile(const YAML::Node& node, const std::string& key, const std::s
   std::string file = scalar(node, key.c_str());
   if (file.empty()) return Status::ok();
   auto content = readFile(resolvePath(baseDir, file), key);
-  if (!content.isOk()) return Status(Code::kInvalidArgument, where + ": " + content.status().message());
+  if (!content.isOk()) {
+    return Status(Code::kInvalidArgument, where + ": " + content.status().message());
+  }
   *out = std::move(content).value();
   return Status::ok();
 }
@@ -119,13 +121,15 @@ StatusOr<ClientConfig> parseKubeconfig(const std::string& yamlText, const std::s
     cfg.defaultNamespace = scalar(ctx, "namespace");
     cfg.server = scalar(cluster, "server");
     if (cfg.server.empty()) {
-      return Status(Code::kInvalidArgument, where + ": cluster \"" + clusterName + "\" has no server");
+      return Status(Code::kInvalidArgument,
+                    where + ": cluster \"" + clusterName + "\" has no server");
     }
     cfg.tlsServerName = scalar(cluster, "tls-server-name");
     std::string insecure = scalar(cluster, "insecure-skip-tls-verify");
     cfg.insecureSkipTlsVerify = insecure == "true";
     const std::string clusterWhere = where + " cluster \"" + clusterName + "\"";
-    if (Status s = inlineOrFile(cluster, "certificate-authority", baseDir, clusterWhere, &cfg.caData);
+    if (Status s =
+            inlineOrFile(cluster, "certificate-authority", baseDir, clusterWhere, &cfg.caData);
         !s.isOk()) {
       return s;
     }
@@ -138,7 +142,8 @@ StatusOr<ClientConfig> parseKubeconfig(const std::string& yamlText, const std::s
       }
       const YAML::Node& user = *userEntry;
       const std::string userWhere = where + " user \"" + userName + "\"";
-      if (Status s = inlineOrFile(user, "client-certificate", baseDir, userWhere, &cfg.clientCertData);
+      if (Status s = inlineOrFile(user, "client-certificate", baseDir, userWhere,
+                                  &cfg.clientCertData);
           !s.isOk()) {
         return s;
       }
@@ -156,7 +161,9 @@ StatusOr<ClientConfig> parseKubeconfig(const std::string& yamlText, const std::s
         cfg.tokenFile = resolvePath(baseDir, tokenFile);
         if (cfg.bearerToken.empty()) {
           auto t = readTokenFile(cfg.tokenFile);
-          if (!t.isOk()) return Status(Code::kInvalidArgument, userWhere + ": " + t.status().message());
+          if (!t.isOk()) {
+            return Status(Code::kInvalidArgument, userWhere + ": " + t.status().message());
+          }
         }
       }
       bool hasCredentials = !cfg.clientCertData.empty() || !cfg.bearerToken.empty() ||
@@ -189,14 +196,19 @@ StatusOr<ClientConfig> loadInClusterConfig(const std::string& serviceHost,
   ClientConfig cfg;
   cfg.source = "in-cluster";
   // IPv6 service addresses need brackets in a URL.
-  std::string host = serviceHost.find(':') != std::string::npos ? "[" + serviceHost + "]" : serviceHost;
+  std::string host =
+      serviceHost.find(':') != std::string::npos ? "[" + serviceHost + "]" : serviceHost;
   cfg.server = "https://" + host + ":" + servicePort;
   auto token = readTokenFile(paths.tokenFile);
-  if (!token.isOk()) return Status(Code::kInvalidArgument, "in-cluster config: " + token.status().message());
+  if (!token.isOk()) {
+    return Status(Code::kInvalidArgument, "in-cluster config: " + token.status().message());
+  }
   cfg.bearerToken = std::move(token).value();
   cfg.tokenFile = paths.tokenFile;
   auto ca = readFile(paths.caFile, "CA");
-  if (!ca.isOk()) return Status(Code::kInvalidArgument, "in-cluster config: " + ca.status().message());
+  if (!ca.isOk()) {
+    return Status(Code::kInvalidArgument, "in-cluster config: " + ca.status().message());
+  }
   cfg.caData = std::move(ca).value();
   auto ns = readTokenFile(paths.namespaceFile);  // same trimming rules as a token
   if (ns.isOk()) cfg.defaultNamespace = ns.value();
@@ -221,7 +233,9 @@ ConfigSources configSourcesFromEnvironment(const std::string& explicitPath,
 }
 
 StatusOr<ClientConfig> resolveClientConfig(const ConfigSources& sources) {
-  if (!sources.explicitPath.empty()) return loadKubeconfigFile(sources.explicitPath, sources.context);
+  if (!sources.explicitPath.empty()) {
+    return loadKubeconfigFile(sources.explicitPath, sources.context);
+  }
   if (sources.kubeconfigEnv && !sources.kubeconfigEnv->empty()) {
     std::stringstream list(*sources.kubeconfigEnv);
     std::string entry;

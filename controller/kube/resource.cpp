@@ -26,7 +26,8 @@ const Resource kEvents{"", "v1", "events", "Event", true};
 const Resource kDeployments{"apps", "v1", "deployments", "Deployment", true};
 const Resource kReplicaSets{"apps", "v1", "replicasets", "ReplicaSet", true};
 const Resource kRoles{"rbac.authorization.k8s.io", "v1", "roles", "Role", true};
-const Resource kRoleBindings{"rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", true};
+const Resource kRoleBindings{"rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding",
+                              true};
 const Resource kClusterRoles{"rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole",
                              false};
 const Resource kClusterRoleBindings{"rbac.authorization.k8s.io", "v1", "clusterrolebindings",

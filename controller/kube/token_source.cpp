@@ -13,7 +13,9 @@ StatusOr<std::string> readTokenFile(const std::string& path) {
   std::string t = ss.str();
   const char* ws = " \t\r\n";
   auto b = t.find_first_not_of(ws);
-  if (b == std::string::npos) return Status(Code::kInvalidArgument, "token file " + path + " is empty");
+  if (b == std::string::npos) {
+    return Status(Code::kInvalidArgument, "token file " + path + " is empty");
+  }
   auto e = t.find_last_not_of(ws);
   return t.substr(b, e - b + 1);
 }
