@@ -103,6 +103,15 @@ void Reflector::run(const StopSignal& stop) {
         break;
       }
     }
+    json f = logFields();
+    f["reason"] = reason;
+    f["resource_version"] = lastResourceVersion();
+    // A periodic server-side watch timeout is routine; anything else is worth a line.
+    if (end == WatchEnd::kReconnect) {
+      logging::debug("watch restarting", f);
+    } else {
+      logging::info(needList ? "relisting" : "watch restarting", f);
+    }
     if (sink_.onRestart) sink_.onRestart(reason);
   }
 }

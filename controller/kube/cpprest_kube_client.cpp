@@ -23,6 +23,8 @@ namespace client = web::http::client;
 namespace {
 
 constexpr std::chrono::seconds kMaxRetryAfter{60};
+// kube-apiserver's default watch timeout is min-request-timeout (1800s) times [1, 2).
+constexpr int kServerMaxWatchSeconds = 3600;
 
 // One HTTP exchange's outcome. transport is set when no (complete) response arrived.
 struct Exchange {
@@ -259,8 +261,11 @@ StatusOr<WatchStreamPtr> CpprestKubeClient::watch(const Resource& r, const std::
                                                   const WatchOptions& opts) {
   const std::string path = r.collectionPath(ns) + watchQuery(opts);
   const std::string what = "WATCH " + path;
-  const auto readTimeout =
-      std::chrono::seconds(std::max(opts.timeoutSeconds, 0)) + impl_->options.watchReadGrace;
+  // The server ends the watch after timeoutSeconds, so silence beyond that plus a grace means a
+  // dead connection. Without timeoutSeconds the server picks up to an hour.
+  const auto serverTimeout =
+      std::chrono::seconds(opts.timeoutSeconds > 0 ? opts.timeoutSeconds : kServerMaxWatchSeconds);
+  const auto readTimeout = serverTimeout + impl_->options.watchReadGrace;
 
   auto req = impl_->buildRequest(http::methods::GET, path, nullptr, "");
   if (!req.isOk()) return req.status();

@@ -24,7 +24,7 @@ struct KubeClientOptions {
   // only on 429 or a connection failure before a response.
   int maxRetries = 5;
   BackoffPolicy retryBackoff{};
-  // A watch with no bytes for timeoutSeconds + this grace is presumed dead.
+  // A watch with no bytes for timeoutSeconds (3600 when unset) + this grace is presumed dead.
   std::chrono::seconds watchReadGrace{30};
   // Called once per HTTP attempt with the verb (GET, LIST, WATCH, POST, PUT,
   // PATCH, DELETE) and the HTTP code (0 when no response arrived).

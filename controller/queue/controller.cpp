@@ -25,13 +25,15 @@ Controller::Controller(std::string name, Reconciler& reconciler, ControllerOptio
 
 Controller::~Controller() {
   stop(std::chrono::milliseconds(0));
+  std::lock_guard<std::mutex> lock(lifecycle_mu_);
   for (auto& t : workers_) {
     if (t.joinable()) t.join();
   }
 }
 
 void Controller::start() {
-  if (started_) return;
+  std::lock_guard<std::mutex> lock(lifecycle_mu_);
+  if (started_ || queue_.shuttingDown()) return;
   started_ = true;
   int n = opts_.workers > 0 ? opts_.workers : 1;
   logging::info("starting controller", {{"controller", name_}, {"workers", n}});
@@ -46,6 +48,7 @@ bool Controller::stop(std::chrono::milliseconds grace) {
     return false;
   }
   // Workers leave their loop once get() returns nullopt; none is mid-reconcile.
+  std::lock_guard<std::mutex> lock(lifecycle_mu_);
   for (auto& t : workers_) {
     if (t.joinable()) t.join();
   }

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -63,6 +64,7 @@ class Controller {
   ControllerOptions opts_;
   ClockPtr clock_;
   WorkQueue queue_;
+  std::mutex lifecycle_mu_;  // start/stop/destructor may race (manager and owner)
   std::vector<std::thread> workers_;
   bool started_ = false;
 };

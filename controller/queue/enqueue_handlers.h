@@ -28,4 +28,10 @@ cache::EventHandlers enqueueOwner(Controller& c, const std::string& ownerKind,
 // so a reference that moved away still wakes its former owner.
 cache::EventHandlers enqueueMapped(Controller& c, MapFunc map);
 
+// A MapFunc through another informer's index: the keys of the objects in
+// `store` indexed under value(obj) — e.g. the ClusterAgents whose "secret"
+// index holds a changed Secret's "ns/name". value defaults to the object's key.
+MapFunc mapByIndex(const cache::Store& store, std::string index,
+                   std::function<std::string(const nlohmann::json&)> value = nullptr);
+
 }  // namespace ctrl::queue

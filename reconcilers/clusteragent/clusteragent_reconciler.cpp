@@ -58,15 +58,10 @@ Result ClusterAgentReconciler::reconcile(const ctrl::queue::Request& req) {
   ctx.status.insecureSkipVerify =
       rawSpec.value("/tls/insecureSkipVerify"_json_pointer, json(false)) == json(true);
 
-  auto parsed = parseClusterAgent(ctx.cr);
-  if (!parsed.errors.empty()) {
-    std::string message;
-    for (const auto& e : parsed.errors) {
-      if (!message.empty()) message += "; ";
-      message += e.field + ": " + e.message;
-    }
-    return reconcileInvalid(ctx, message);
-  }
+  ParseOptions po;
+  po.defaultImage = options_.agentImage;
+  auto parsed = parseClusterAgent(ctx.cr, po);
+  if (!parsed.ok()) return reconcileInvalid(ctx, parsed.errorSummary());
   ctx.spec = std::move(parsed.spec);
 
   StepResult fin = ensureFinalizer(ctx);

@@ -1,7 +1,6 @@
 #include "reconcilers/clusteragent/credential_sources.h"
 
-#include <algorithm>
-
+#include "reconcilers/clusteragent/credentials_hash.h"
 #include "reconcilers/clusteragent/secret_digest.h"
 
 namespace clusteragent {
@@ -46,17 +45,11 @@ bool pemIs(const json* digest, const std::string& kind) {
 
 }  // namespace
 
-std::string credentialsHash(std::vector<std::string> parts) {
-  std::sort(parts.begin(), parts.end());
-  std::string text;
-  for (const auto& p : parts) text += p + "\n";
-  return sha256Hex(text);
-}
-
 CredentialSources resolveCredentialSources(const ClusterAgentSpec& spec, const std::string& ns,
                                            const ctrl::cache::Store& secrets) {
   CredentialSources out;
-  std::vector<std::string> parts = {"method=" + spec.authMethod, "clusterName=" + spec.clusterName};
+  const std::string method = authMethodName(spec.authMethod);
+  std::vector<CredentialPart> parts = {{"method", method}, {"clusterName", spec.clusterName}};
   auto notReady = [&](std::string reason, std::string message) {
     out.assessment.ready = false;
     out.assessment.reason = std::move(reason);
@@ -64,26 +57,29 @@ CredentialSources resolveCredentialSources(const ClusterAgentSpec& spec, const s
     return out;
   };
 
-  out.tokenNeeded = spec.authMethod != "mtls";
-  if (!spec.authToken.empty()) {
-    out.tokenInline = true;
-    out.tokenDigest = sha256Hex(spec.authToken);
-  } else if (spec.authTokenSecretRef) {
-    out.tokenSecretName = spec.authTokenSecretRef->name;
-    out.tokenSecretKey = spec.authTokenSecretRef->key.empty() ? "token" : spec.authTokenSecretRef->key;
-    ctrl::cache::ObjectPtr pin;
-    Lookup l = lookup(secrets, ns, out.tokenSecretName, out.tokenSecretKey,
-                      "spec.authTokenSecretRef", &pin);
-    if (!l.reason.empty()) return notReady(l.reason, l.message);
-    out.tokenDigest = l.digest->value("sha256", "");
-  } else if (out.tokenNeeded) {
-    return notReady("TokenMissing", "auth method " + spec.authMethod +
-                                        " needs a token: set spec.authTokenSecretRef");
+  out.tokenNeeded = spec.needsCredentialsSecret();
+  if (out.tokenNeeded) {
+    if (spec.authToken) {
+      out.tokenInline = true;
+      out.tokenDigest = sha256Hex(*spec.authToken);
+    } else if (spec.authTokenSecretRef) {
+      out.tokenSecretName = spec.authTokenSecretRef->name;
+      out.tokenSecretKey = spec.authTokenSecretRef->key;
+      ctrl::cache::ObjectPtr pin;
+      Lookup l = lookup(secrets, ns, out.tokenSecretName, out.tokenSecretKey,
+                        "spec.authTokenSecretRef", &pin);
+      if (!l.reason.empty()) return notReady(l.reason, l.message);
+      out.tokenDigest = l.digest->value("sha256", "");
+    } else {
+      return notReady("TokenMissing", "auth method " + method +
+                                          " needs a token: set spec.authTokenSecretRef");
+    }
+    parts.push_back({"token", out.tokenDigest});
+    out.sourceHash = credentialsHash(parts);
   }
-  if (!out.tokenDigest.empty()) parts.push_back("token=" + out.tokenDigest);
 
   if (spec.caSecretRef) {
-    const std::string key = spec.caSecretRef->key.empty() ? "ca.crt" : spec.caSecretRef->key;
+    const std::string& key = spec.caSecretRef->key;
     ctrl::cache::ObjectPtr pin;
     Lookup l = lookup(secrets, ns, spec.caSecretRef->name, key, "spec.tls.caSecretRef", &pin);
     if (!l.reason.empty()) return notReady(l.reason, l.message);
@@ -92,7 +88,7 @@ CredentialSources resolveCredentialSources(const ClusterAgentSpec& spec, const s
                                                 " (spec.tls.caSecretRef) key \"" + key +
                                                 "\" is not a PEM certificate bundle");
     }
-    parts.push_back("ca=" + l.digest->value("sha256", ""));
+    parts.push_back({"ca/" + key, l.digest->value("sha256", "")});
   }
 
   if (spec.clientCertSecretName) {
@@ -108,11 +104,19 @@ CredentialSources resolveCredentialSources(const ClusterAgentSpec& spec, const s
                             key + "\" is not a PEM " +
                             (kind == "certificate" ? "certificate" : "private key"));
       }
-      parts.push_back(key + "=" + l.digest->value("sha256", ""));
+      parts.push_back({"client/" + key, l.digest->value("sha256", "")});
     }
-  } else if (spec.authMethod == "mtls") {
+  } else if (spec.authMethod == AuthMethod::kMtls) {
     return notReady("ClientCertificateMissing",
                     "auth method mtls needs spec.auth.clientCertSecretRef");
+  }
+
+  if (spec.redis.passwordSecretRef) {
+    const auto& ref = *spec.redis.passwordSecretRef;
+    ctrl::cache::ObjectPtr pin;
+    Lookup l = lookup(secrets, ns, ref.name, ref.key, "spec.redis.passwordSecretRef", &pin);
+    if (!l.reason.empty()) return notReady(l.reason, l.message);
+    parts.push_back({"redis/" + ref.key, l.digest->value("sha256", "")});
   }
 
   out.assessment.ready = true;

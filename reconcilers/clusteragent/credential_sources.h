@@ -1,9 +1,12 @@
 #pragma once
 // Resolves, from the digested Secret cache alone, every credential a
-// ClusterAgent's agent mounts — token, CA bundle, client certificate — into
+// ClusterAgent's agent uses — token, CA bundle, client certificate, redis
+// password — into
 // "present and well-formed, with this digest" or a precise reason naming the
 // Secret and key. The credentials hash over those digests goes on the pod
-// template, so rotating any of them rolls the agent.
+// template, so rotating any of them rolls the agent. The hash is
+// credentials_hash.h's, fed with each value's SHA-256 instead of its bytes:
+// the same property (changes exactly when a value changes) without values.
 
 #include <string>
 #include <vector>
@@ -21,12 +24,10 @@ struct CredentialSources {
   std::string tokenSecretName;       // from spec.authTokenSecretRef
   std::string tokenSecretKey;
   std::string tokenDigest;           // sha256 of the token
+  std::string sourceHash;            // what the creds Secret content derives from
 };
 
 CredentialSources resolveCredentialSources(const ClusterAgentSpec& spec, const std::string& ns,
                                            const ctrl::cache::Store& secrets);
-
-// sha256 over sorted "label=value" lines.
-std::string credentialsHash(std::vector<std::string> parts);
 
 }  // namespace clusteragent

@@ -2,7 +2,7 @@
 
 #include "controller/apply/owned_fields.h"
 #include "controller/kube/base64.h"
-#include "reconcilers/clusteragent/builders.h"
+#include "reconcilers/clusteragent/build_credentials_secret.h"
 #include "reconcilers/clusteragent/finalize_deletion.h"
 #include "reconcilers/clusteragent/ownership.h"
 #include "reconcilers/clusteragent/secret_digest.h"
@@ -20,10 +20,7 @@ std::string dataDigestOf(const json& digested) {
 
 // The creds Secret as we would write it, with the token given.
 json desiredCredsSecret(ReconcileContext& ctx, const std::string& token, const std::string& source) {
-  BuildOptions bo;
-  bo.defaultImage = ctx.options.agentImage;
-  json desired = buildCredsSecret(ctx.spec, token, bo);
-  stampOwnership(&desired, ctx.cr, false);
+  json desired = buildCredentialsSecret(ctx.spec, token).object;
   json& ann = desired["metadata"]["annotations"];
   if (!ann.is_object()) ann = json::object();
   ann[kCredsSourceAnnotation] = source;
@@ -43,7 +40,7 @@ json withoutData(json secret) {
 
 ctrl::kube::StatusOr<std::string> fetchToken(ReconcileContext& ctx) {
   const CredentialSources& c = ctx.credentials;
-  if (c.tokenInline) return ctx.spec.authToken;
+  if (c.tokenInline) return *ctx.spec.authToken;
   auto secret = ctx.client.get(res::kSecrets, ctx.ns, c.tokenSecretName);
   if (!secret.isOk()) return secret.status();
   const json& data = secret->value("data", json::object());
@@ -67,9 +64,9 @@ StepResult ensureCredentials(ReconcileContext& ctx) {
   ctx.credentials = resolveCredentialSources(
       ctx.spec, ctx.ns, ctx.caches.secrets ? *ctx.caches.secrets : kEmpty);
   ctx.status.credentials = ctx.credentials.assessment;
-  const std::string credsName = ctx.name + "-agent-creds";
+  const std::string credsName = credentialsSecretName(ctx.spec.meta);
 
-  if (!ctx.credentials.tokenNeeded || ctx.credentials.tokenDigest.empty()) {
+  if (!ctx.credentials.tokenNeeded) {
     // mtls: no token to carry; remove a creds Secret left from another method.
     Status s = deleteOwned(ctx, ctx.caches.secrets, res::kSecrets, [&](const json& obj) {
       return obj.value("/metadata/name"_json_pointer, std::string()) != credsName;
@@ -78,9 +75,7 @@ StepResult ensureCredentials(ReconcileContext& ctx) {
   }
   if (!ctx.credentials.assessment.ready) return StepResult::next();
 
-  const std::string source =
-      credentialsHash({"method=" + ctx.spec.authMethod, "clusterName=" + ctx.spec.clusterName,
-                       "token=" + ctx.credentials.tokenDigest});
+  const std::string& source = ctx.credentials.sourceHash;
   const json* live = ctx.cached(ctx.caches.secrets, ctx.ns, credsName);
   if (live != nullptr) {
     const json& ann = live->value("/metadata/annotations"_json_pointer, json::object());

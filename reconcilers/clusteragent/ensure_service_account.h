@@ -7,8 +7,4 @@ namespace clusteragent {
 
 StepResult ensureServiceAccount(ReconcileContext& ctx);
 
-// Builder options shared by every ensure step.
-struct BuildOptions;
-BuildOptions buildOptionsFor(const ReconcileContext& ctx);
-
 }  // namespace clusteragent

@@ -13,6 +13,7 @@
 #include "controller/kube/kube_client.h"
 #include "reconcilers/clusteragent/caches.h"
 #include "reconcilers/clusteragent/credential_sources.h"
+#include "reconcilers/clusteragent/desired_object.h"
 #include "reconcilers/clusteragent/spec.h"
 #include "reconcilers/clusteragent/status_evaluation.h"
 
@@ -48,6 +49,14 @@ struct ReconcileContext {
   ctrl::kube::StatusOr<ctrl::apply::ApplyOutcome> apply(const ctrl::kube::Resource& r,
                                                         const json& desired, const json* live,
                                                         const ctrl::apply::ApplyOptions& o = {});
+  ctrl::kube::StatusOr<ctrl::apply::ApplyOutcome> apply(const DesiredObject& d, const json* live,
+                                                        const ctrl::apply::ApplyOptions& o = {}) {
+    return apply(d.resource, d.object, live, o);
+  }
+  // The cached object of d's kind, namespace and name in store.
+  const json* cachedFor(const ctrl::cache::Store* store, const DesiredObject& d) {
+    return cached(store, d.ns(), d.name());
+  }
   // The cached object of r at ns/name (ns ignored for cluster-scoped kinds).
   const json* cached(const ctrl::cache::Store* store, const std::string& ns,
                      const std::string& name);

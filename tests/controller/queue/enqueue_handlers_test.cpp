@@ -93,5 +93,24 @@ TEST_F(EnqueueHandlersTest, MappedEnqueuesEveryKeyTheFunctionReturns) {
   EXPECT_EQ(drain(c_), (std::set<std::string>{"ns/a", "ns/b", "ns/c"}));
 }
 
+TEST_F(EnqueueHandlersTest, MapByIndexFindsTheObjectsReferencingTheChangedOne) {
+  cache::Store agents;
+  agents.addIndex("secret", [](const json& o) {
+    return std::vector<std::string>{o["metadata"].value("namespace", "") + "/" +
+                                    o["spec"].value("secret", "")};
+  });
+  auto agent = [](const std::string& name, const std::string& secret) {
+    return std::make_shared<const json>(
+        json{{"metadata", {{"namespace", "ns"}, {"name", name}}}, {"spec", {{"secret", secret}}}});
+  };
+  agents.upsert(agent("a", "creds"));
+  agents.upsert(agent("b", "creds"));
+  agents.upsert(agent("c", "other"));
+  auto h = enqueueMapped(c_, mapByIndex(agents, "secret"));
+  h.onUpdate(json{{"metadata", {{"namespace", "ns"}, {"name", "creds"}}}},
+             json{{"metadata", {{"namespace", "ns"}, {"name", "creds"}}}});
+  EXPECT_EQ(drain(c_), (std::set<std::string>{"ns/a", "ns/b"}));
+}
+
 }  // namespace
 }  // namespace ctrl::queue

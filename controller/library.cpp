@@ -1,2 +1,0 @@
-// Keeps the controller library a valid target while its sources are still
-// being written in parallel; delete once controller/ has real .cpp files.
