@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# `make run`: runs the operator against the current cluster (KUBECONFIG or
+# ~/.kube/config), or against this worktree's local control plane when there
+# is none. Installs the CRDs and the sample first. Extra operator flags: ARGS.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CTL="$ROOT/tests/controlplane/ctl"
+OPERATOR="${OPERATOR:-$ROOT/${BUILD_DIR:-build}/clusteragent-operator}"
+
+say() { echo "run: $*" >&2; }
+
+if [ -n "${KUBECONFIG:-}" ]; then
+  kubeconfig="$KUBECONFIG"
+  say "using KUBECONFIG=$kubeconfig"
+elif [ -f "$HOME/.kube/config" ]; then
+  kubeconfig="$HOME/.kube/config"
+  say "using $kubeconfig"
+else
+  say "no KUBECONFIG and no ~/.kube/config: starting the local control plane ($CTL up)"
+  "$CTL" up
+  kubeconfig="$ROOT/.cache/controlplane/admin.kubeconfig"
+  say "using $kubeconfig"
+fi
+
+# The pinned kubectl when built; any kubectl otherwise.
+if [ -x "$ROOT/.cache/controlplane/bin/kubectl" ]; then
+  kubectl_bin=("$ROOT/.cache/controlplane/bin/kubectl")
+elif command -v kubectl >/dev/null 2>&1; then
+  kubectl_bin=(kubectl)
+else
+  "$CTL" build
+  kubectl_bin=("$ROOT/.cache/controlplane/bin/kubectl")
+fi
+kubectl() { "${kubectl_bin[@]}" --kubeconfig "$kubeconfig" "$@"; }
+
+# A just-established CRD may take a moment to reach kubectl's discovery.
+apply_with_retry() {
+  local i
+  for i in 1 2 3 4 5; do
+    kubectl apply -f "$1" && return 0
+    sleep 2
+  done
+  return 1
+}
+
+shopt -s nullglob
+crds=("$ROOT"/crds/*.yaml)
+if [ ${#crds[@]} -gt 0 ]; then
+  say "applying CRDs: ${crds[*]#"$ROOT/"}"
+  for f in "${crds[@]}"; do kubectl apply -f "$f"; done
+  for f in "${crds[@]}"; do
+    kubectl wait --for=condition=Established --timeout=60s -f "$f"
+  done
+else
+  say "no crds/*.yaml yet; skipping CRD installation"
+fi
+
+samples="$ROOT/manifests/samples"
+sample_files=("$samples"/*.yaml)
+if [ ${#sample_files[@]} -gt 0 ]; then
+  # Namespaces first, so the objects that live in them can be created.
+  for f in "${sample_files[@]}"; do
+    if grep -qE '^kind:[[:space:]]*Namespace[[:space:]]*$' "$f"; then
+      say "applying ${f#"$ROOT/"}"
+      kubectl apply -f "$f"
+    fi
+  done
+  for f in "${sample_files[@]}"; do
+    if ! grep -qE '^kind:[[:space:]]*Namespace[[:space:]]*$' "$f"; then
+      say "applying ${f#"$ROOT/"}"
+      apply_with_retry "$f"
+    fi
+  done
+else
+  say "no manifests/samples/*.yaml yet; skipping the sample"
+fi
+
+[ -x "$OPERATOR" ] || { say "operator binary $OPERATOR not built (make build)"; exit 1; }
+say "exec ${OPERATOR#"$ROOT/"} --kubeconfig $kubeconfig ${ARGS:-}"
+# shellcheck disable=SC2086 # ARGS is a flag list on purpose
+exec "$OPERATOR" --kubeconfig "$kubeconfig" ${ARGS:-}
