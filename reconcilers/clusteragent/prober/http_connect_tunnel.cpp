@@ -58,7 +58,8 @@ std::optional<ProbeFailure> openConnectTunnel(int fd, const ProxyEndpoint& proxy
       if (!waitForFd(fd, POLLIN, deadline)) return timeoutFailure(proxy, target);
     } else {
       return ProbeFailure{ProbeReason::kConnectionRefused,
-                          "proxy " + proxy.display() + " closed the connection before answering CONNECT " +
+                          "proxy " + proxy.display() +
+                              " closed the connection before answering CONNECT " +
                               target};
     }
   }

@@ -177,7 +177,8 @@ ProbeResult verdict(const VerdictInput& in) {
       return r;
     case X509_V_ERR_CERT_HAS_EXPIRED:
       r.reason = ProbeReason::kCertificateExpired;
-      r.message = "the server certificate of " + server + " (" + subjectOf(in.cert) + ") expired at " +
+      r.message = "the server certificate of " + server + " (" + subjectOf(in.cert) +
+                  ") expired at " +
                   (in.notAfter ? formatRfc3339(*in.notAfter) : "an unreadable date") +
                   "; the principal needs a renewed certificate";
       return r;
@@ -247,7 +248,9 @@ ProbeResult handshake(int fd, const ProbeTarget& target, X509_STORE* systemRoots
   };
 
   SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
-  if (!ctx) return fail(ProbeReason::kTLSHandshakeFailed, "cannot set up TLS: " + drainOpensslErrors());
+  if (!ctx) {
+    return fail(ProbeReason::kTLSHandshakeFailed, "cannot set up TLS: " + drainOpensslErrors());
+  }
   SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
   int caCertificates = -1;
   if (!target.insecureSkipVerify) {

@@ -164,7 +164,8 @@ ctrl::kube::StatusOr<ProxyEndpoint> parseProxyUrl(const std::string& url) {
                     "https:// proxy URLs (TLS to the proxy) are not supported; use http://");
     }
     if (s != "http") {
-      return Status(Code::kInvalidArgument, "proxy URL scheme \"" + s + "\" is not supported; use http://");
+      return Status(Code::kInvalidArgument,
+                    "proxy URL scheme \"" + s + "\" is not supported; use http://");
     }
     rest = rest.substr(scheme + 3);
   }

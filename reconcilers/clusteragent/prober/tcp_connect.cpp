@@ -45,7 +45,8 @@ struct Attempt {
 
 Attempt connectOne(const addrinfo* ai, std::chrono::milliseconds timeout, UniqueFd* out) {
   Attempt a{AttemptOutcome::kOtherError, formatAddress(ai->ai_addr), ""};
-  UniqueFd fd(socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol));
+  UniqueFd fd(
+      socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol));
   if (!fd.valid()) {
     a.error = std::strerror(errno);
     return a;

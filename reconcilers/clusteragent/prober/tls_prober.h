@@ -57,7 +57,8 @@ struct ProbeResult {
   // The server certificate's notAfter, whenever one was presented (also when
   // verification failed or was skipped).
   std::optional<std::chrono::system_clock::time_point> certificateNotAfter;
-  std::string resolvedAddress;  // "ip:port" connected to (the proxy's when tunnelled); empty if none
+  // "ip:port" connected to (the proxy's when tunnelled); empty when none was.
+  std::string resolvedAddress;
   std::chrono::milliseconds duration{0};
 
   bool reachable() const { return reason == ProbeReason::kReachable; }

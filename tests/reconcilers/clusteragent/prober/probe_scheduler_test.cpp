@@ -108,7 +108,8 @@ class ProbeSchedulerTest : public ::testing::Test {
     opts.jitter = 0;
     opts.maxIdleWait = 5ms;
     scheduler_ = std::make_unique<ProbeScheduler>(
-        prober_, clock_, opts, [this](const std::string& key, const ProbeObservation& obs, bool changed) {
+        prober_, clock_, opts,
+        [this](const std::string& key, const ProbeObservation& obs, bool changed) {
           {
             std::lock_guard<std::mutex> lock(mu_);
             callbacks_.push_back({key, obs, changed});
@@ -147,7 +148,8 @@ class ProbeSchedulerTest : public ::testing::Test {
   // something does NOT happen, never as a condition for passing.
   void letWorkersSpin() { std::this_thread::sleep_for(100ms); }
 
-  std::shared_ptr<StrictMock<MockTlsProber>> prober_ = std::make_shared<StrictMock<MockTlsProber>>();
+  std::shared_ptr<StrictMock<MockTlsProber>> prober_ =
+      std::make_shared<StrictMock<MockTlsProber>>();
   std::shared_ptr<ManualClock> clock_ = std::make_shared<ManualClock>();
   std::unique_ptr<ProbeScheduler> scheduler_;
   // Owned here so they outlive the workers that may wait on them.
@@ -368,7 +370,8 @@ TEST(ObservationChangedTest, ComparesReasonMessageAndExpiryOnly) {
   EXPECT_FALSE(observationChanged(a, same));
 
   ProbeObservation renewed = a;
-  renewed.result.certificateNotAfter = std::chrono::system_clock::time_point(std::chrono::hours(20));
+  renewed.result.certificateNotAfter =
+      std::chrono::system_clock::time_point(std::chrono::hours(20));
   EXPECT_TRUE(observationChanged(a, renewed));
 
   ProbeObservation otherMessage = a;
