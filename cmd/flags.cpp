@@ -1,5 +1,7 @@
 #include "cmd/flags.h"
 
+#include "cmd/duration_flag.h"
+
 #include <cstdlib>
 #include <functional>
 #include <map>
@@ -107,6 +109,20 @@ ctrl::kube::StatusOr<Flags> parseFlags(const std::vector<std::string>& args, boo
          f.maxConcurrentReconciles = static_cast<int>(n);
          return Status::ok();
        }},
+      {"probe-interval",
+       [&](const std::string& v) {
+         auto d = parseDurationFlag(v);
+         if (!d) return bad("--probe-interval: want a duration like 60s or 500ms, got \"" + v + "\"");
+         f.probeInterval = *d;
+         return Status::ok();
+       }},
+      {"probe-timeout",
+       [&](const std::string& v) {
+         auto d = parseDurationFlag(v);
+         if (!d) return bad("--probe-timeout: want a duration like 5s or 500ms, got \"" + v + "\"");
+         f.probeTimeout = *d;
+         return Status::ok();
+       }},
   };
 
   for (size_t i = 0; i < args.size(); ++i) {
@@ -181,6 +197,13 @@ Flags:
         stderr is a terminal.
   --max-concurrent-reconciles N
         ClusterAgents reconciled in parallel, 1..64. Default: 2.
+  --probe-interval DURATION
+        how often the operator itself probes each ClusterAgent's serverAddr
+        (DNS, TCP, TLS handshake) for the ServerReachable condition, e.g. 60s.
+        Default: 60s.
+  --probe-timeout DURATION
+        bound on each connect attempt and on the TLS handshake of a probe.
+        Default: 5s.
   -h, --help
         print this help and exit.
 

@@ -2,6 +2,7 @@
 // The operator's command line. Parsing is pure (argv in, Flags or an error
 // out) so it is unit-tested; main() maps an error to exit code 2.
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,8 @@ struct Flags {
   std::string logLevel = "info";        // debug | info | warn | error
   std::string logFormat;                // json | text; "" until parsed: json, text on a tty
   int maxConcurrentReconciles = 2;
+  std::chrono::milliseconds probeInterval{60000};  // ServerReachable probe of each serverAddr
+  std::chrono::milliseconds probeTimeout{5000};
   bool help = false;
 };
 

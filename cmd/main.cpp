@@ -86,6 +86,8 @@ int main(int argc, char** argv) {
   oo.namespaces = flags.namespaces;
   oo.agentImage = flags.agentImage;
   oo.maxConcurrentReconciles = flags.maxConcurrentReconciles;
+  oo.connection.probeInterval = flags.probeInterval;
+  oo.connection.probeTimeout = flags.probeTimeout;
   clusteragent::ClusterAgentOperator op(kube, &recorder, oo);
   op.registerWith(manager);
 

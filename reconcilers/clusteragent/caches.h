@@ -21,6 +21,7 @@ struct Caches {
   const ctrl::cache::Store* roleBindings = nullptr;
   const ctrl::cache::Store* clusterRoles = nullptr;
   const ctrl::cache::Store* clusterRoleBindings = nullptr;
+  const ctrl::cache::Store* pods = nullptr;  // agent pods, trimmed (agent_pods.h)
 };
 
 }  // namespace clusteragent

@@ -8,6 +8,7 @@
 #include "reconcilers/clusteragent/ensure_rbac.h"
 #include "reconcilers/clusteragent/ensure_service_account.h"
 #include "reconcilers/clusteragent/finalize_deletion.h"
+#include "reconcilers/clusteragent/observe_connection.h"
 #include "reconcilers/clusteragent/ownership.h"
 #include "reconcilers/clusteragent/update_status.h"
 
@@ -27,6 +28,7 @@ ClusterAgentReconciler::ClusterAgentReconciler(ctrl::kube::KubeClientPtr client,
 Result ClusterAgentReconciler::reconcileInvalid(ReconcileContext& ctx, const std::string& message) {
   ctx.status.specValid = false;
   ctx.status.specMessage = message;
+  forgetConnection(options_, ctx.ns, ctx.name);
   ctrl::logging::warn("invalid spec", {{"clusteragent", ctx.key}, {"error", message}});
   auto s = updateStatus(ctx, recorder_, clock_->wallNow());
   if (!s.isOk()) return Result::error("status: " + s.toString());
@@ -35,7 +37,10 @@ Result ClusterAgentReconciler::reconcileInvalid(ReconcileContext& ctx, const std
 
 Result ClusterAgentReconciler::reconcile(const ctrl::queue::Request& req) {
   auto cached = caches_.clusterAgents ? caches_.clusterAgents->get(req.key()) : nullptr;
-  if (!cached) return Result::done();  // deleted; children go with it
+  if (!cached) {  // deleted; children go with it
+    forgetConnection(options_, req.ns, req.name);
+    return Result::done();
+  }
 
   json cr = *cached;
   cr["apiVersion"] = kClusterAgents.apiVersion();
@@ -47,6 +52,7 @@ Result ClusterAgentReconciler::reconcile(const ctrl::queue::Request& req) {
   ctx.status.generation = ctx.cr["metadata"].value("generation", int64_t{0});
 
   if (ctx.cr["metadata"].contains("deletionTimestamp")) {
+    forgetConnection(options_, ctx.ns, ctx.name);
     auto s = finalizeDeletion(ctx);
     if (!s.isOk()) return Result::error("finalize: " + s.toString());
     return Result::done();
@@ -72,7 +78,7 @@ Result ClusterAgentReconciler::reconcile(const ctrl::queue::Request& req) {
   const std::pair<const char*, Step> steps[] = {
       {"serviceaccount", ensureServiceAccount}, {"rbac", ensureRbac},
       {"credentials", ensureCredentials},       {"deployment", ensureDeployment},
-      {"metrics-service", ensureMetricsService},
+      {"metrics-service", ensureMetricsService}, {"connection", observeConnection},
   };
   for (const auto& [stepName, step] : steps) {
     StepResult r = step(ctx);

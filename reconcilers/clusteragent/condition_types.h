@@ -16,6 +16,8 @@ inline constexpr const char* kServerReachable = "ServerReachable";
 // so `kubectl get -o yaml` shows them only when there is something to fix.
 inline constexpr const char* kInlineTokenInUse = "InlineTokenInUse";
 inline constexpr const char* kInsecureSkipVerify = "InsecureSkipVerify";
+// The principal's certificate expires within 14 days (or has expired).
+inline constexpr const char* kServerCertificateExpiring = "ServerCertificateExpiring";
 
 inline constexpr const char* kReasonInvalidSpec = "InvalidSpec";
 

@@ -4,6 +4,7 @@
 // steps gather as they go. Steps are functions `StepResult ensureX(ReconcileContext&)`.
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -20,11 +21,14 @@
 namespace clusteragent {
 
 using nlohmann::json;
+class ConnectionObserver;
 
 struct ReconcilerOptions {
   std::string agentImage = "quay.io/argoprojlabs/argocd-agent:v0.9.0";
   // Called once per applied child (metrics: writes by kind and outcome).
   std::function<void(const std::string& kind, ctrl::apply::ApplyOutcome)> onApply;
+  // Server probes + connection metrics (connection_observer.h); null: not observed.
+  std::shared_ptr<ConnectionObserver> connection;
 };
 
 struct ReconcileContext {

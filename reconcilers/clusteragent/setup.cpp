@@ -2,7 +2,9 @@
 
 #include "controller/manager/metrics.h"
 #include "controller/queue/enqueue_handlers.h"
+#include "reconcilers/clusteragent/agent_pods.h"
 #include "reconcilers/clusteragent/ownership.h"
+#include "reconcilers/clusteragent/prober/openssl_tls_prober.h"
 #include "reconcilers/clusteragent/secret_digest.h"
 #include "reconcilers/clusteragent/secret_references.h"
 
@@ -48,6 +50,7 @@ ClusterAgentOperator::ClusterAgentOperator(ctrl::kube::KubeClientPtr client,
   addInformer(makeInformer(res::kRoleBindings, true), &caches_.roleBindings);
   addInformer(makeInformer(res::kClusterRoles, true), &caches_.clusterRoles);
   addInformer(makeInformer(res::kClusterRoleBindings, true), &caches_.clusterRoleBindings);
+  addInformer(makeInformer(res::kPods, true), &caches_.pods);
   addInformer(makeInformer(res::kSecrets, false), &caches_.secrets);
 
   ReconcilerOptions ro;
@@ -55,6 +58,10 @@ ClusterAgentOperator::ClusterAgentOperator(ctrl::kube::KubeClientPtr client,
   ro.onApply = [](const std::string& kind, ctrl::apply::ApplyOutcome o) {
     applyCounter().inc({{"kind", kind}, {"outcome", ctrl::apply::outcomeName(o)}});
   };
+  connection_ = std::make_shared<ConnectionObserver>(
+      options_.prober ? options_.prober : std::make_shared<prober::OpensslTlsProber>(),
+      options_.connection, options_.clock);
+  ro.connection = connection_;
   reconciler_ =
       std::make_unique<ClusterAgentReconciler>(client_, caches_, recorder, ro, options_.clock);
 
@@ -69,6 +76,7 @@ ClusterAgentOperator::ClusterAgentOperator(ctrl::kube::KubeClientPtr client,
 
   // Handlers only enqueue keys.
   auto& c = *controller_;
+  connection_->setOnResultChanged([&c](const std::string& key) { c.enqueue(key); });
   informers_[0]->addEventHandlers(ctrl::queue::enqueueSelf(c));
   for (size_t i = 1; i < informers_.size(); ++i) {
     informers_[i]->addEventHandlers(ctrl::queue::enqueueMapped(c, ownerKeys));
@@ -88,6 +96,10 @@ std::unique_ptr<ctrl::cache::Informer> ClusterAgentOperator::makeInformer(
   io.resyncPeriod = options_.resyncPeriod;
   if (ownedKind) io.labelSelector = kManagedBySelector;
   if (r == res::kSecrets) io.transform = digestSecret;
+  if (r == res::kPods) {
+    io.labelSelector = kAgentPodSelector;
+    io.transform = trimAgentPod;
+  }
   auto inf = std::make_unique<ctrl::cache::Informer>(client_, io, options_.clock);
   if (!(r == kClusterAgents)) {
     inf->addIndex(kOwnerIndex, ownerKeys);
@@ -108,6 +120,10 @@ void ClusterAgentOperator::registerWith(ctrl::manager::Manager& manager) {
         p->resource().qualifiedName(), [p] { p->start(); },
         [p](std::chrono::milliseconds t) { return p->waitForSync(t); }, [p] { p->stop(); });
   }
+  ConnectionObserver* conn = connection_.get();
+  manager.addRunnable(
+      "clusteragent-server-prober", [conn](const ctrl::StopSignal& stop) { conn->run(stop); },
+      false);
   ctrl::queue::Controller* c = controller_.get();
   manager.addRunnable(
       "clusteragent-controller",
@@ -124,12 +140,14 @@ bool ClusterAgentOperator::start(std::chrono::milliseconds syncTimeout) {
   for (auto& inf : informers_) {
     if (!inf->waitForSync(syncTimeout)) return false;
   }
+  connection_->start();
   controller_->start();
   return true;
 }
 
 void ClusterAgentOperator::stop() {
   if (controller_) controller_->stop(std::chrono::seconds(10));
+  if (connection_) connection_->stop();
   for (auto& inf : informers_) inf->stop();
 }
 

@@ -22,6 +22,7 @@
 #include "controller/queue/controller.h"
 #include "reconcilers/clusteragent/caches.h"
 #include "reconcilers/clusteragent/clusteragent_reconciler.h"
+#include "reconcilers/clusteragent/connection_observer.h"
 
 namespace clusteragent {
 
@@ -31,6 +32,8 @@ struct OperatorOptions {
   int maxConcurrentReconciles = 2;
   std::chrono::milliseconds resyncPeriod{std::chrono::minutes(10)};
   ctrl::ClockPtr clock;  // null: real time
+  ConnectionObserverOptions connection;  // --probe-interval, --probe-timeout
+  prober::TlsProberPtr prober;           // null: OpensslTlsProber
 };
 
 class ClusterAgentOperator {
@@ -51,6 +54,7 @@ class ClusterAgentOperator {
 
   const Caches& caches() const { return caches_; }
   ctrl::queue::Controller& controller() { return *controller_; }
+  ConnectionObserver& connection() { return *connection_; }
 
  private:
   std::unique_ptr<ctrl::cache::Informer> makeInformer(const ctrl::kube::Resource& r,
@@ -61,6 +65,7 @@ class ClusterAgentOperator {
   OperatorOptions options_;
   std::vector<std::unique_ptr<ctrl::cache::Informer>> informers_;
   Caches caches_;
+  std::shared_ptr<ConnectionObserver> connection_;
   std::unique_ptr<ClusterAgentReconciler> reconciler_;
   std::unique_ptr<ctrl::queue::Controller> controller_;
 };

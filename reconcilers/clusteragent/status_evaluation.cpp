@@ -1,6 +1,7 @@
 #include "reconcilers/clusteragent/status_evaluation.h"
 
 #include "reconcilers/clusteragent/condition_types.h"
+#include "reconcilers/clusteragent/readiness.h"
 
 namespace clusteragent {
 namespace {
@@ -17,7 +18,8 @@ int64_t intAt(const json& obj, const json::json_pointer& p, int64_t dflt = 0) {
 }
 
 bool isWarningType(const std::string& type) {
-  return type == kInlineTokenInUse || type == kInsecureSkipVerify;
+  return type == kInlineTokenInUse || type == kInsecureSkipVerify ||
+         type == kServerCertificateExpiring;
 }
 
 }  // namespace
@@ -94,6 +96,11 @@ EvaluatedStatus evaluateStatus(const StatusInputs& in) {
     out.absent.push_back(kInsecureSkipVerify);
   }
 
+  ServerEvaluation server = evaluateServer(in.specValid ? in.server : std::nullopt, g);
+  out.absent.insert(out.absent.end(), server.absent.begin(), server.absent.end());
+  out.server = server.server;
+  out.probeTime = server.probeTime;
+
   out.agent = {{"deployment", in.deployment.name},
                {"readyReplicas", in.deployment.readyReplicas},
                {"image", in.deployment.image}};
@@ -117,24 +124,11 @@ EvaluatedStatus evaluateStatus(const StatusInputs& in) {
         in.connection->message);
   }
 
-  if (!in.credentials.ready) {
-    add(kReady, kFalse, "CredentialsNotReady", in.credentials.message);
-    out.phase = "Degraded";
-  } else if (!in.deployment.available) {
-    add(kReady, kFalse, "DeploymentNotAvailable", in.deployment.message);
-    if (in.deployment.reason == "Paused") {
-      out.phase = "Disconnected";
-    } else {
-      out.phase = in.deployment.exists ? "Progressing" : "Pending";
-    }
-  } else if (in.connection && !in.connection->connected) {
-    add(kReady, kFalse, in.connection->reason, in.connection->message);
-    out.phase = "Disconnected";
-  } else {
-    add(kReady, kTrue, "AgentReady",
-        in.connection ? "the agent is deployed and connected" : "the agent is deployed and available");
-    out.phase = in.connection ? "Connected" : "Progressing";
-  }
+  out.conditions.insert(out.conditions.end(), server.conditions.begin(), server.conditions.end());
+
+  Readiness r = deriveReadiness(in);
+  add(kReady, r.ready ? kTrue : kFalse, r.reason, r.message);
+  out.phase = r.phase;
   return out;
 }
 
@@ -153,6 +147,9 @@ json nextStatus(const json& current, const EvaluatedStatus& eval, int64_t genera
     }
   }
   status["conditions"] = std::move(conds);
+  mergeServerStatus(current.is_object() ? current : json::object(), eval.server, eval.probeTime,
+                    &status);
+  mergeConnectedSince(&status);
   status["observedGeneration"] = generation;
   status["phase"] = eval.phase;
   status["agent"] = eval.agent;

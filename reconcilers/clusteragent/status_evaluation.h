@@ -15,6 +15,7 @@
 
 #include "controller/conditions/conditions.h"
 #include "reconcilers/clusteragent/agent_connection.h"
+#include "reconcilers/clusteragent/server_reachability.h"
 
 namespace clusteragent {
 
@@ -54,6 +55,8 @@ struct StatusInputs {
   // Filled by the connection assessment (agent pods); absent until that is
   // wired, and then Ready does not wait for it.
   std::optional<AgentConnection> connection;
+  // The operator's own probe of serverAddr; absent when not probed (invalid spec).
+  std::optional<ServerReachability> server;
 };
 
 struct EvaluatedStatus {
@@ -61,6 +64,8 @@ struct EvaluatedStatus {
   std::vector<std::string> absent;                      // condition types to remove
   std::string phase;  // Pending | Progressing | Connected | Disconnected | Degraded | Invalid
   json agent;         // {deployment, readyReplicas, image}
+  json server;        // status.server without lastProbeTime; null: remove
+  std::optional<std::chrono::system_clock::time_point> probeTime;
 };
 
 EvaluatedStatus evaluateStatus(const StatusInputs& in);

@@ -1,0 +1,88 @@
+#pragma once
+// What the reconciler needs to report the connection: the ProbeScheduler that
+// probes each ClusterAgent's serverAddr off the reconcile workers, the CA
+// bundles those probes verify with, and the connection metrics.
+//
+// CA bundles: the Secret cache holds digests only (secret_digest.h), so the
+// PEM is fetched with one GET when the digest of tls.caSecretRef's key
+// changes, and kept in memory per ClusterAgent. A CA certificate is not a
+// secret, but it is never logged or written to status either.
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "controller/cache/store.h"
+#include "controller/clock/clock.h"
+#include "controller/clock/stop_signal.h"
+#include "controller/kube/kube_client.h"
+#include "reconcilers/clusteragent/connection_metrics.h"
+#include "reconcilers/clusteragent/prober/probe_scheduler.h"
+#include "reconcilers/clusteragent/server_reachability.h"
+#include "reconcilers/clusteragent/spec.h"
+
+namespace clusteragent {
+
+struct ConnectionObserverOptions {
+  std::chrono::milliseconds probeInterval{60000};  // --probe-interval
+  std::chrono::milliseconds probeTimeout{5000};    // --probe-timeout
+  size_t probeWorkers = 4;
+  // How often idle probe workers re-read the clock (simulated clocks in tests).
+  std::chrono::milliseconds maxIdleWait{1000};
+};
+
+class ConnectionObserver {
+ public:
+  // onResultChanged(key) is called on a prober thread when a key's probe
+  // result differs from its previous one (enqueue the ClusterAgent).
+  ConnectionObserver(prober::TlsProberPtr prober, ConnectionObserverOptions options,
+                     ctrl::ClockPtr clock = nullptr,
+                     ctrl::manager::Registry& registry = ctrl::manager::Registry::global());
+  ~ConnectionObserver();
+
+  // Before start().
+  void setOnResultChanged(std::function<void(const std::string& key)> fn);
+  void start();
+  void stop();
+  void run(const ctrl::StopSignal& stop);
+
+  // (Re)schedules the probe of key from the spec (cheap when nothing
+  // changed) and returns what ServerReachable should say now. Errors only
+  // when the CA Secret's GET fails (retry).
+  ctrl::kube::StatusOr<ServerReachability> observeServer(const std::string& key,
+                                                         const ClusterAgentSpec& spec,
+                                                         const ctrl::cache::Store* secrets,
+                                                         ctrl::kube::KubeClient& client);
+  // Stops probing key and drops its metric series (deleted or invalid).
+  void forget(const std::string& ns, const std::string& name);
+
+  ConnectionMetrics& metrics() { return metrics_; }
+  prober::ProbeScheduler& scheduler() { return *scheduler_; }
+
+ private:
+  struct CaBundle {
+    std::string digest;
+    std::string pem;
+  };
+  // The CA PEM of spec.tls.caSecretRef: from memory when the cached digest
+  // is unchanged, else by GET. nullopt + reason/message when unavailable.
+  ctrl::kube::StatusOr<std::optional<std::string>> caPem(const std::string& key,
+                                                        const ClusterAgentSpec& spec,
+                                                        const ctrl::cache::Store* secrets,
+                                                        ctrl::kube::KubeClient& client,
+                                                        std::string* whyNot);
+
+  ConnectionObserverOptions options_;
+  ctrl::ClockPtr clock_;
+  ConnectionMetrics metrics_;
+  std::function<void(const std::string&)> on_changed_;
+  std::unique_ptr<prober::ProbeScheduler> scheduler_;
+  std::mutex mu_;
+  std::map<std::string, CaBundle> ca_bundles_;
+};
+
+}  // namespace clusteragent

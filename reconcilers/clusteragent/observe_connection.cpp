@@ -1,0 +1,44 @@
+#include "reconcilers/clusteragent/observe_connection.h"
+
+#include "reconcilers/clusteragent/agent_connection.h"
+#include "reconcilers/clusteragent/agent_pods.h"
+#include "reconcilers/clusteragent/connection_observer.h"
+
+namespace clusteragent {
+
+StepResult observeConnection(ReconcileContext& ctx) {
+  if (ctx.caches.pods != nullptr) {
+    ctx.status.connection =
+        assessAgentConnection(agentPodsOf(*ctx.caches.pods, ctx.key), ctx.spec.replicas);
+  }
+  ConnectionObserver* observer = ctx.options.connection.get();
+  if (observer == nullptr) return StepResult::next();
+
+  auto server = observer->observeServer(ctx.key, ctx.spec, ctx.caches.secrets, ctx.client);
+  StepResult result = StepResult::next();
+  if (server.isOk()) {
+    ctx.status.server = *server;
+  } else {
+    result = StepResult::fail(server.status());
+  }
+
+  ConnectionSample sample;
+  sample.ns = ctx.ns;
+  sample.name = ctx.name;
+  sample.cluster = ctx.spec.clusterName;
+  if (ctx.status.connection) sample.connected = ctx.status.connection->connected;
+  if (ctx.status.server && ctx.status.server->observation) {
+    const auto& r = ctx.status.server->observation->result;
+    sample.serverReachable = r.reachable();
+    sample.certificateNotAfter = r.certificateNotAfter;
+  }
+  observer->metrics().record(sample);
+  return result;
+}
+
+void forgetConnection(const ReconcilerOptions& options, const std::string& ns,
+                      const std::string& name) {
+  if (options.connection) options.connection->forget(ns, name);
+}
+
+}  // namespace clusteragent

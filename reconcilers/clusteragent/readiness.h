@@ -1,0 +1,41 @@
+#pragma once
+// Ready and phase, derived from everything else status says (pure).
+//
+// Ready = SpecValid ∧ CredentialsReady ∧ DeploymentAvailable ∧ Connected
+// (ServerReachable is the operator's own view of the network and does not
+// gate Ready: the agent may reach the principal through a path the operator
+// does not share; it does sharpen the message when the agent is down).
+//
+// phase, first match wins (docs/decisions.md):
+//   Invalid       SpecValid=False
+//   Degraded      CredentialsReady=False, or the agent pod cannot run:
+//                 Connected=False with ImagePullBackOff | CrashLoopBackOff |
+//                 Unschedulable — a person has to act
+//   Disconnected  Connected=False with Paused (replicas 0) or
+//                 AgentNotConnected (running, /healthz failing)
+//   Pending       the Deployment does not exist yet
+//   Progressing   the Deployment is rolling out or its pods are starting
+//                 (NoAgentPods, ContainerCreating), or Connected is not
+//                 assessed yet
+//   Connected     Ready=True
+
+#include <string>
+
+#include "reconcilers/clusteragent/status_evaluation.h"
+
+namespace clusteragent {
+
+struct Readiness {
+  bool ready = false;
+  std::string reason;
+  std::string message;
+  std::string phase;
+};
+
+// For a valid spec (the Invalid phase is decided before).
+Readiness deriveReadiness(const StatusInputs& in);
+
+// The agent's pod cannot run until someone fixes something.
+bool isAgentPodFailure(const std::string& connectionReason);
+
+}  // namespace clusteragent

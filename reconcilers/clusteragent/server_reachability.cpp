@@ -1,0 +1,108 @@
+#include "reconcilers/clusteragent/server_reachability.h"
+
+#include "reconcilers/clusteragent/condition_types.h"
+#include "reconcilers/clusteragent/prober/certificate_expiry.h"
+
+namespace clusteragent {
+
+using nlohmann::json;
+using ctrl::conditions::Condition;
+
+ServerReachability gatherServerReachability(const std::string& host, int port,
+                                            std::optional<prober::ProbeObservation> observation,
+                                            std::chrono::system_clock::time_point now) {
+  ServerReachability r;
+  r.host = host;
+  r.port = port;
+  r.observation = std::move(observation);
+  if (r.observation && r.observation->result.certificateNotAfter) {
+    r.certificateWarning =
+        prober::certificateExpiryWarning(*r.observation->result.certificateNotAfter, now);
+  }
+  return r;
+}
+
+ServerEvaluation evaluateServer(const std::optional<ServerReachability>& in, int64_t generation) {
+  ServerEvaluation out;
+  if (!in) {
+    out.absent = {kServerReachable, kServerCertificateExpiring};
+    out.server = nullptr;
+    return out;
+  }
+  out.server = {{"host", in->host}, {"port", in->port}};
+  const std::string where = in->host + ":" + std::to_string(in->port);
+  if (!in->observation) {
+    if (!in->notProbedReason.empty()) {
+      out.conditions.push_back(Condition{kServerReachable, ctrl::conditions::kUnknown,
+                                         in->notProbedReason, in->notProbedMessage, generation,
+                                         ""});
+    } else {
+      out.conditions.push_back(Condition{kServerReachable, ctrl::conditions::kUnknown, "Probing",
+                                         "waiting for the first probe of " + where, generation,
+                                         ""});
+    }
+    out.absent.push_back(kServerCertificateExpiring);
+    return out;
+  }
+  const prober::ProbeResult& r = in->observation->result;
+  out.probeTime = in->observation->probeTime;
+  out.conditions.push_back(Condition{
+      kServerReachable, r.reachable() ? ctrl::conditions::kTrue : ctrl::conditions::kFalse,
+      prober::reasonName(r.reason), r.message, generation, ""});
+  if (r.certificateNotAfter) {
+    out.server["certificateNotAfter"] = prober::formatRfc3339(*r.certificateNotAfter);
+  }
+  if (in->certificateWarning) {
+    out.conditions.push_back(Condition{kServerCertificateExpiring, ctrl::conditions::kTrue,
+                                       "CertificateExpiresSoon", *in->certificateWarning,
+                                       generation, ""});
+  } else {
+    out.absent.push_back(kServerCertificateExpiring);
+  }
+  return out;
+}
+
+namespace {
+
+json reachableSummary(const json& status) {
+  const json* c = ctrl::conditions::findCondition(status.value("conditions", json::array()),
+                                                  kServerReachable);
+  if (c == nullptr) return nullptr;
+  return json{c->value("status", ""), c->value("reason", ""), c->value("message", "")};
+}
+
+}  // namespace
+
+void mergeServerStatus(const json& current, const json& server,
+                       const std::optional<std::chrono::system_clock::time_point>& probeTime,
+                       json* status) {
+  if (server.is_null()) {
+    status->erase("server");
+    return;
+  }
+  json next = server;
+  const json old = current.value("server", json::object());
+  json oldWithoutTime = old;
+  oldWithoutTime.erase("lastProbeTime");
+  const bool unchanged = oldWithoutTime == server &&
+                         reachableSummary(current) == reachableSummary(*status) &&
+                         old.contains("lastProbeTime") == probeTime.has_value();
+  if (unchanged && old.contains("lastProbeTime")) {
+    next["lastProbeTime"] = old["lastProbeTime"];
+  } else if (probeTime) {
+    next["lastProbeTime"] = prober::formatRfc3339(*probeTime);
+  }
+  (*status)["server"] = std::move(next);
+}
+
+void mergeConnectedSince(json* status) {
+  const json* c = ctrl::conditions::findCondition(status->value("conditions", json::array()),
+                                                  kConnected);
+  if (c != nullptr && c->value("status", "") == ctrl::conditions::kTrue) {
+    (*status)["connectedSince"] = c->value("lastTransitionTime", "");
+  } else {
+    status->erase("connectedSince");
+  }
+}
+
+}  // namespace clusteragent

@@ -1,0 +1,237 @@
+// The connection part of the reconcile over the FakeKubeClient: agent pods →
+// Connected, a (mocked) prober through the real ProbeScheduler →
+// ServerReachable, the CA bundle fetched once per digest, metrics, and no
+// status write while nothing changes.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include "reconcilers/clusteragent/agent_pods.h"
+#include "reconcilers/clusteragent/condition_types.h"
+#include "reconcilers/clusteragent/connection_observer.h"
+#include "tests/mocks/prober/mock_tls_prober.h"
+#include "tests/reconcilers/clusteragent/reconciler_fixture.h"
+#include "tests/reconcilers/clusteragent/test_pem.h"
+#include "tests/support/eventually.h"
+#include "tests/support/fake_clock.h"
+
+namespace clusteragent::testing {
+namespace {
+
+using ::testing::_;
+using ::testing::Invoke;
+using ::testing::NiceMock;
+using prober::ProbeReason;
+using prober::ProbeResult;
+using prober::ProbeTarget;
+
+class ConnectionStatusTest : public ReconcilerFixture {
+ protected:
+  ConnectionStatusTest() {
+    pods_.addIndex(kOwnerIndex, agentPodOwnerKeys);
+    ON_CALL(*prober_, probe(_)).WillByDefault(Invoke([this](const ProbeTarget& t) {
+      std::lock_guard<std::mutex> lock(mu_);
+      targets_.push_back(t);
+      ++probes_;
+      return next_;
+    }));
+    ConnectionObserverOptions o;
+    o.probeInterval = std::chrono::seconds(60);
+    o.maxIdleWait = std::chrono::milliseconds(5);
+    observer_ = std::make_shared<ConnectionObserver>(prober_, o, clock_, registry_);
+    observer_->setOnResultChanged([this](const std::string&) { ++changes_; });
+    observer_->start();
+    Caches c;
+    c.clusterAgents = &clusterAgents_;
+    c.deployments = &deployments_;
+    c.services = &services_;
+    c.serviceAccounts = &serviceAccounts_;
+    c.secrets = &secrets_;
+    c.roles = &roles_;
+    c.roleBindings = &roleBindings_;
+    c.clusterRoles = &clusterRoles_;
+    c.clusterRoleBindings = &clusterRoleBindings_;
+    c.pods = &pods_;
+    ReconcilerOptions opts;
+    opts.agentImage = "quay.io/argoprojlabs/argocd-agent:v0.9.0";
+    opts.connection = observer_;
+    reconciler_ = std::make_unique<ClusterAgentReconciler>(fake_, c, &events_, opts);
+  }
+  ~ConnectionStatusTest() override { observer_->stop(); }
+
+  void seedAgent() {
+    fake_->seed(kClusterAgents,
+                clusterAgent("argocd", "aro-agent",
+                             {{"serverAddr", "https://principal.example:8443"},
+                              {"clusterName", "aro-prod"},
+                              {"authTokenSecretRef", {{"name", "aro-token"}}},
+                              {"tls", {{"caSecretRef", {{"name", "aro-ca"}}}}}}));
+    fake_->seed(res::kSecrets, secret("argocd", "aro-token", {{"token", "t0k"}}));
+    fake_->seed(res::kSecrets, secret("argocd", "aro-ca", {{"ca.crt", testpem::kCert}}));
+  }
+  void setPod(json status) {
+    json pod = {{"apiVersion", "v1"},
+                {"kind", "Pod"},
+                {"metadata",
+                 {{"name", "aro-agent-agent-1"},
+                  {"namespace", "argocd"},
+                  {"resourceVersion", std::to_string(++podRv_)},
+                  {"labels", {{"argoproj.io/clusteragent", "aro-agent"}}}}},
+                {"status", std::move(status)}};
+    pods_.upsert(std::make_shared<const json>(trimAgentPod(pod)));
+  }
+  void setProbeResult(ProbeReason reason, const std::string& message) {
+    std::lock_guard<std::mutex> lock(mu_);
+    next_ = ProbeResult{};
+    next_.reason = reason;
+    next_.message = message;
+    next_.certificateNotAfter = std::chrono::system_clock::from_time_t(1'900'000'000);
+  }
+  int probes() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return probes_;
+  }
+  size_t caGets() const {
+    size_t n = 0;
+    for (const auto& c : fake_->calls()) n += c.verb == "get" && c.name == "aro-ca";
+    return n;
+  }
+
+  std::shared_ptr<testsupport::FakeClock> clock_ = std::make_shared<testsupport::FakeClock>();
+  std::shared_ptr<NiceMock<prober::MockTlsProber>> prober_ =
+      std::make_shared<NiceMock<prober::MockTlsProber>>();
+  ctrl::manager::Registry registry_;
+  std::shared_ptr<ConnectionObserver> observer_;
+  ctrl::cache::Store pods_;
+  int podRv_ = 0;
+  std::mutex mu_;
+  ProbeResult next_;
+  std::vector<ProbeTarget> targets_;
+  int probes_ = 0;
+  std::atomic<int> changes_{0};
+};
+
+TEST_F(ConnectionStatusTest, ReadyPodAndReachableServer) {
+  setProbeResult(ProbeReason::kReachable, "TLS handshake verified");
+  seedAgent();
+  setPod({{"conditions", {{{"type", "Ready"}, {"status", "True"}}}}});
+  converge();
+  ASSERT_TRUE(testsupport::eventually([&] { return changes_.load() >= 1; }));
+  converge();
+  EXPECT_EQ(condition(kConnected)["status"], "True");
+  EXPECT_EQ(condition(kServerReachable)["status"], "True");
+  EXPECT_EQ(condition(kServerReachable)["reason"], "Reachable");
+  EXPECT_EQ(condition(kReady)["status"], "True");
+  EXPECT_EQ(status()["phase"], "Connected");
+  EXPECT_EQ(status()["server"]["host"], "principal.example");
+  EXPECT_EQ(status()["server"]["port"], 8443);
+  EXPECT_EQ(status()["server"]["certificateNotAfter"], "2030-03-17T17:46:40Z");
+  EXPECT_TRUE(status().contains("connectedSince"));
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ASSERT_FALSE(targets_.empty());
+    EXPECT_EQ(targets_.back().host, "principal.example");
+    EXPECT_EQ(targets_.back().port, 8443);
+    EXPECT_EQ(targets_.back().caPem, testpem::kCert);
+  }
+  // The CA is not status material.
+  EXPECT_EQ(status().dump().find("BEGIN CERTIFICATE"), std::string::npos);
+  const ctrl::manager::Labels l{{"namespace", "argocd"}, {"name", "aro-agent"}, {"cluster", "aro-prod"}};
+  EXPECT_EQ(registry_.gauge(kConnectedMetric, "").value(l), 1);
+  EXPECT_EQ(registry_.gauge(kServerReachableMetric, "").value(l), 1);
+  EXPECT_EQ(registry_.gauge(kCertificateExpiryMetric, "").value(l), 1.9e9);
+}
+
+TEST_F(ConnectionStatusTest, RepeatedProbesWithTheSameResultWriteNothing) {
+  setProbeResult(ProbeReason::kConnectionRefused, "connection refused");
+  seedAgent();
+  setPod({{"conditions", {{{"type", "Ready"}, {"status", "True"}}}}});
+  converge();
+  ASSERT_TRUE(testsupport::eventually([&] { return changes_.load() >= 1; }));
+  converge();
+  EXPECT_EQ(condition(kServerReachable)["reason"], "ConnectionRefused");
+  const size_t caGetsBefore = caGets();
+  fake_->clearRecords();
+  for (int i = 0; i < 3; ++i) {
+    const int before = probes();
+    clock_->advance(std::chrono::seconds(70));
+    ASSERT_TRUE(testsupport::eventually([&] { return probes() > before; }));
+    reconcile();
+  }
+  EXPECT_EQ(fake_->writeCount(), 0u);
+  EXPECT_EQ(changes_.load(), 1);
+  EXPECT_EQ(caGets(), caGetsBefore);  // same digest: no GET
+
+  // A different result is one change and one status write.
+  setProbeResult(ProbeReason::kReachable, "TLS handshake verified");
+  clock_->advance(std::chrono::seconds(70));
+  ASSERT_TRUE(testsupport::eventually([&] { return changes_.load() == 2; }));
+  reconcile();
+  EXPECT_EQ(condition(kServerReachable)["reason"], "Reachable");
+  EXPECT_EQ(fake_->writeCount(), 1u);
+}
+
+TEST_F(ConnectionStatusTest, RotatedCaIsFetchedAgainAndReprobed) {
+  setProbeResult(ProbeReason::kReachable, "ok");
+  seedAgent();
+  converge();
+  const size_t gets = caGets();
+  EXPECT_GE(gets, 1u);
+  fake_->seed(res::kSecrets, secret("argocd", "aro-ca", {{"ca.crt", std::string(testpem::kCert) + "\n"}}));
+  reconcile();
+  EXPECT_EQ(caGets(), gets + 1);
+  ASSERT_TRUE(testsupport::eventually([&] {
+    std::lock_guard<std::mutex> lock(mu_);
+    return !targets_.empty() && targets_.back().caPem == std::string(testpem::kCert) + "\n";
+  }));
+}
+
+TEST_F(ConnectionStatusTest, MissingCaSecretIsNotProbed) {
+  seedAgent();
+  fake_->seed(kClusterAgents,
+              clusterAgent("argocd", "aro-agent",
+                           {{"serverAddr", "https://principal.example:8443"},
+                            {"clusterName", "aro-prod"},
+                            {"authTokenSecretRef", {{"name", "aro-token"}}},
+                            {"tls", {{"caSecretRef", {{"name", "nope"}}}}}}));
+  reconcile();
+  EXPECT_EQ(condition(kServerReachable)["status"], "Unknown");
+  EXPECT_EQ(condition(kServerReachable)["reason"], "CAUnavailable");
+  EXPECT_EQ(observer_->scheduler().size(), 0u);
+}
+
+TEST_F(ConnectionStatusTest, PodReasonsReachTheConnectedCondition) {
+  setProbeResult(ProbeReason::kReachable, "ok");
+  seedAgent();
+  converge();
+  EXPECT_EQ(condition(kConnected)["reason"], "NoAgentPods");
+  setPod({{"containerStatuses",
+           {{{"name", "agent"},
+             {"image", "img"},
+             {"state", {{"waiting", {{"reason", "ErrImagePull"}, {"message", "not found"}}}}}}}}});
+  reconcile();
+  EXPECT_EQ(condition(kConnected)["reason"], "ImagePullBackOff");
+  EXPECT_EQ(status()["phase"], "Degraded");
+  setPod({{"containerStatuses", {{{"name", "agent"}, {"state", {{"running", json::object()}}}}}}});
+  reconcile();
+  EXPECT_EQ(condition(kConnected)["reason"], "AgentNotConnected");
+  EXPECT_EQ(status()["phase"], "Disconnected");
+  EXPECT_FALSE(status().contains("connectedSince"));
+}
+
+TEST_F(ConnectionStatusTest, DeletionStopsProbingAndDropsSeries) {
+  setProbeResult(ProbeReason::kReachable, "ok");
+  seedAgent();
+  setPod({{"conditions", {{{"type", "Ready"}, {"status", "True"}}}}});
+  converge();
+  EXPECT_EQ(observer_->scheduler().size(), 1u);
+  EXPECT_NE(registry_.render().find("name=\"aro-agent\""), std::string::npos);
+  ASSERT_TRUE(fake_->remove(kClusterAgents, "argocd", "aro-agent").isOk());
+  reconcile();  // finalizer path
+  EXPECT_EQ(observer_->scheduler().size(), 0u);
+  EXPECT_EQ(registry_.render().find("name=\"aro-agent\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace clusteragent::testing
