@@ -65,17 +65,19 @@ ServerEvaluation evaluateServer(const std::optional<ServerReachability>& in, int
 namespace {
 
 json reachableSummary(const json& status) {
-  const json* c = ctrl::conditions::findCondition(status.value("conditions", json::array()),
-                                                  kServerReachable);
+  const json conds = status.value("conditions", json::array());
+  const json* c = ctrl::conditions::findCondition(conds, kServerReachable);
   if (c == nullptr) return nullptr;
   return json{c->value("status", ""), c->value("reason", ""), c->value("message", "")};
 }
 
 }  // namespace
 
-void mergeServerStatus(const json& current, const json& server,
+void mergeServerStatus(const json& current, const std::optional<json>& serverOrKeep,
                        const std::optional<std::chrono::system_clock::time_point>& probeTime,
                        json* status) {
+  if (!serverOrKeep) return;
+  const json& server = *serverOrKeep;
   if (server.is_null()) {
     status->erase("server");
     return;
@@ -95,9 +97,10 @@ void mergeServerStatus(const json& current, const json& server,
   (*status)["server"] = std::move(next);
 }
 
-void mergeConnectedSince(json* status) {
-  const json* c = ctrl::conditions::findCondition(status->value("conditions", json::array()),
-                                                  kConnected);
+void mergeConnectedSince(json* status, bool assessed) {
+  if (!assessed) return;
+  const json conds = status->value("conditions", json::array());
+  const json* c = ctrl::conditions::findCondition(conds, kConnected);
   if (c != nullptr && c->value("status", "") == ctrl::conditions::kTrue) {
     (*status)["connectedSince"] = c->value("lastTransitionTime", "");
   } else {

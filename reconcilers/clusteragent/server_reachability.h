@@ -55,17 +55,19 @@ struct ServerEvaluation {
 ServerEvaluation evaluateServer(const std::optional<ServerReachability>& in, int64_t generation);
 
 // Writes status.server from `server`/`probeTime` into *status, whose
-// conditions are already the new ones. lastProbeTime keeps its value from
-// `current` when neither status.server nor the ServerReachable condition's
+// conditions are already the new ones (server: nullopt keeps status.server
+// as it is, null removes it). lastProbeTime keeps its value from `current`
+// when neither status.server nor the ServerReachable condition's
 // status/reason/message changed; otherwise it becomes probeTime.
-void mergeServerStatus(const nlohmann::json& current, const nlohmann::json& server,
+void mergeServerStatus(const nlohmann::json& current, const std::optional<nlohmann::json>& server,
                        const std::optional<std::chrono::system_clock::time_point>& probeTime,
                        nlohmann::json* status);
 
 // status.connectedSince: while Connected is True, the time it last became
 // True (its lastTransitionTime); removed while it is not True, so its
 // presence alone answers "connected?" and the Connected condition's
-// lastTransitionTime answers "since when down?".
-void mergeConnectedSince(nlohmann::json* status);
+// lastTransitionTime answers "since when down?". Untouched when Connected
+// was not assessed in this evaluation.
+void mergeConnectedSince(nlohmann::json* status, bool assessed);
 
 }  // namespace clusteragent

@@ -96,10 +96,15 @@ EvaluatedStatus evaluateStatus(const StatusInputs& in) {
     out.absent.push_back(kInsecureSkipVerify);
   }
 
-  ServerEvaluation server = evaluateServer(in.specValid ? in.server : std::nullopt, g);
-  out.absent.insert(out.absent.end(), server.absent.begin(), server.absent.end());
-  out.server = server.server;
-  out.probeTime = server.probeTime;
+  // An invalid spec removes what the server probe said; a valid one not
+  // observed in this reconcile (no prober wired) leaves it alone.
+  ServerEvaluation server;
+  if (!in.specValid || in.server) {
+    server = evaluateServer(in.specValid ? in.server : std::nullopt, g);
+    out.absent.insert(out.absent.end(), server.absent.begin(), server.absent.end());
+    out.server = server.server;
+    out.probeTime = server.probeTime;
+  }
 
   out.agent = {{"deployment", in.deployment.name},
                {"readyReplicas", in.deployment.readyReplicas},
@@ -149,7 +154,9 @@ json nextStatus(const json& current, const EvaluatedStatus& eval, int64_t genera
   status["conditions"] = std::move(conds);
   mergeServerStatus(current.is_object() ? current : json::object(), eval.server, eval.probeTime,
                     &status);
-  mergeConnectedSince(&status);
+  bool connectionAssessed = false;
+  for (const auto& c : eval.conditions) connectionAssessed |= c.type == kConnected;
+  mergeConnectedSince(&status, connectionAssessed);
   status["observedGeneration"] = generation;
   status["phase"] = eval.phase;
   status["agent"] = eval.agent;

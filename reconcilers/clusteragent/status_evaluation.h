@@ -64,7 +64,9 @@ struct EvaluatedStatus {
   std::vector<std::string> absent;                      // condition types to remove
   std::string phase;  // Pending | Progressing | Connected | Disconnected | Degraded | Invalid
   json agent;         // {deployment, readyReplicas, image}
-  json server;        // status.server without lastProbeTime; null: remove
+  // status.server without lastProbeTime; null: remove; nullopt: leave as is
+  // (not observed in this reconcile).
+  std::optional<json> server;
   std::optional<std::chrono::system_clock::time_point> probeTime;
 };
 
