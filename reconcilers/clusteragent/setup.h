@@ -31,6 +31,8 @@ struct OperatorOptions {
   int maxConcurrentReconciles = 2;
   std::chrono::milliseconds resyncPeriod{std::chrono::minutes(10)};
   ctrl::ClockPtr clock;  // null: real time
+  // Also called after every reconcile (besides the metrics), e.g. by tests.
+  std::function<void(const ctrl::queue::ReconcileObservation&)> onReconcile;
 };
 
 class ClusterAgentOperator {
