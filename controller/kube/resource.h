@@ -2,6 +2,7 @@
 // A group/version/resource the client can address, namespaced or cluster-scoped.
 
 #include <string>
+#include <vector>
 
 namespace ctrl::kube {
 
@@ -41,6 +42,11 @@ extern const Resource kClusterRoles;
 extern const Resource kClusterRoleBindings;
 extern const Resource kLeases;
 extern const Resource kCustomResourceDefinitions;
+
+// Every resource above, for lookups by kind (RESTMapper-lite).
+const std::vector<const Resource*>& wellKnown();
+// The well-known resource with this apiVersion ("apps/v1") and kind, or nullptr.
+const Resource* findByKind(const std::string& apiVersion, const std::string& kind);
 }  // namespace resources
 
 }  // namespace ctrl::kube

@@ -1,0 +1,34 @@
+#include "controller/kube/backoff.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ctrl::kube {
+
+std::chrono::milliseconds backoffDelay(const BackoffPolicy& policy, int attempt,
+                                       double unitRandom) {
+  const double maxMs = static_cast<double>(policy.max.count());
+  double base = static_cast<double>(policy.initial.count()) *
+                std::pow(std::max(policy.multiplier, 1.0), std::max(attempt, 0));
+  base = std::min(base, maxMs);  // also keeps pow() overflow out of the jitter math
+  double jitter = std::clamp(policy.jitter, 0.0, 1.0);
+  double r = std::clamp(unitRandom, 0.0, 1.0);
+  double d = base * (1.0 - jitter + 2.0 * jitter * r);
+  d = std::clamp(d, 0.0, maxMs);
+  return std::chrono::milliseconds(static_cast<int64_t>(d));
+}
+
+Backoff::Backoff(BackoffPolicy policy, RandomSource random)
+    : policy_(policy), random_(std::move(random)), rng_(std::random_device{}()) {}
+
+std::chrono::milliseconds Backoff::next() {
+  double r;
+  if (random_) {
+    r = random_();
+  } else {
+    r = std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
+  }
+  return backoffDelay(policy_, attempt_++, r);
+}
+
+}  // namespace ctrl::kube

@@ -1,0 +1,65 @@
+#pragma once
+// The real KubeClient: HTTPS to the API server through cpprestsdk, with
+// client-side rate limiting, retries with backoff, and streaming watches.
+// cpprest stays out of this header (pimpl) to keep includes light.
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "controller/clock/clock.h"
+#include "controller/kube/backoff.h"
+#include "controller/kube/kube_client.h"
+#include "controller/kube/kubeconfig.h"
+
+namespace ctrl::kube {
+
+struct KubeClientOptions {
+  double qps = 20;  // <= 0: unlimited
+  int burst = 30;
+  std::string userAgent = "clusteragent-operator";
+  std::chrono::seconds requestTimeout{30};
+  // Retries after the first attempt: GET/LIST on any retryable error, writes
+  // only on 429 or a connection failure before a response.
+  int maxRetries = 5;
+  BackoffPolicy retryBackoff{};
+  // A watch with no bytes for timeoutSeconds + this grace is presumed dead.
+  std::chrono::seconds watchReadGrace{30};
+  // Called once per HTTP attempt with the verb (GET, LIST, WATCH, POST, PUT,
+  // PATCH, DELETE) and the HTTP code (0 when no response arrived).
+  std::function<void(const std::string& verb, int code)> onRequest;
+  ClockPtr clock = std::make_shared<RealClock>();
+};
+
+class CpprestKubeClient : public KubeClient {
+ public:
+  // Fails (kInvalidArgument) on an unusable config: bad server URL, PEM that
+  // does not parse, a key that does not match its certificate.
+  static StatusOr<std::shared_ptr<CpprestKubeClient>> create(const ClientConfig& config,
+                                                             KubeClientOptions options = {});
+  ~CpprestKubeClient() override;
+
+  StatusOr<json> get(const Resource& r, const std::string& ns, const std::string& name,
+                     const std::string& subresource = "") override;
+  StatusOr<json> list(const Resource& r, const std::string& ns,
+                      const ListOptions& opts = {}) override;
+  StatusOr<json> create(const Resource& r, const std::string& ns, const json& obj,
+                        const std::string& fieldManager = "") override;
+  StatusOr<json> update(const Resource& r, const std::string& ns, const json& obj,
+                        const UpdateOptions& opts = {}) override;
+  StatusOr<json> patch(const Resource& r, const std::string& ns, const std::string& name,
+                       PatchType type, const json& body, const PatchOptions& opts = {}) override;
+  Status remove(const Resource& r, const std::string& ns, const std::string& name,
+                const DeleteOptions& opts = {}) override;
+  StatusOr<WatchStreamPtr> watch(const Resource& r, const std::string& ns,
+                                 const WatchOptions& opts = {}) override;
+
+  struct Impl;
+
+ private:
+  explicit CpprestKubeClient(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ctrl::kube

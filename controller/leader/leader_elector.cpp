@@ -1,0 +1,177 @@
+#include "controller/leader/leader_elector.h"
+
+#include <unistd.h>
+
+#include <random>
+
+#include "controller/logging/logger.h"
+
+namespace ctrl::leader {
+
+namespace {
+int secondsCeil(std::chrono::milliseconds d) {
+  return static_cast<int>((d.count() + 999) / 1000);
+}
+}  // namespace
+
+std::string defaultIdentity() {
+  char host[256] = {0};
+  if (gethostname(host, sizeof(host) - 1) != 0) host[0] = 0;
+  std::random_device rd;
+  std::uniform_int_distribution<uint32_t> dist;
+  char suffix[16];
+  std::snprintf(suffix, sizeof(suffix), "%08x", dist(rd));
+  return std::string(host[0] ? host : "unknown") + "_" + suffix;
+}
+
+LeaderElector::LeaderElector(LeaseLockPtr lock, LeaderElectionConfig config, ClockPtr clock)
+    : lock_(std::move(lock)), config_(std::move(config)), clock_(std::move(clock)) {
+  if (!clock_) clock_ = std::make_shared<RealClock>();
+  if (config_.identity.empty()) config_.identity = defaultIdentity();
+}
+
+bool LeaderElector::isLeader() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return !observed_.holderIdentity.empty() && observed_.holderIdentity == config_.identity;
+}
+
+std::string LeaderElector::leader() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return observed_.holderIdentity;
+}
+
+void LeaderElector::observe(const LeaderElectionRecord& record) {
+  std::string newLeader;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    observed_ = record;
+    observed_time_ = clock_->now();
+    if (record.holderIdentity != reported_leader_) {
+      reported_leader_ = record.holderIdentity;
+      newLeader = record.holderIdentity;
+    }
+  }
+  if (!newLeader.empty() && config_.onNewLeader) config_.onNewLeader(newLeader);
+}
+
+bool LeaderElector::tryAcquireOrRenew() {
+  auto wallNow = clock_->wallNow();
+  LeaderElectionRecord desired;
+  desired.holderIdentity = config_.identity;
+  desired.leaseDurationSeconds = secondsCeil(config_.leaseDuration);
+  desired.acquireTime = wallNow;
+  desired.renewTime = wallNow;
+
+  auto current = lock_->get();
+  if (!current.isOk()) {
+    if (!kube::isNotFound(current.status())) {
+      logging::warn("reading leader lease failed",
+                    {{"lease", lock_->describe()}, {"error", current.status().toString()}});
+      return false;
+    }
+    kube::Status created = lock_->create(desired);
+    if (!created.isOk()) {
+      logging::info("creating leader lease failed",
+                    {{"lease", lock_->describe()}, {"error", created.toString()}});
+      return false;
+    }
+    observe(desired);
+    return true;
+  }
+
+  bool changed;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    changed = *current != observed_;
+  }
+  if (changed) observe(*current);
+
+  bool held;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    held = current->holderIdentity == config_.identity;
+    auto expiry = observed_time_ + std::chrono::seconds(current->leaseDurationSeconds);
+    if (!current->holderIdentity.empty() && !held && expiry > clock_->now()) {
+      return false;  // someone else holds an unexpired lease
+    }
+  }
+  if (held) {
+    desired.acquireTime = current->acquireTime;
+    desired.leaseTransitions = current->leaseTransitions;
+  } else {
+    desired.leaseTransitions = current->leaseTransitions + 1;
+  }
+  kube::Status updated = lock_->update(desired);
+  if (!updated.isOk()) {
+    // Conflict: another candidate wrote first and won this round.
+    logging::info("updating leader lease failed",
+                  {{"lease", lock_->describe()}, {"error", updated.toString()}});
+    return false;
+  }
+  observe(desired);
+  return true;
+}
+
+bool LeaderElector::release() {
+  if (!isLeader()) return true;
+  LeaderElectionRecord released;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    released.leaseTransitions = observed_.leaseTransitions;
+  }
+  auto now = clock_->wallNow();
+  released.leaseDurationSeconds = 1;
+  released.acquireTime = now;
+  released.renewTime = now;
+  kube::Status s = lock_->update(released);
+  if (!s.isOk()) {
+    logging::error("releasing leader lease failed", {{"lease", lock_->describe()}, {"error", s.toString()}});
+    return false;
+  }
+  observe(released);
+  logging::info("released leader lease", {{"lease", lock_->describe()}, {"identity", config_.identity}});
+  return true;
+}
+
+bool LeaderElector::acquire(const StopSignal& stop) {
+  logging::info("attempting to acquire leader lease",
+                {{"lease", lock_->describe()}, {"identity", config_.identity}});
+  std::mt19937 rng(std::random_device{}());
+  std::uniform_real_distribution<double> jitter(1.0, 1.2);  // client-go JitterFactor 1.2
+  while (!stop.stopRequested()) {
+    if (tryAcquireOrRenew()) {
+      logging::info("acquired leader lease", {{"lease", lock_->describe()}, {"identity", config_.identity}});
+      return true;
+    }
+    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(config_.retryPeriod * jitter(rng));
+    if (stop.waitFor(wait)) break;
+  }
+  return false;
+}
+
+bool LeaderElector::renewUntilLost(const StopSignal& stop) {
+  auto lastRenew = clock_->now();
+  while (!stop.waitFor(config_.retryPeriod)) {
+    if (tryAcquireOrRenew()) {
+      lastRenew = clock_->now();
+      continue;
+    }
+    if (clock_->now() - lastRenew >= config_.renewDeadline) {
+      logging::error("failed to renew leader lease within the renew deadline",
+                     {{"lease", lock_->describe()}, {"identity", config_.identity}});
+      return false;
+    }
+  }
+  return true;
+}
+
+bool LeaderElector::run(const StopSignal& stop) {
+  if (!acquire(stop)) return true;
+  if (config_.onStartedLeading) config_.onStartedLeading();
+  bool stoppedCleanly = renewUntilLost(stop);
+  if (config_.onStoppedLeading) config_.onStoppedLeading();
+  if (stoppedCleanly && config_.releaseOnCancel) release();
+  return stoppedCleanly;
+}
+
+}  // namespace ctrl::leader

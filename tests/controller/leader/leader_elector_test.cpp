@@ -1,0 +1,262 @@
+#include "controller/leader/leader_elector.h"
+
+#include "tests/mocks/leader/fake_lease_lock.h"
+
+#include <atomic>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+namespace ctrl::leader {
+namespace {
+
+using fakes::FakeLeaseLock;
+using fakes::LeaseStore;
+
+using namespace std::chrono_literals;
+
+class ManualClock : public Clock {
+ public:
+  std::chrono::steady_clock::time_point now() const override {
+    std::lock_guard<std::mutex> l(mu_);
+    return steady_;
+  }
+  std::chrono::system_clock::time_point wallNow() const override {
+    std::lock_guard<std::mutex> l(mu_);
+    return wall_;
+  }
+  void advance(std::chrono::milliseconds d) {
+    std::lock_guard<std::mutex> l(mu_);
+    steady_ += d;
+    wall_ += d;
+  }
+ private:
+  mutable std::mutex mu_;
+  std::chrono::steady_clock::time_point steady_{std::chrono::hours(1000)};
+  std::chrono::system_clock::time_point wall_{std::chrono::hours(500000)};
+};
+
+LeaderElectionConfig config(const std::string& id) {
+  LeaderElectionConfig c;
+  c.identity = id;
+  return c;
+}
+
+TEST(LeaderElectorTest, CreatesLeaseWhenAbsentAndBecomesLeader) {
+  auto store = std::make_shared<LeaseStore>();
+  auto clock = std::make_shared<ManualClock>();
+  LeaderElector a(std::make_shared<FakeLeaseLock>(store), config("a"), clock);
+  EXPECT_TRUE(a.tryAcquireOrRenew());
+  EXPECT_TRUE(a.isLeader());
+  ASSERT_TRUE(store->record);
+  EXPECT_EQ(store->record->holderIdentity, "a");
+  EXPECT_EQ(store->record->leaseDurationSeconds, 15);
+  EXPECT_EQ(store->record->leaseTransitions, 0);
+  EXPECT_EQ(store->record->renewTime, clock->wallNow());
+}
+
+TEST(LeaderElectorTest, SecondCandidateWaitsUntilObservedExpiryThenTakesOver) {
+  auto store = std::make_shared<LeaseStore>();
+  auto clock = std::make_shared<ManualClock>();
+  LeaderElector a(std::make_shared<FakeLeaseLock>(store), config("a"), clock);
+  LeaderElector b(std::make_shared<FakeLeaseLock>(store), config("b"), clock);
+  ASSERT_TRUE(a.tryAcquireOrRenew());
+  EXPECT_FALSE(b.tryAcquireOrRenew());
+  EXPECT_EQ(b.leader(), "a");
+  clock->advance(14s);
+  EXPECT_FALSE(b.tryAcquireOrRenew());  // b first saw the record 14s ago
+  clock->advance(2s);
+  EXPECT_TRUE(b.tryAcquireOrRenew());
+  EXPECT_EQ(store->record->holderIdentity, "b");
+  EXPECT_EQ(store->record->leaseTransitions, 1);
+}
+
+TEST(LeaderElectorTest, RenewalsKeepLeaseAndAcquireTime) {
+  auto store = std::make_shared<LeaseStore>();
+  auto clock = std::make_shared<ManualClock>();
+  LeaderElector a(std::make_shared<FakeLeaseLock>(store), config("a"), clock);
+  LeaderElector b(std::make_shared<FakeLeaseLock>(store), config("b"), clock);
+  ASSERT_TRUE(a.tryAcquireOrRenew());
+  auto acquired = store->record->acquireTime;
+  for (int i = 0; i < 10; ++i) {
+    clock->advance(2s);
+    ASSERT_TRUE(a.tryAcquireOrRenew());
+    EXPECT_FALSE(b.tryAcquireOrRenew());  // b sees a changing record: never expired
+  }
+  EXPECT_EQ(store->record->acquireTime, acquired);
+  EXPECT_EQ(store->record->renewTime, clock->wallNow());
+  EXPECT_EQ(store->record->leaseTransitions, 0);
+}
+
+TEST(LeaderElectorTest, ExpiryUsesObservedTimeNotHolderWallClock) {
+  auto store = std::make_shared<LeaseStore>();
+  auto clock = std::make_shared<ManualClock>();
+  // The holder's clock is an hour behind: its renewTime looks long expired.
+  LeaderElectionRecord old;
+  old.holderIdentity = "skewed";
+  old.leaseDurationSeconds = 15;
+  old.renewTime = clock->wallNow() - 1h;
+  store->record = old;
+  LeaderElector b(std::make_shared<FakeLeaseLock>(store), config("b"), clock);
+  EXPECT_FALSE(b.tryAcquireOrRenew());
+  clock->advance(16s);
+  EXPECT_TRUE(b.tryAcquireOrRenew());
+}
+
+TEST(LeaderElectorTest, ConflictMeansLostTheRace) {
+  auto store = std::make_shared<LeaseStore>();
+  auto clock = std::make_shared<ManualClock>();
+  LeaderElectionRecord released;  // free lease
+  released.leaseDurationSeconds = 1;
+  store->record = released;
+  auto lockA = std::make_shared<FakeLeaseLock>(store);
+  auto lockB = std::make_shared<FakeLeaseLock>(store);
+  LeaderElector a(lockA, config("a"), clock);
+  LeaderElector b(lockB, config("b"), clock);
+  // Both read the free lease; a writes first, b's write carries a stale RV.
+  ASSERT_TRUE(lockB->get().isOk());
+  ASSERT_TRUE(a.tryAcquireOrRenew());
+  LeaderElectionRecord mine;
+  mine.holderIdentity = "b";
+  EXPECT_TRUE(kube::isConflict(lockB->update(mine)));
+  EXPECT_FALSE(b.tryAcquireOrRenew());
+  EXPECT_EQ(store->record->holderIdentity, "a");
+}
+
+TEST(LeaderElectorTest, ReleaseHandsLeaseBackForImmediateTakeover) {
+  auto store = std::make_shared<LeaseStore>();
+  auto clock = std::make_shared<ManualClock>();
+  LeaderElector a(std::make_shared<FakeLeaseLock>(store), config("a"), clock);
+  LeaderElector b(std::make_shared<FakeLeaseLock>(store), config("b"), clock);
+  ASSERT_TRUE(a.tryAcquireOrRenew());
+  EXPECT_FALSE(b.tryAcquireOrRenew());
+  ASSERT_TRUE(a.release());
+  EXPECT_FALSE(a.isLeader());
+  EXPECT_EQ(store->record->holderIdentity, "");
+  EXPECT_EQ(store->record->leaseDurationSeconds, 1);
+  EXPECT_TRUE(b.tryAcquireOrRenew());
+  EXPECT_EQ(store->record->leaseTransitions, 1);
+}
+
+TEST(LeaderElectorTest, NewLeaderCallbackFiresOnHolderChange) {
+  auto store = std::make_shared<LeaseStore>();
+  auto clock = std::make_shared<ManualClock>();
+  std::vector<std::string> seen;
+  auto cfg = config("b");
+  cfg.onNewLeader = [&](const std::string& id) { seen.push_back(id); };
+  LeaderElector a(std::make_shared<FakeLeaseLock>(store), config("a"), clock);
+  LeaderElector b(std::make_shared<FakeLeaseLock>(store), cfg, clock);
+  ASSERT_TRUE(a.tryAcquireOrRenew());
+  b.tryAcquireOrRenew();
+  clock->advance(2s);
+  ASSERT_TRUE(a.tryAcquireOrRenew());
+  b.tryAcquireOrRenew();
+  clock->advance(20s);
+  ASSERT_TRUE(b.tryAcquireOrRenew());
+  EXPECT_EQ(seen, (std::vector<std::string>{"a", "b"}));
+}
+
+LeaderElectionConfig fastConfig(const std::string& id) {
+  LeaderElectionConfig c = config(id);
+  c.leaseDuration = 1000ms;
+  c.renewDeadline = 200ms;
+  c.retryPeriod = 20ms;
+  return c;
+}
+
+bool waitUntil(const std::function<bool()>& cond) {
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(5ms);
+  }
+  return cond();
+}
+
+TEST(LeaderElectorRunTest, LosesLeadershipWhenRenewalsFailPastDeadline) {
+  auto store = std::make_shared<LeaseStore>();
+  std::atomic<bool> started{false}, stopped{false};
+  auto cfg = fastConfig("a");
+  cfg.onStartedLeading = [&] { started = true; };
+  cfg.onStoppedLeading = [&] { stopped = true; };
+  LeaderElector a(std::make_shared<FakeLeaseLock>(store), cfg);
+  StopSignal stop;
+  std::atomic<bool> result{true};
+  std::thread t([&] { result = a.run(stop); });
+  ASSERT_TRUE(waitUntil([&] { return started.load(); }));
+  {
+    std::lock_guard<std::mutex> l(store->mu);
+    store->failWrites = true;
+  }
+  ASSERT_TRUE(waitUntil([&] { return stopped.load(); }));
+  t.join();
+  EXPECT_FALSE(result);
+  stop.requestStop();
+}
+
+TEST(LeaderElectorRunTest, CleanStopReleasesTheLease) {
+  auto store = std::make_shared<LeaseStore>();
+  std::atomic<bool> started{false}, stopped{false};
+  auto cfg = fastConfig("a");
+  cfg.onStartedLeading = [&] { started = true; };
+  cfg.onStoppedLeading = [&] { stopped = true; };
+  LeaderElector a(std::make_shared<FakeLeaseLock>(store), cfg);
+  StopSignal stop;
+  std::atomic<bool> result{false};
+  std::thread t([&] { result = a.run(stop); });
+  ASSERT_TRUE(waitUntil([&] { return started.load(); }));
+  ASSERT_TRUE(waitUntil([&] {
+    std::lock_guard<std::mutex> l(store->mu);
+    return store->updates >= 2;  // renewing
+  }));
+  stop.requestStop();
+  t.join();
+  EXPECT_TRUE(result);
+  EXPECT_TRUE(stopped);
+  std::lock_guard<std::mutex> l(store->mu);
+  EXPECT_EQ(store->record->holderIdentity, "");
+}
+
+TEST(LeaderElectorRunTest, StopWhileWaitingToAcquireReturnsWithoutLeading) {
+  auto store = std::make_shared<LeaseStore>();
+  LeaderElectionRecord other;
+  other.holderIdentity = "other";
+  other.leaseDurationSeconds = 3600;
+  store->record = other;
+  std::atomic<bool> started{false};
+  auto cfg = fastConfig("a");
+  cfg.onStartedLeading = [&] { started = true; };
+  LeaderElector a(std::make_shared<FakeLeaseLock>(store), cfg);
+  StopSignal stop;
+  std::thread t([&] { a.run(stop); });
+  ASSERT_TRUE(waitUntil([&] { return a.leader() == "other"; }));
+  stop.requestStop();
+  t.join();
+  EXPECT_FALSE(started);
+}
+
+TEST(MicroTimeTest, FormatsAndParsesMicroseconds) {
+  std::chrono::system_clock::time_point t;
+  ASSERT_TRUE(parseMicroTime("2026-01-02T15:04:05.123456Z", &t));
+  EXPECT_EQ(formatMicroTime(t), "2026-01-02T15:04:05.123456Z");
+  ASSERT_TRUE(parseMicroTime("2026-01-02T15:04:05Z", &t));
+  EXPECT_EQ(formatMicroTime(t), "2026-01-02T15:04:05.000000Z");
+  EXPECT_FALSE(parseMicroTime("yesterday", &t));
+}
+
+TEST(KubeLeaseLockTest, RecordRoundTripsThroughLeaseSpec) {
+  LeaderElectionRecord r;
+  r.holderIdentity = "h_1";
+  r.leaseDurationSeconds = 15;
+  parseMicroTime("2026-01-02T15:04:05.000001Z", &r.acquireTime);
+  parseMicroTime("2026-01-02T15:04:07.5Z", &r.renewTime);
+  r.leaseTransitions = 3;
+  nlohmann::json spec = KubeLeaseLock::specFromRecord(r);
+  EXPECT_EQ(spec["renewTime"], "2026-01-02T15:04:07.500000Z");
+  EXPECT_EQ(KubeLeaseLock::recordFromLease({{"spec", spec}}), r);
+  r.holderIdentity = "";
+  EXPECT_FALSE(KubeLeaseLock::specFromRecord(r).contains("holderIdentity"));
+}
+
+}  // namespace
+}  // namespace ctrl::leader

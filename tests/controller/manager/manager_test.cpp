@@ -1,0 +1,239 @@
+#include "controller/manager/manager.h"
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "tests/mocks/leader/fake_lease_lock.h"
+
+namespace ctrl::manager {
+namespace {
+
+using namespace std::chrono_literals;
+using leader::fakes::FakeLeaseLock;
+using leader::fakes::LeaseStore;
+
+bool waitUntil(const std::function<bool()>& cond) {
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(5ms);
+  }
+  return cond();
+}
+
+// Records the order things happen in.
+struct Journal {
+  std::mutex mu;
+  std::vector<std::string> entries;
+  void add(const std::string& e) {
+    std::lock_guard<std::mutex> l(mu);
+    entries.push_back(e);
+  }
+  std::vector<std::string> get() {
+    std::lock_guard<std::mutex> l(mu);
+    return entries;
+  }
+  bool has(const std::string& e) {
+    auto v = get();
+    return std::find(v.begin(), v.end(), e) != v.end();
+  }
+};
+
+ManagerOptions noServer() {
+  ManagerOptions o;
+  o.metricsBindAddress = "0";
+  o.healthProbeBindAddress = "0";
+  o.gracefulShutdownTimeout = 10s;
+  return o;
+}
+
+leader::LeaderElectionConfig fastElection(const std::string& id) {
+  leader::LeaderElectionConfig c;
+  c.identity = id;
+  c.leaseDuration = 1000ms;
+  c.renewDeadline = 200ms;
+  c.retryPeriod = 20ms;
+  return c;
+}
+
+void addRecordingRunnable(Manager& m, Journal& j, const std::string& name, bool needsLeader) {
+  m.addRunnable(name, [&j, name](const StopSignal& s) {
+    j.add(name + " started");
+    s.wait();
+    j.add(name + " stopped");
+  }, needsLeader);
+}
+
+TEST(ManagerTest, StartsCachesBeforeControllersAndStopsInReverse) {
+  Journal j;
+  std::atomic<bool> synced{false};
+  Manager m(noServer());
+  m.addCache("agents", [&] { j.add("cache started"); },
+             [&](std::chrono::milliseconds) {
+               synced = true;
+               j.add("cache synced");
+               return true;
+             },
+             [&] { j.add("cache stopped"); });
+  addRecordingRunnable(m, j, "controller", true);
+  StopSignal stop;
+  std::atomic<int> code{-1};
+  std::thread t([&] { code = m.run(stop); });
+  ASSERT_TRUE(waitUntil([&] { return j.has("controller started"); }));
+  EXPECT_TRUE(m.cachesSynced());
+  EXPECT_TRUE(m.isLeader());
+  stop.requestStop();
+  t.join();
+  EXPECT_EQ(code, 0);
+  EXPECT_EQ(j.get(), (std::vector<std::string>{"cache started", "cache synced", "controller started",
+                                                "controller stopped", "cache stopped"}));
+}
+
+TEST(ManagerTest, CacheThatNeverSyncsFailsWithoutStartingControllers) {
+  Journal j;
+  Manager m(noServer());
+  m.addCache("agents", nullptr, [](std::chrono::milliseconds) { return false; }, nullptr);
+  addRecordingRunnable(m, j, "controller", true);
+  StopSignal stop;
+  EXPECT_EQ(m.run(stop), 1);
+  EXPECT_FALSE(j.has("controller started"));
+}
+
+TEST(ManagerTest, StopWhileWaitingForCacheSyncIsClean) {
+  Journal j;
+  StopSignal stop;
+  Manager m(noServer());
+  m.addCache("agents", nullptr, [&](std::chrono::milliseconds) {
+    stop.requestStop();  // e.g. SIGTERM arrives while listing
+    return false;
+  }, nullptr);
+  addRecordingRunnable(m, j, "controller", true);
+  EXPECT_EQ(m.run(stop), 0);
+  EXPECT_FALSE(j.has("controller started"));
+}
+
+TEST(ManagerTest, OnlyTheLeaderRunsLeaderRunnablesAndLosingLeaseExitsNonZero) {
+  auto store = std::make_shared<LeaseStore>();
+  Journal j;
+  Registry registry;
+  ManagerOptions o = noServer();
+  o.registry = &registry;
+  o.leaderElection = true;
+  o.leaseLock = std::make_shared<FakeLeaseLock>(store);
+  o.leaderElectionConfig = fastElection("a");
+  Manager m(o);
+  addRecordingRunnable(m, j, "controller", true);
+  addRecordingRunnable(m, j, "everywhere", false);
+  StopSignal stop;
+  std::atomic<int> code{-1};
+  std::thread t([&] { code = m.run(stop); });
+  ASSERT_TRUE(waitUntil([&] { return j.has("controller started"); }));
+  EXPECT_TRUE(m.isLeader());
+  EXPECT_EQ(registry.gauge("leader_election_master_status", "").value({{"name", o.leaderElectionId}}), 1);
+  {
+    std::lock_guard<std::mutex> l(store->mu);
+    store->failWrites = true;  // renewals fail past the renew deadline
+  }
+  t.join();
+  EXPECT_EQ(code, 1);
+  EXPECT_TRUE(j.has("controller stopped"));
+  EXPECT_TRUE(j.has("everywhere stopped"));
+  EXPECT_EQ(registry.gauge("leader_election_master_status", "").value({{"name", o.leaderElectionId}}), 0);
+}
+
+TEST(ManagerTest, FollowerRunsNonLeaderRunnablesOnlyAndReleasesNothing) {
+  auto store = std::make_shared<LeaseStore>();
+  leader::LeaderElectionRecord other;
+  other.holderIdentity = "other";
+  other.leaseDurationSeconds = 3600;
+  store->record = other;
+  Journal j;
+  ManagerOptions o = noServer();
+  o.leaderElection = true;
+  o.leaseLock = std::make_shared<FakeLeaseLock>(store);
+  o.leaderElectionConfig = fastElection("a");
+  Manager m(o);
+  addRecordingRunnable(m, j, "controller", true);
+  addRecordingRunnable(m, j, "everywhere", false);
+  StopSignal stop;
+  std::atomic<int> code{-1};
+  std::thread t([&] { code = m.run(stop); });
+  ASSERT_TRUE(waitUntil([&] { return j.has("everywhere started"); }));
+  ASSERT_TRUE(waitUntil([&] { return m.cachesSynced(); }));
+  stop.requestStop();
+  t.join();
+  EXPECT_EQ(code, 0);
+  EXPECT_FALSE(j.has("controller started"));
+  std::lock_guard<std::mutex> l(store->mu);
+  EXPECT_EQ(store->record->holderIdentity, "other");
+}
+
+TEST(ManagerTest, CleanStopStopsControllersBeforeReleasingTheLease) {
+  auto store = std::make_shared<LeaseStore>();
+  std::string holderWhenControllerStopped;
+  ManagerOptions o = noServer();
+  o.leaderElection = true;
+  o.leaseLock = std::make_shared<FakeLeaseLock>(store);
+  o.leaderElectionConfig = fastElection("a");
+  Manager m(o);
+  std::atomic<bool> started{false};
+  m.addRunnable("controller", [&](const StopSignal& s) {
+    started = true;
+    s.wait();
+    std::this_thread::sleep_for(50ms);  // an in-flight reconcile finishing
+    std::lock_guard<std::mutex> l(store->mu);
+    holderWhenControllerStopped = store->record->holderIdentity;
+  }, true);
+  StopSignal stop;
+  std::atomic<int> code{-1};
+  std::thread t([&] { code = m.run(stop); });
+  ASSERT_TRUE(waitUntil([&] { return started.load(); }));
+  stop.requestStop();
+  t.join();
+  EXPECT_EQ(code, 0);
+  EXPECT_EQ(holderWhenControllerStopped, "a");
+  std::lock_guard<std::mutex> l(store->mu);
+  EXPECT_EQ(store->record->holderIdentity, "");
+}
+
+TEST(ManagerTest, RunnableThatOverrunsGracePeriodMakesExitNonZero) {
+  ManagerOptions o = noServer();
+  o.gracefulShutdownTimeout = 50ms;
+  Manager m(o);
+  auto release = std::make_shared<StopSignal>();
+  std::atomic<bool> started{false};
+  m.addRunnable("stuck", [release, &started](const StopSignal&) {
+    started = true;
+    release->wait();
+  }, true);
+  StopSignal stop;
+  std::atomic<int> code{-1};
+  std::thread t([&] { code = m.run(stop); });
+  ASSERT_TRUE(waitUntil([&] { return started.load(); }));
+  stop.requestStop();
+  t.join();
+  EXPECT_EQ(code, 1);
+  release->requestStop();  // let the detached thread finish
+}
+
+TEST(ManagerTest, RunnableReturningEarlyIsFatal) {
+  Manager m(noServer());
+  m.addRunnable("quitter", [](const StopSignal&) {}, true);
+  StopSignal stop;
+  EXPECT_EQ(m.run(stop), 1);
+}
+
+TEST(ManagerTest, ServerBindFailureIsFatal) {
+  ManagerOptions o = noServer();
+  o.metricsBindAddress = "not-an-address";
+  Manager m(o);
+  StopSignal stop;
+  EXPECT_EQ(m.run(stop), 1);
+}
+
+}  // namespace
+}  // namespace ctrl::manager

@@ -1,0 +1,54 @@
+#pragma once
+// An in-memory Lease with resourceVersion semantics, shared by several
+// candidates, each lock with its own view (the version it last read), plus
+// write-failure injection. For elector and manager unit tests.
+
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include "controller/leader/lease_lock.h"
+
+namespace ctrl::leader::fakes {
+
+struct LeaseStore {
+  std::mutex mu;
+  std::optional<LeaderElectionRecord> record;
+  int version = 0;
+  bool failWrites = false;
+  int updates = 0;
+};
+
+class FakeLeaseLock : public LeaseLock {
+ public:
+  explicit FakeLeaseLock(std::shared_ptr<LeaseStore> store) : store_(std::move(store)) {}
+  kube::StatusOr<LeaderElectionRecord> get() override {
+    std::lock_guard<std::mutex> l(store_->mu);
+    if (!store_->record) return kube::Status(kube::Code::kNotFound, "not found");
+    seen_ = store_->version;
+    return *store_->record;
+  }
+  kube::Status create(const LeaderElectionRecord& r) override {
+    std::lock_guard<std::mutex> l(store_->mu);
+    if (store_->failWrites) return kube::Status(kube::Code::kUnavailable, "down");
+    if (store_->record) return kube::Status(kube::Code::kAlreadyExists, "exists");
+    store_->record = r;
+    seen_ = ++store_->version;
+    return kube::Status::ok();
+  }
+  kube::Status update(const LeaderElectionRecord& r) override {
+    std::lock_guard<std::mutex> l(store_->mu);
+    if (store_->failWrites) return kube::Status(kube::Code::kUnavailable, "down");
+    if (seen_ != store_->version) return kube::Status(kube::Code::kConflict, "conflict");
+    store_->record = r;
+    ++store_->updates;
+    seen_ = ++store_->version;
+    return kube::Status::ok();
+  }
+  std::string describe() const override { return "ns/lease"; }
+ private:
+  std::shared_ptr<LeaseStore> store_;
+  int seen_ = -1;
+};
+
+}  // namespace ctrl::leader::fakes
