@@ -158,7 +158,13 @@ class OperatorHarness {
 
     std::vector<json> roles = manifestClusterRoles(cp.repoRoot());
     rbacSource = roles.empty() ? "inline (manifests/ has no operator ClusterRole yet)" : "manifests/";
-    if (roles.empty()) roles.push_back(inlineOperatorClusterRole());
+    if (roles.empty()) {
+      roles.push_back(inlineOperatorClusterRole());
+    } else {
+      // A binding to the inline fallback left by an earlier run would widen the user.
+      cp.kubectl({"delete", "clusterrolebinding", "--ignore-not-found",
+                  std::string(kOperatorUser) + "-" + inlineOperatorClusterRole()["metadata"].value("name", "")});
+    }
     for (const auto& role : roles) {
       auto r = kubectlApply(role);
       EXPECT_TRUE(r.ok()) << r.output;
