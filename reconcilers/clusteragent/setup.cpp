@@ -68,9 +68,10 @@ ClusterAgentOperator::ClusterAgentOperator(ctrl::kube::KubeClientPtr client,
   ctrl::queue::ControllerOptions co;
   co.workers = options_.maxConcurrentReconciles;
   co.clock = options_.clock;
-  co.onReconcile = [](const ctrl::queue::ReconcileObservation& o) {
+  co.onReconcile = [extra = options_.onReconcile](const ctrl::queue::ReconcileObservation& o) {
     reconcileCounter().inc({{"result", ctrl::queue::resultKindName(o.kind)}});
     reconcileDuration().observe(o.duration.count());
+    if (extra) extra(o);
   };
   controller_ = std::make_unique<ctrl::queue::Controller>("clusteragent", *reconciler_, co);
 

@@ -34,6 +34,8 @@ struct OperatorOptions {
   ctrl::ClockPtr clock;  // null: real time
   ConnectionObserverOptions connection;  // --probe-interval, --probe-timeout
   prober::TlsProberPtr prober;           // null: OpensslTlsProber
+  // Also called after every reconcile (besides the metrics), e.g. by tests.
+  std::function<void(const ctrl::queue::ReconcileObservation&)> onReconcile;
 };
 
 class ClusterAgentOperator {

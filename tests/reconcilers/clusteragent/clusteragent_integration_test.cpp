@@ -1,0 +1,466 @@
+// The ClusterAgent operator's reconcile loop, in-process, against the real
+// kube-apiserver + kube-controller-manager, running as a least-privilege user
+// bound to the operator ClusterRole from manifests/, in namespaces that
+// enforce Pod Security "restricted" (so a non-compliant agent pod would be
+// refused by real admission).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "controller/kube/cpprest_kube_client.h"
+#include "controller/kube/kubeconfig.h"
+#include "controller/manager/event_recorder_impl.h"
+#include "controller/manager/metrics.h"
+#include "reconcilers/clusteragent/setup.h"
+#include "tests/support/control_plane.h"
+
+namespace clusteragent {
+namespace {
+
+using nlohmann::json;
+using testsupport::ControlPlane;
+using testsupport::TestNamespace;
+
+const char kOperatorUser[] = "clusteragent-operator-it";
+
+bool eventually(const std::function<bool()>& check,
+                std::chrono::seconds deadline = std::chrono::seconds(60)) {
+  const auto end = std::chrono::steady_clock::now() + deadline;
+  for (;;) {
+    if (check()) return true;
+    if (std::chrono::steady_clock::now() > end) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
+
+json kubectlJson(const std::vector<std::string>& args) {
+  std::vector<std::string> full = args;
+  full.push_back("-o");
+  full.push_back("json");
+  auto r = ControlPlane::instance().kubectl(full);
+  if (!r.ok()) return json();
+  try {
+    return json::parse(r.output);
+  } catch (const json::exception&) {
+    return json();
+  }
+}
+
+testsupport::CommandResult kubectlApply(const json& obj) {
+  return ControlPlane::instance().kubectl({"apply", "--server-side", "--force-conflicts",
+                                           "--field-manager=test", "-f", "-"},
+                                          obj.dump());
+}
+
+// The operator's ClusterRole(s) from manifests/, as JSON; empty when manifests/ has none yet.
+std::vector<json> manifestClusterRoles(const std::string& repoRoot) {
+  std::vector<json> out;
+  std::error_code ec;
+  const std::filesystem::path dir = repoRoot + "/manifests";
+  if (!std::filesystem::exists(dir, ec)) return out;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir, ec)) {
+    const auto p = e.path();
+    if (p.extension() != ".yaml" && p.extension() != ".yml") continue;
+    if (p.filename() == "kustomization.yaml") continue;
+    auto r = ControlPlane::instance().kubectl(
+        {"create", "--dry-run=client", "-o", "json", "-f", p.string()});
+    if (!r.ok()) continue;
+    json parsed;
+    try {
+      parsed = json::parse(r.output);
+    } catch (const json::exception&) {
+      continue;
+    }
+    json items = parsed.value("kind", "") == "List" ? parsed["items"] : json::array({parsed});
+    for (auto& item : items) {
+      if (item.value("kind", "") != "ClusterRole") continue;
+      std::string name = item["metadata"].value("name", "");
+      if (name.find("view") != std::string::npos || name.find("edit") != std::string::npos ||
+          name.find("aggregate") != std::string::npos || name.find("metrics") != std::string::npos) {
+        continue;
+      }
+      out.push_back(item);
+    }
+  }
+  return out;
+}
+
+// What the operator needs, for as long as manifests/ does not ship it.
+json inlineOperatorClusterRole() {
+  json all = {"get", "list", "watch", "create", "update", "patch", "delete"};
+  return {{"apiVersion", "rbac.authorization.k8s.io/v1"},
+          {"kind", "ClusterRole"},
+          {"metadata", {{"name", "clusteragent-operator-it-inline"}}},
+          {"rules",
+           json::array({
+               {{"apiGroups", {"argoproj.io"}}, {"resources", {"clusteragents"}},
+                {"verbs", {"get", "list", "watch", "update", "patch"}}},
+               {{"apiGroups", {"argoproj.io"}}, {"resources", {"clusteragents/status"}},
+                {"verbs", {"get", "update", "patch"}}},
+               {{"apiGroups", {""}}, {"resources", {"secrets", "services", "serviceaccounts"}},
+                {"verbs", all}},
+               {{"apiGroups", {"apps"}}, {"resources", {"deployments"}}, {"verbs", all}},
+               {{"apiGroups", {"rbac.authorization.k8s.io"}},
+                {"resources", {"roles", "rolebindings", "clusterroles", "clusterrolebindings"}},
+                {"verbs", {"get", "list", "watch", "create", "update", "patch", "delete", "bind",
+                           "escalate"}}},
+               {{"apiGroups", {""}}, {"resources", {"events"}}, {"verbs", {"create", "patch", "update"}}},
+               {{"apiGroups", {"events.k8s.io"}}, {"resources", {"events"}},
+                {"verbs", {"create", "patch", "update"}}},
+               {{"apiGroups", {"coordination.k8s.io"}}, {"resources", {"leases"}}, {"verbs", all}},
+           })}};
+}
+
+
+class OperatorHarness {
+ public:
+  static OperatorHarness& instance() {
+    static OperatorHarness* h = new OperatorHarness();  // lives for the test binary
+    return *h;
+  }
+  uint64_t writes() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    uint64_t n = 0;
+    for (const auto& [verb, count] : requests_) {
+      if (verb == "POST" || verb == "PUT" || verb == "PATCH" || verb == "DELETE") n += count;
+    }
+    return n;
+  }
+  ClusterAgentOperator& op() { return *op_; }
+  // Reconciles of one ClusterAgent so far.
+  uint64_t reconciles(const std::string& key) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = reconciles_.find(key);
+    return it == reconciles_.end() ? 0 : it->second;
+  }
+  std::string rbacSource;
+
+ private:
+  OperatorHarness() {
+    const auto& cp = ControlPlane::instance();
+    auto crd = cp.kubectl({"apply", "--server-side", "--force-conflicts", "-f",
+                           cp.repoRoot() + "/crds/clusteragents.argoproj.io.yaml"});
+    EXPECT_TRUE(crd.ok()) << crd.output;
+    cp.kubectl({"wait", "--for=condition=Established", "--timeout=60s",
+                "crd/clusteragents.argoproj.io"});
+
+    std::vector<json> roles = manifestClusterRoles(cp.repoRoot());
+    rbacSource = roles.empty() ? "inline (manifests/ has no operator ClusterRole yet)" : "manifests/";
+    if (roles.empty()) {
+      roles.push_back(inlineOperatorClusterRole());
+    } else {
+      // A binding to the inline fallback left by an earlier run would widen the user.
+      cp.kubectl({"delete", "clusterrolebinding", "--ignore-not-found",
+                  std::string(kOperatorUser) + "-" + inlineOperatorClusterRole()["metadata"].value("name", "")});
+    }
+    for (const auto& role : roles) {
+      auto r = kubectlApply(role);
+      EXPECT_TRUE(r.ok()) << r.output;
+      const std::string name = role["metadata"]["name"];
+      json binding = {{"apiVersion", "rbac.authorization.k8s.io/v1"},
+                      {"kind", "ClusterRoleBinding"},
+                      {"metadata", {{"name", std::string(kOperatorUser) + "-" + name}}},
+                      {"roleRef", {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "ClusterRole"}, {"name", name}}},
+                      {"subjects", json::array({{{"kind", "User"}, {"apiGroup", "rbac.authorization.k8s.io"}, {"name", kOperatorUser}}})}};
+      auto b = kubectlApply(binding);
+      EXPECT_TRUE(b.ok()) << b.output;
+    }
+
+    std::string kubeconfig = cp.mintUserKubeconfig(kOperatorUser, {});
+    auto config = ctrl::kube::loadKubeconfigFile(kubeconfig);
+    EXPECT_TRUE(config.isOk()) << config.status().toString();
+    ctrl::kube::KubeClientOptions co;
+    co.onRequest = [this](const std::string& verb, int) {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++requests_[verb];
+    };
+    auto client = ctrl::kube::CpprestKubeClient::create(*config, co);
+    EXPECT_TRUE(client.isOk()) << client.status().toString();
+    // Events go through their own client so they do not count as reconcile writes.
+    auto eventClient = ctrl::kube::CpprestKubeClient::create(*config);
+    recorder_ = std::make_unique<ctrl::manager::KubeEventRecorder>(*eventClient);
+    OperatorOptions oo;
+    oo.agentImage = "quay.io/argoprojlabs/argocd-agent:v0.9.0";
+    oo.onReconcile = [this](const ctrl::queue::ReconcileObservation& o) {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++reconciles_[o.key];
+    };
+    op_ = std::make_unique<ClusterAgentOperator>(*client, recorder_.get(), oo);
+    EXPECT_TRUE(op_->start(std::chrono::seconds(60))) << "caches did not sync";
+  }
+
+  mutable std::mutex mu_;
+  std::map<std::string, uint64_t> requests_;
+  std::map<std::string, uint64_t> reconciles_;
+  std::unique_ptr<ctrl::manager::KubeEventRecorder> recorder_;
+  std::unique_ptr<ClusterAgentOperator> op_;
+};
+
+class ClusterAgentIntegrationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    harness_ = &OperatorHarness::instance();
+    RecordProperty("operator_rbac", harness_->rbacSource);
+    ns_ = std::make_unique<TestNamespace>(
+        "ca", std::vector<std::string>{"pod-security.kubernetes.io/enforce=restricted"});
+  }
+  const std::string& ns() const { return ns_->name(); }
+
+  // The api.md seed manifest, in this test's namespace.
+  json seedManifest(const std::string& name = "aro-agent") const {
+    return {{"apiVersion", "argoproj.io/v1alpha1"},
+            {"kind", "ClusterAgent"},
+            {"metadata", {{"name", name}, {"namespace", ns()}}},
+            {"spec",
+             {{"serverAddr", "https://argocd.yourdomain.com"},
+              {"authToken", kInlineToken},
+              {"clusterName", "aro-prod"}}}};
+  }
+  json get(const std::string& kind, const std::string& name, const std::string& inNs = "") const {
+    std::vector<std::string> args = {"get", kind, name};
+    if (kind.rfind("clusterrole", 0) != 0) {
+      args.push_back("-n");
+      args.push_back(inNs.empty() ? ns() : inNs);
+    }
+    return kubectlJson(args);
+  }
+  json condition(const std::string& name, const std::string& type) const {
+    json ca = get("clusteragent", name);
+    if (ca.is_null()) return json();
+    for (const auto& c : ca.value("/status/conditions"_json_pointer, json::array())) {
+      if (c.value("type", "") == type) return c;
+    }
+    return json();
+  }
+  bool conditionIs(const std::string& name, const std::string& type, const std::string& status) const {
+    json c = condition(name, type);
+    return !c.is_null() && c.value("status", "") == status;
+  }
+  void apply(const json& obj) {
+    auto r = kubectlApply(obj);
+    ASSERT_TRUE(r.ok()) << r.output;
+  }
+  void applySecret(const std::string& name, const std::string& token) {
+    apply({{"apiVersion", "v1"},
+           {"kind", "Secret"},
+           {"metadata", {{"name", name}, {"namespace", ns()}}},
+           {"stringData", {{"token", token}}}});
+  }
+  // Waits until reconciles stop writing: a reconcile forced now must write nothing.
+  uint64_t writesAfterForcedReconcile(const std::string& name) {
+    uint64_t before = harness_->writes();
+    uint64_t reconciled = reconcileCount(name);
+    harness_->op().controller().enqueue(ns() + "/" + name);
+    EXPECT_TRUE(eventually([&] { return reconcileCount(name) > reconciled; }));
+    return harness_->writes() - before;
+  }
+
+  uint64_t reconcileCount(const std::string& name) const {
+    return harness_->reconciles(ns() + "/" + name);
+  }
+
+  static constexpr const char* kInlineToken = "it-token-5f1c2b7e-DO-NOT-LEAK";
+  OperatorHarness* harness_ = nullptr;
+  std::unique_ptr<TestNamespace> ns_;
+};
+
+TEST_F(ClusterAgentIntegrationTest, SeedManifestBecomesEveryChildAndTheTokenStaysSecret) {
+  apply(seedManifest());
+  const std::string name = "aro-agent";
+  json owner;
+  ASSERT_TRUE(eventually([&] {
+    owner = get("clusteragent", name);
+    return !owner.is_null() && !get("deployment", "aro-agent-agent").is_null();
+  })) << "no Deployment";
+  const std::string uid = owner["metadata"]["uid"];
+  for (const auto& [kind, child] : std::vector<std::pair<std::string, std::string>>{
+           {"serviceaccount", "aro-agent-agent"}, {"role", "aro-agent-agent"},
+           {"rolebinding", "aro-agent-agent"},   {"secret", "aro-agent-agent-creds"},
+           {"deployment", "aro-agent-agent"},    {"service", "aro-agent-agent-metrics"}}) {
+    json o;
+    ASSERT_TRUE(eventually([&] { return !(o = get(kind, child)).is_null(); })) << kind;
+    ASSERT_EQ(o["metadata"]["ownerReferences"].size(), 1u) << kind;
+    EXPECT_EQ(o["metadata"]["ownerReferences"][0]["uid"], uid) << kind;
+    EXPECT_EQ(o["metadata"]["labels"]["app.kubernetes.io/managed-by"], "clusteragent-operator");
+  }
+  json svc = get("service", "aro-agent-agent-metrics");
+  EXPECT_EQ(svc["spec"]["ports"][0]["port"], 8181);
+
+  // kube-controller-manager turns the Deployment into a ReplicaSet and a Pod
+  // that the restricted Pod Security admission accepts.
+  ASSERT_TRUE(eventually([&] {
+    json pods = kubectlJson({"get", "pods", "-n", ns()});
+    return !pods.is_null() && !pods["items"].empty();
+  })) << "no agent pod was admitted: "
+      << ControlPlane::instance().kubectl({"get", "events", "-n", ns()}).output;
+  json events = kubectlJson({"get", "events", "-n", ns()});
+  for (const auto& e : events.value("items", json::array())) {
+    EXPECT_NE(e.value("reason", ""), "FailedCreate") << e.value("message", "");
+  }
+
+  ASSERT_TRUE(eventually([&] { return conditionIs(name, "CredentialsReady", "True"); }));
+  EXPECT_TRUE(conditionIs(name, "SpecValid", "True"));
+  EXPECT_TRUE(conditionIs(name, "InlineTokenInUse", "True"));
+
+  // The token is in the owned creds Secret only.
+  for (const char* kind : {"deployments", "replicasets", "pods", "events", "services",
+                           "serviceaccounts", "roles", "rolebindings"}) {
+    auto out = ControlPlane::instance().kubectl({"get", kind, "-n", ns(), "-o", "json"});
+    EXPECT_EQ(out.output.find(kInlineToken), std::string::npos) << kind;
+  }
+  EXPECT_EQ(get("clusteragent", name).value("status", json()).dump().find(kInlineToken),
+            std::string::npos);
+
+  // Converged: a reconcile of the unchanged ClusterAgent writes nothing.
+  ASSERT_TRUE(eventually([&] { return writesAfterForcedReconcile(name) == 0; }))
+      << "reconciles of an unchanged ClusterAgent keep writing";
+  EXPECT_EQ(writesAfterForcedReconcile(name), 0u);
+}
+
+TEST_F(ClusterAgentIntegrationTest, DeletedOrEditedChildrenAreRestored) {
+  apply(seedManifest());
+  ASSERT_TRUE(eventually([&] { return !get("service", "aro-agent-agent-metrics").is_null(); }));
+  json svc = get("service", "aro-agent-agent-metrics");
+  ASSERT_TRUE(ControlPlane::instance().kubectl({"delete", "service", "aro-agent-agent-metrics", "-n", ns()}).ok());
+  EXPECT_TRUE(eventually([&] {
+    json now = get("service", "aro-agent-agent-metrics");
+    return !now.is_null() && now["metadata"]["uid"] != svc["metadata"]["uid"];
+  })) << "Service not recreated";
+
+  ASSERT_TRUE(eventually([&] { return !get("deployment", "aro-agent-agent").is_null(); }));
+  auto r = ControlPlane::instance().kubectl(
+      {"patch", "deployment", "aro-agent-agent", "-n", ns(), "--type=json", "-p",
+       R"([{"op":"replace","path":"/spec/template/spec/containers/0/image","value":"evil.example/agent:latest"}])"});
+  ASSERT_TRUE(r.ok()) << r.output;
+  EXPECT_TRUE(eventually([&] {
+    json d = get("deployment", "aro-agent-agent");
+    return !d.is_null() &&
+           d["spec"]["template"]["spec"]["containers"][0]["image"] == "quay.io/argoprojlabs/argocd-agent:v0.9.0";
+  })) << "image drift not repaired";
+
+  ASSERT_TRUE(ControlPlane::instance().kubectl({"delete", "secret", "aro-agent-agent-creds", "-n", ns()}).ok());
+  EXPECT_TRUE(eventually([&] { return !get("secret", "aro-agent-agent-creds").is_null(); }));
+}
+
+TEST_F(ClusterAgentIntegrationTest, MissingSecretIsReportedThenRotationRollsTheAgent) {
+  json ca = seedManifest("rot");
+  ca["spec"].erase("authToken");
+  ca["spec"]["authTokenSecretRef"] = {{"name", "rot-token"}};
+  apply(ca);
+  ASSERT_TRUE(eventually([&] { return conditionIs("rot", "CredentialsReady", "False"); }));
+  json c = condition("rot", "CredentialsReady");
+  EXPECT_NE(c.value("message", "").find("rot-token"), std::string::npos) << c.dump();
+  EXPECT_TRUE(get("deployment", "rot-agent").is_null());
+  // No hot loop: reconciles stay put while nothing changes.
+  uint64_t before = reconcileCount("rot");
+  std::this_thread::sleep_for(std::chrono::seconds(3));  // observation window, not a wait-for
+  EXPECT_LE(reconcileCount("rot") - before, 2u);
+
+  applySecret("rot-token", "first-token-value");
+  ASSERT_TRUE(eventually([&] { return conditionIs("rot", "CredentialsReady", "True"); }));
+  json d;
+  ASSERT_TRUE(eventually([&] { return !(d = get("deployment", "rot-agent")).is_null(); }));
+  const std::string hash1 =
+      d["spec"]["template"]["metadata"]["annotations"].value("argoproj.io/credentials-hash", "");
+  ASSERT_FALSE(hash1.empty());
+  ASSERT_TRUE(eventually([&] {
+    json rs = kubectlJson({"get", "replicasets", "-n", ns()});
+    return !rs.is_null() && rs["items"].size() == 1;
+  }));
+
+  applySecret("rot-token", "second-token-value");
+  EXPECT_TRUE(eventually([&] {
+    json now = get("deployment", "rot-agent");
+    return !now.is_null() &&
+           now["spec"]["template"]["metadata"]["annotations"].value("argoproj.io/credentials-hash", "") != hash1;
+  })) << "credentials hash did not change";
+  EXPECT_TRUE(eventually([&] {
+    json rs = kubectlJson({"get", "replicasets", "-n", ns()});
+    return !rs.is_null() && rs["items"].size() == 2;
+  })) << "no new ReplicaSet after rotation";
+  for (const char* kind : {"deployments", "replicasets", "pods"}) {
+    auto out = ControlPlane::instance().kubectl({"get", kind, "-n", ns(), "-o", "json"});
+    EXPECT_EQ(out.output.find("second-token-value"), std::string::npos) << kind;
+  }
+}
+
+TEST_F(ClusterAgentIntegrationTest, DeletionCleansUpClusterScopedAndReleasesTheFinalizer) {
+  json ca = seedManifest("gone");
+  ca["spec"]["rbac"] = {{"clusterWide", true}};
+  apply(ca);
+  const std::string clusterName = "clusteragent-" + ns() + "-gone";
+  ASSERT_TRUE(eventually([&] { return !get("clusterrole", clusterName).is_null(); }));
+  ASSERT_TRUE(eventually([&] { return !get("clusterrolebinding", clusterName).is_null(); }));
+  ASSERT_TRUE(eventually([&] { return !get("deployment", "gone-agent").is_null(); }));
+  json crb = get("clusterrolebinding", clusterName);
+  EXPECT_EQ(crb["subjects"][0]["namespace"], ns());
+
+  // Turning clusterWide off removes them too.
+  ca["spec"]["rbac"]["clusterWide"] = false;
+  apply(ca);
+  EXPECT_TRUE(eventually([&] { return get("clusterrole", clusterName).is_null(); }));
+  ca["spec"]["rbac"]["clusterWide"] = true;
+  apply(ca);
+  ASSERT_TRUE(eventually([&] { return !get("clusterrole", clusterName).is_null(); }));
+
+  ASSERT_TRUE(ControlPlane::instance().kubectl({"delete", "clusteragent", "gone", "-n", ns(), "--wait=false"}).ok());
+  EXPECT_TRUE(eventually([&] { return get("clusteragent", "gone").is_null(); })) << "finalizer not released";
+  EXPECT_TRUE(get("clusterrole", clusterName).is_null());
+  EXPECT_TRUE(get("clusterrolebinding", clusterName).is_null());
+  // The garbage collector (kube-controller-manager) removes the namespaced children.
+  EXPECT_TRUE(eventually([&] { return get("deployment", "gone-agent").is_null(); }));
+  EXPECT_TRUE(eventually([&] { return get("secret", "gone-agent-creds").is_null(); }));
+}
+
+TEST_F(ClusterAgentIntegrationTest, InvalidSpecPastTheSchemaIsReportedWithoutAHotLoop) {
+  const auto& cp = ControlPlane::instance();
+  // Loosen the CRD so an object the schema would refuse gets stored, as one
+  // written before the current schema would be.
+  json crd = kubectlJson({"get", "crd", "clusteragents.argoproj.io"});
+  ASSERT_FALSE(crd.is_null());
+  json versions = crd["spec"]["versions"];
+  for (auto& v : versions) {
+    v["schema"] = {{"openAPIV3Schema",
+                    {{"type", "object"}, {"x-kubernetes-preserve-unknown-fields", true}}}};
+  }
+  auto loosen = cp.kubectl({"patch", "crd", "clusteragents.argoproj.io", "--type=merge", "-p",
+                            json{{"spec", {{"versions", versions}}}}.dump()});
+  ASSERT_TRUE(loosen.ok()) << loosen.output;
+  struct Restore {
+    ~Restore() {
+      ControlPlane::instance().kubectl({"apply", "--server-side", "--force-conflicts", "-f",
+                                        ControlPlane::instance().repoRoot() + "/crds/clusteragents.argoproj.io.yaml"});
+    }
+  } restore;
+
+  json ca = seedManifest("bad");
+  ca["spec"]["serverAddr"] = "ftp://argocd.example.com/path";
+  bool stored = false;
+  ASSERT_TRUE(eventually([&] { return stored = kubectlApply(ca).ok(); })) << "loosened CRD still refuses";
+  ASSERT_TRUE(eventually([&] { return conditionIs("bad", "SpecValid", "False"); }));
+  json c = condition("bad", "SpecValid");
+  EXPECT_EQ(c.value("reason", ""), "InvalidSpec");
+  EXPECT_NE(c.value("message", "").find("spec.serverAddr"), std::string::npos) << c.dump();
+  EXPECT_TRUE(get("deployment", "bad-agent").is_null());
+  EXPECT_TRUE(get("serviceaccount", "bad-agent").is_null());
+  EXPECT_TRUE(get("secret", "bad-agent-creds").is_null());
+  uint64_t before = reconcileCount("bad");
+  std::this_thread::sleep_for(std::chrono::seconds(3));  // observation window, not a wait-for
+  EXPECT_LE(reconcileCount("bad") - before, 2u) << "invalid spec is reconciled in a loop";
+  ASSERT_TRUE(cp.kubectl({"delete", "clusteragent", "bad", "-n", ns(), "--wait=false"}).ok());
+}
+
+}  // namespace
+}  // namespace clusteragent
