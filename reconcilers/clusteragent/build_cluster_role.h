@@ -1,0 +1,14 @@
+#pragma once
+#include "reconcilers/clusteragent/desired_object.h"
+#include "reconcilers/clusteragent/spec.h"
+
+namespace clusteragent {
+// Only wanted when spec.rbac.clusterWide. Cluster-scoped: never
+// owner-referenced (ownerReferenced == false), deleted by the finalizer.
+// ClusterRole `clusteragent-<ns>-<name>`: namespaces get/list/watch/create,
+// applications (seven verbs).
+DesiredObject buildClusterRole(const ClusterAgentSpec& spec);
+// ClusterRoleBinding of the same name; subject = the agent ServiceAccount in
+// its real namespace.
+DesiredObject buildClusterRoleBinding(const ClusterAgentSpec& spec);
+}  // namespace clusteragent

@@ -1,0 +1,179 @@
+#include "reconcilers/clusteragent/spec.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/builders/cluster_agent_builder.h"
+
+namespace clusteragent {
+namespace {
+
+using testbuilders::json;
+using namespace testbuilders;
+using ::testing::HasSubstr;
+
+TEST(ParseClusterAgent, ApiMdSampleParsesWithDefaults) {
+  json sample = json::parse(R"({
+    "apiVersion": "argoproj.io/v1alpha1", "kind": "ClusterAgent",
+    "metadata": {"name": "aro-agent", "namespace": "argocd", "uid": "u"},
+    "spec": {"serverAddr": "https://argocd.yourdomain.com",
+             "authToken": "<token-from-central-argocd>", "clusterName": "aro-prod"}})");
+  ParseResult r = parseClusterAgent(sample, ParseOptions{"img:1"});
+  ASSERT_TRUE(r.ok()) << r.errorSummary();
+  const auto& s = r.spec;
+  EXPECT_EQ(s.serverHost, "argocd.yourdomain.com");
+  EXPECT_EQ(s.serverPort, 443);
+  EXPECT_EQ(s.clusterName, "aro-prod");
+  EXPECT_EQ(s.authMethod, AuthMethod::kUserpass);
+  EXPECT_FALSE(s.authMethodExplicit);
+  EXPECT_TRUE(s.needsCredentialsSecret());
+  EXPECT_EQ(s.mode, AgentMode::kManaged);
+  EXPECT_EQ(s.argocdNamespace, "argocd");
+  EXPECT_EQ(s.image, "img:1");
+  EXPECT_EQ(s.replicas, 1);
+  EXPECT_EQ(s.logLevel, "info");
+  EXPECT_EQ(s.logFormat, "text");
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_EQ(r.warnings[0].field, "spec.authToken");
+  EXPECT_EQ(r.warnings[0].reason, "InlineAuthToken");
+}
+
+TEST(ParseClusterAgent, NoTokenDefaultsToMtls) {
+  ParseResult r = parseClusterAgent(makeClusterAgent("a"));
+  ASSERT_TRUE(r.ok()) << r.errorSummary();
+  EXPECT_EQ(r.spec.authMethod, AuthMethod::kMtls);
+  EXPECT_FALSE(r.spec.needsCredentialsSecret());
+}
+
+TEST(ParseClusterAgent, SecretRefKeysDefault) {
+  ParseResult r = parseClusterAgent(makeClusterAgent(
+      "a", withTokenSecret("tok"), withCaSecret("ca"),
+      withSpecField("redis", {{"passwordSecretRef", {{"name", "redis"}}}})));
+  ASSERT_TRUE(r.ok()) << r.errorSummary();
+  EXPECT_EQ(r.spec.authTokenSecretRef->key, "token");
+  EXPECT_EQ(r.spec.caSecretRef->key, "ca.crt");
+  EXPECT_EQ(r.spec.redis.passwordSecretRef->key, "auth");
+  EXPECT_TRUE(r.warnings.empty());
+}
+
+TEST(ParseClusterAgent, ExplicitValuesWin) {
+  ParseResult r = parseClusterAgent(makeClusterAgent(
+      "a", withServer("principal.internal:8443"), withArgocdNamespace("gitops"),
+      withSpecField("mode", "autonomous"), withSpecField("replicas", 0),
+      withSpecField("image", "mine:2"), withSpecField("logLevel", "debug")));
+  ASSERT_TRUE(r.ok()) << r.errorSummary();
+  EXPECT_EQ(r.spec.serverHost, "principal.internal");
+  EXPECT_EQ(r.spec.serverPort, 8443);
+  EXPECT_EQ(r.spec.argocdNamespace, "gitops");
+  EXPECT_EQ(r.spec.mode, AgentMode::kAutonomous);
+  EXPECT_EQ(r.spec.replicas, 0);
+  EXPECT_EQ(r.spec.image, "mine:2");
+  EXPECT_EQ(r.spec.logLevel, "debug");
+}
+
+TEST(ParseClusterAgent, InsecureSkipVerifyWarns) {
+  json o = makeClusterAgent("a", withSpecField("tls", {{"insecureSkipVerify", true}}));
+  ParseResult r = parseClusterAgent(o);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_EQ(r.warnings[0].reason, "InsecureSkipVerify");
+}
+
+struct BadCase {
+  const char* title;
+  json object;
+  const char* field;
+  const char* messagePart;
+};
+
+class ParseClusterAgentRejects : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(ParseClusterAgentRejects, NamesTheField) {
+  const BadCase& c = GetParam();
+  ParseResult r = parseClusterAgent(c.object);
+  ASSERT_FALSE(r.ok()) << c.title;
+  bool found = false;
+  for (const auto& e : r.errors) {
+    if (e.field == c.field) {
+      found = true;
+      EXPECT_THAT(e.message, HasSubstr(c.messagePart)) << c.title;
+    }
+  }
+  EXPECT_TRUE(found) << c.title << ": no error on " << c.field << "; got: " << r.errorSummary();
+  // Errors never echo a token.
+  EXPECT_THAT(r.errorSummary(), ::testing::Not(HasSubstr("s3cr3t"))) << c.title;
+}
+
+json withoutSpecField(json o, const std::string& f) {
+  o["spec"].erase(f);
+  return o;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, ParseClusterAgentRejects,
+    ::testing::Values(
+        BadCase{"http scheme", makeClusterAgent("a", withServer("http://x")), "spec.serverAddr", "scheme"},
+        BadCase{"empty host", makeClusterAgent("a", withServer("https://")), "spec.serverAddr", "host"},
+        BadCase{"space", makeClusterAgent("a", withServer("https://a b")), "spec.serverAddr", "whitespace"},
+        BadCase{"path", makeClusterAgent("a", withServer("https://x/p")), "spec.serverAddr", "path"},
+        BadCase{"bare host", makeClusterAgent("a", withServer("x")), "spec.serverAddr", "port"},
+        BadCase{"port range", makeClusterAgent("a", withServer("https://x:70000")), "spec.serverAddr", "65535"},
+        BadCase{"serverAddr type", makeClusterAgent("a", withSpecField("serverAddr", 5)), "spec.serverAddr", "string"},
+        BadCase{"serverAddr missing", withoutSpecField(makeClusterAgent("a"), "serverAddr"), "spec.serverAddr", "Required"},
+        BadCase{"clusterName", makeClusterAgent("a", withClusterName("Bad_Name")), "spec.clusterName", "DNS-1123"},
+        BadCase{"clusterName long", makeClusterAgent("a", withClusterName(std::string(64, 'a'))), "spec.clusterName", "DNS-1123"},
+        BadCase{"both tokens", makeClusterAgent("a", withToken("s3cr3t"), withTokenSecret("s")), "spec.authTokenSecretRef", "mutually exclusive"},
+        BadCase{"unknown method", makeClusterAgent("a", withAuthMethod("foo")), "spec.auth.method",
+                "unsupported value \"foo\": supported values \"userpass\", \"mtls\", \"header\""},
+        BadCase{"userpass without token", makeClusterAgent("a", withAuthMethod("userpass")), "spec.auth.method", "needs a token"},
+        BadCase{"mtls with token", makeClusterAgent("a", withAuthMethod("mtls"), withToken("s3cr3t")), "spec.authToken", "only used with"},
+        BadCase{"header with token secret", makeClusterAgent("a", withAuthMethod("header"), withTokenSecret("s")), "spec.authTokenSecretRef", "only used with"},
+        BadCase{"secret ref without name", makeClusterAgent("a", withSpecField("authTokenSecretRef", json::object())), "spec.authTokenSecretRef.name", "Required"},
+        BadCase{"replicas 2", makeClusterAgent("a", withSpecField("replicas", 2)), "spec.replicas", "0 or 1"},
+        BadCase{"replicas string", makeClusterAgent("a", withSpecField("replicas", "1")), "spec.replicas", "integer"},
+        BadCase{"mode", makeClusterAgent("a", withSpecField("mode", "push")), "spec.mode", "unsupported value"},
+        BadCase{"logLevel", makeClusterAgent("a", withSpecField("logLevel", "verbose")), "spec.logLevel", "unsupported value"},
+        BadCase{"logFormat", makeClusterAgent("a", withSpecField("logFormat", "xml")), "spec.logFormat", "unsupported value"},
+        BadCase{"pull policy", makeClusterAgent("a", withSpecField("imagePullPolicy", "Sometimes")), "spec.imagePullPolicy", "unsupported value"},
+        BadCase{"keepAlive", makeClusterAgent("a", withSpecField("keepAliveInterval", "30")), "spec.keepAliveInterval", "duration"},
+        BadCase{"websocket type", makeClusterAgent("a", withSpecField("enableWebSocket", "yes")), "spec.enableWebSocket", "boolean"},
+        BadCase{"argocdNamespace", makeClusterAgent("a", withArgocdNamespace("Argo CD")), "spec.argocdNamespace", "DNS-1123"},
+        BadCase{"tls type", makeClusterAgent("a", withSpecField("tls", "on")), "spec.tls", "object"},
+        BadCase{"env name", makeClusterAgent("a", withSpecField("env", json::array({{{"value", "x"}}}))), "spec.env[0].name", "Required"},
+        BadCase{"nodeSelector value", makeClusterAgent("a", withSpecField("nodeSelector", {{"k", 1}})), "spec.nodeSelector.k", "string"},
+        BadCase{"extra rule verbs", makeClusterAgent("a", withSpecField("rbac", {{"extraRules", json::array({{{"resources", {"pods"}}}})}})),
+                "spec.rbac.extraRules[0].verbs", "Required"},
+        BadCase{"pull secret", makeClusterAgent("a", withSpecField("imagePullSecrets", json::array({"x"}))), "spec.imagePullSecrets[0]", "object"},
+        BadCase{"spec missing", json{{"metadata", {{"name", "a"}, {"namespace", "n"}}}}, "spec", "Required"}));
+
+TEST(ParseServerAddr, AcceptedForms) {
+  std::string err;
+  auto a = parseServerAddr("https://[::1]:8443", &err);
+  ASSERT_TRUE(a) << err;
+  EXPECT_EQ(a->host, "::1");
+  EXPECT_EQ(a->port, 8443);
+  auto b = parseServerAddr("https://10.0.0.1", &err);
+  ASSERT_TRUE(b) << err;
+  EXPECT_EQ(b->port, 443);
+  auto c = parseServerAddr("principal:443", &err);
+  ASSERT_TRUE(c) << err;
+  EXPECT_EQ(c->host, "principal");
+}
+
+TEST(IsGoDuration, Forms) {
+  EXPECT_TRUE(isGoDuration("30s"));
+  EXPECT_TRUE(isGoDuration("1m30s"));
+  EXPECT_TRUE(isGoDuration("1.5h"));
+  EXPECT_FALSE(isGoDuration("30"));
+  EXPECT_FALSE(isGoDuration(""));
+  EXPECT_FALSE(isGoDuration("s"));
+}
+
+TEST(ParseClusterAgent, NotAnObjectIsAnErrorNotACrash) {
+  EXPECT_FALSE(parseClusterAgent(json::array()).ok());
+  EXPECT_FALSE(parseClusterAgent(json()).ok());
+  EXPECT_FALSE(parseClusterAgent(json{{"metadata", 1}, {"spec", 2}}).ok());
+}
+
+}  // namespace
+}  // namespace clusteragent
