@@ -36,6 +36,7 @@ using testsupport::eventually;
 using testsupport::TestNamespace;
 
 constexpr auto kDeadline = seconds(30);
+const char kOperatorUser[] = "clusteragent-connection-it";
 
 // eventually(), polling the API server at most ten times a second.
 bool poll(const std::function<bool()>& check, std::chrono::milliseconds deadline = kDeadline) {
@@ -58,6 +59,25 @@ class ConnectionStatusIntegrationTest : public ::testing::Test {
     r = cp.kubectl({"wait", "--for=condition=Established", "--timeout=60s",
                     "crd/clusteragents.argoproj.io"});
     ASSERT_TRUE(r.ok()) << r.output;
+    // The operator runs as a user holding only the shipped ClusterRole, so the
+    // pod watch and the CA Secret GET are covered by manifests/ RBAC.
+    r = cp.kubectl({"apply", "-f", cp.repoRoot() + "/manifests/base/cluster_role.yaml"});
+    ASSERT_TRUE(r.ok()) << r.output;
+    json binding = {{"apiVersion", "rbac.authorization.k8s.io/v1"},
+                    {"kind", "ClusterRoleBinding"},
+                    {"metadata", {{"name", kOperatorUser}}},
+                    {"roleRef",
+                     {{"apiGroup", "rbac.authorization.k8s.io"},
+                      {"kind", "ClusterRole"},
+                      {"name", "clusteragent-operator"}}},
+                    {"subjects",
+                     json::array({{{"kind", "User"},
+                                   {"apiGroup", "rbac.authorization.k8s.io"},
+                                   {"name", kOperatorUser}}})}};
+    r = cp.kubectl({"apply", "-f", "-"}, binding.dump());
+    ASSERT_TRUE(r.ok()) << r.output;
+    operatorKubeconfig_ = new std::string(cp.mintUserKubeconfig(kOperatorUser, {}));
+    ASSERT_FALSE(operatorKubeconfig_->empty());
   }
 
   void SetUp() override {
@@ -80,11 +100,15 @@ class ConnectionStatusIntegrationTest : public ::testing::Test {
   }
 
   void startOperator() {
+    auto config = ctrl::kube::loadKubeconfigFile(*operatorKubeconfig_);
+    ASSERT_TRUE(config.isOk()) << config.status().toString();
+    auto client = ctrl::kube::CpprestKubeClient::create(*config);
+    ASSERT_TRUE(client.isOk()) << client.status().toString();
     OperatorOptions o;
     o.namespaces = {ns()};
     o.connection.probeInterval = milliseconds(1000);
     o.connection.probeTimeout = milliseconds(1000);
-    op_ = std::make_unique<ClusterAgentOperator>(client_, nullptr, o);
+    op_ = std::make_unique<ClusterAgentOperator>(*client, nullptr, o);
     ASSERT_TRUE(op_->start(seconds(60)));
   }
 
@@ -166,6 +190,7 @@ class ConnectionStatusIntegrationTest : public ::testing::Test {
                          {"lastState", lastState}}});
   }
 
+  static inline std::string* operatorKubeconfig_ = nullptr;  // minted once per binary
   const ControlPlane& cp_ = ControlPlane::instance();
   ctrl::kube::KubeClientPtr client_;
   std::unique_ptr<TestNamespace> ns_;
