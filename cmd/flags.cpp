@@ -112,14 +112,18 @@ ctrl::kube::StatusOr<Flags> parseFlags(const std::vector<std::string>& args, boo
       {"probe-interval",
        [&](const std::string& v) {
          auto d = parseDurationFlag(v);
-         if (!d) return bad("--probe-interval: want a duration like 60s or 500ms, got \"" + v + "\"");
+         if (!d) {
+           return bad("--probe-interval: want a duration like 60s or 500ms, got \"" + v + "\"");
+         }
          f.probeInterval = *d;
          return Status::ok();
        }},
       {"probe-timeout",
        [&](const std::string& v) {
          auto d = parseDurationFlag(v);
-         if (!d) return bad("--probe-timeout: want a duration like 5s or 500ms, got \"" + v + "\"");
+         if (!d) {
+           return bad("--probe-timeout: want a duration like 5s or 500ms, got \"" + v + "\"");
+         }
          f.probeTimeout = *d;
          return Status::ok();
        }},

@@ -9,8 +9,9 @@ ConnectionMetrics::ConnectionMetrics(ctrl::manager::Registry& registry)
       reachable_(registry.gauge(kServerReachableMetric,
                                 "1 when the operator's last probe of serverAddr completed a "
                                 "verified TLS handshake, else 0.")),
-      expiry_(registry.gauge(kCertificateExpiryMetric,
-                             "notAfter of the certificate serverAddr presented, in Unix seconds.")) {}
+      expiry_(registry.gauge(
+          kCertificateExpiryMetric,
+          "notAfter of the certificate serverAddr presented, in Unix seconds.")) {}
 
 void ConnectionMetrics::removeLocked(const std::string& key) {
   auto it = labels_.find(key);

@@ -128,7 +128,8 @@ class ConnectionStatusIntegrationTest : public ::testing::Test {
     ASSERT_TRUE(r.isOk()) << r.status().toString();
   }
 
-  void createAgent(const std::string& name, const std::string& serverAddr, json extra = json::object()) {
+  void createAgent(const std::string& name, const std::string& serverAddr,
+                   json extra = json::object()) {
     json spec = {{"serverAddr", serverAddr},
                  {"clusterName", name},
                  {"authTokenSecretRef", {{"name", "token"}}}};

@@ -137,7 +137,8 @@ TEST_F(ConnectionStatusTest, ReadyPodAndReachableServer) {
   }
   // The CA is not status material.
   EXPECT_EQ(status().dump().find("BEGIN CERTIFICATE"), std::string::npos);
-  const ctrl::manager::Labels l{{"namespace", "argocd"}, {"name", "aro-agent"}, {"cluster", "aro-prod"}};
+  const ctrl::manager::Labels l{
+      {"namespace", "argocd"}, {"name", "aro-agent"}, {"cluster", "aro-prod"}};
   EXPECT_EQ(registry_.gauge(kConnectedMetric, "").value(l), 1);
   EXPECT_EQ(registry_.gauge(kServerReachableMetric, "").value(l), 1);
   EXPECT_EQ(registry_.gauge(kCertificateExpiryMetric, "").value(l), 1.9e9);
@@ -181,7 +182,8 @@ TEST_F(ConnectionStatusTest, RotatedCaIsFetchedAgainAndReprobed) {
   converge();
   reconcile();
   EXPECT_EQ(caGets(), 0u);  // same digest: from memory
-  fake_->seed(res::kSecrets, secret("argocd", "aro-ca", {{"ca.crt", std::string(testpem::kCert) + "\n"}}));
+  fake_->seed(res::kSecrets,
+              secret("argocd", "aro-ca", {{"ca.crt", std::string(testpem::kCert) + "\n"}}));
   reconcile();
   EXPECT_EQ(caGets(), 1u);  // rotated: fetched again
   ASSERT_TRUE(testsupport::eventually([&] {
