@@ -1,0 +1,277 @@
+// Functional tests of the real prober against real TLS servers, proxies and
+// sockets on loopback, with certificates generated in the test.
+#include "reconcilers/clusteragent/prober/openssl_tls_prober.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <thread>
+#include <vector>
+
+#include "tests/support/connect_test_proxy.h"
+#include "tests/support/loopback_listener.h"
+#include "tests/support/test_certificates.h"
+#include "tests/support/tls_test_server.h"
+
+namespace clusteragent::prober {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using testsupport::CertificateSpec;
+using testsupport::ConnectTestProxy;
+using testsupport::TestCertificateAuthority;
+using testsupport::TlsTestServer;
+
+// The client can finish its handshake before the server has read the last
+// flight, so what the server saw is polled for, with a generous deadline.
+bool eventually(const std::function<bool()>& pred) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
+class OpensslTlsProberTest : public ::testing::Test {
+ protected:
+  ProbeTarget target(uint16_t port, const std::string& host = "127.0.0.1") const {
+    ProbeTarget t;
+    t.host = host;
+    t.port = port;
+    t.caPem = ca_.certPem();
+    t.timeout = std::chrono::seconds(5);
+    return t;
+  }
+
+  TestCertificateAuthority ca_{"prober-test-ca"};
+  OpensslTlsProber prober_;
+};
+
+TEST_F(OpensslTlsProberTest, TrustedByGivenCaIsReachableAndRecordsNotAfter) {
+  CertificateSpec spec;
+  spec.notAfter = std::chrono::system_clock::now() + std::chrono::hours(24 * 40);
+  const auto cert = ca_.issue(spec);
+  TlsTestServer server(cert.certPem, cert.keyPem);
+
+  for (const std::string host : {"127.0.0.1", "localhost"}) {
+    SCOPED_TRACE(host);
+    const ProbeResult r = prober_.probe(target(server.port(), host));
+    EXPECT_EQ(r.reason, ProbeReason::kReachable) << r.message;
+    ASSERT_TRUE(r.certificateNotAfter.has_value());
+    EXPECT_EQ(*r.certificateNotAfter, cert.notAfter);
+    EXPECT_EQ(r.resolvedAddress, "127.0.0.1:" + std::to_string(server.port()));
+    EXPECT_THAT(r.message, HasSubstr("succeeded"));
+  }
+  // SNI for names (the last probe), none for IP literals.
+  EXPECT_TRUE(eventually([&] { return server.lastServerName() == "localhost"; }))
+      << server.lastServerName();
+}
+
+TEST_F(OpensslTlsProberTest, SniOverridesTheVerifiedName) {
+  CertificateSpec spec;
+  spec.dnsNames = {"principal.example"};
+  spec.ipAddresses = {};
+  const auto cert = ca_.issue(spec);
+  TlsTestServer server(cert.certPem, cert.keyPem);
+
+  ProbeTarget t = target(server.port());
+  t.sni = "principal.example";
+  const ProbeResult r = prober_.probe(t);
+  EXPECT_EQ(r.reason, ProbeReason::kReachable) << r.message;
+  EXPECT_TRUE(eventually([&] { return server.lastServerName() == "principal.example"; }))
+      << server.lastServerName();
+}
+
+TEST_F(OpensslTlsProberTest, SignedByAnotherCaIsUntrusted) {
+  TestCertificateAuthority other("other-ca");
+  const auto cert = other.issue();
+  TlsTestServer server(cert.certPem, cert.keyPem);
+
+  const ProbeResult r = prober_.probe(target(server.port()));
+  EXPECT_EQ(r.reason, ProbeReason::kCertificateUntrusted) << r.message;
+  EXPECT_THAT(r.message, HasSubstr("other-ca"));
+  EXPECT_THAT(r.message, HasSubstr("tls.caSecretRef"));
+  ASSERT_TRUE(r.certificateNotAfter.has_value());  // known even when untrusted
+  EXPECT_EQ(*r.certificateNotAfter, cert.notAfter);
+}
+
+TEST_F(OpensslTlsProberTest, SelfSignedIsUntrusted) {
+  const auto cert = testsupport::makeSelfSignedCertificate();
+  TlsTestServer server(cert.certPem, cert.keyPem);
+
+  const ProbeResult r = prober_.probe(target(server.port()));
+  EXPECT_EQ(r.reason, ProbeReason::kCertificateUntrusted) << r.message;
+  EXPECT_THAT(r.message, HasSubstr("self-signed"));
+}
+
+TEST_F(OpensslTlsProberTest, SystemRootsDoNotTrustATestCa) {
+  const auto cert = ca_.issue();
+  TlsTestServer server(cert.certPem, cert.keyPem);
+
+  ProbeTarget t = target(server.port());
+  t.caPem.clear();
+  for (int i = 0; i < 2; ++i) {  // the second probe reuses the loaded root store
+    const ProbeResult r = prober_.probe(t);
+    EXPECT_EQ(r.reason, ProbeReason::kCertificateUntrusted) << r.message;
+    EXPECT_THAT(r.message, HasSubstr("system"));
+  }
+  // And a CA given afterwards is used, not the cached system roots.
+  EXPECT_EQ(prober_.probe(target(server.port())).reason, ProbeReason::kReachable);
+}
+
+TEST_F(OpensslTlsProberTest, BundleWithoutCertificatesSaysSo) {
+  const auto cert = ca_.issue();
+  TlsTestServer server(cert.certPem, cert.keyPem);
+
+  ProbeTarget t = target(server.port());
+  t.caPem = "not a certificate";
+  const ProbeResult r = prober_.probe(t);
+  EXPECT_EQ(r.reason, ProbeReason::kCertificateUntrusted) << r.message;
+  EXPECT_THAT(r.message, HasSubstr("contains no PEM certificate"));
+}
+
+TEST_F(OpensslTlsProberTest, ExpiredIsCertificateExpired) {
+  const auto cert = ca_.issue(testsupport::expiredSpec());
+  TlsTestServer server(cert.certPem, cert.keyPem);
+
+  const ProbeResult r = prober_.probe(target(server.port()));
+  EXPECT_EQ(r.reason, ProbeReason::kCertificateExpired) << r.message;
+  ASSERT_TRUE(r.certificateNotAfter.has_value());
+  EXPECT_EQ(*r.certificateNotAfter, cert.notAfter);
+  EXPECT_LT(*r.certificateNotAfter, std::chrono::system_clock::now());
+}
+
+TEST_F(OpensslTlsProberTest, HostnameMismatchIsUntrusted) {
+  CertificateSpec spec;
+  spec.dnsNames = {"elsewhere.example"};
+  spec.ipAddresses = {};
+  const auto cert = ca_.issue(spec);
+  TlsTestServer server(cert.certPem, cert.keyPem);
+
+  for (const std::string host : {"localhost", "127.0.0.1"}) {
+    SCOPED_TRACE(host);
+    const ProbeResult r = prober_.probe(target(server.port(), host));
+    EXPECT_EQ(r.reason, ProbeReason::kCertificateUntrusted) << r.message;
+    EXPECT_THAT(r.message, HasSubstr("hostname mismatch"));
+    EXPECT_THAT(r.message, HasSubstr("DNS:elsewhere.example"));
+  }
+}
+
+TEST_F(OpensslTlsProberTest, InsecureSkipVerifyReachesAnUntrustedServerAndRecordsNotAfter) {
+  const auto cert = testsupport::makeSelfSignedCertificate(testsupport::expiredSpec());
+  TlsTestServer server(cert.certPem, cert.keyPem);
+
+  ProbeTarget t = target(server.port());
+  t.caPem.clear();
+  t.insecureSkipVerify = true;
+  const ProbeResult r = prober_.probe(t);
+  EXPECT_EQ(r.reason, ProbeReason::kReachable) << r.message;
+  EXPECT_THAT(r.message, HasSubstr("insecureSkipVerify"));
+  ASSERT_TRUE(r.certificateNotAfter.has_value());
+  EXPECT_EQ(*r.certificateNotAfter, cert.notAfter);
+}
+
+TEST_F(OpensslTlsProberTest, ClosedPortIsConnectionRefused) {
+  const uint16_t port = testsupport::unusedLoopbackPort();
+  const ProbeResult r = prober_.probe(target(port));
+  EXPECT_EQ(r.reason, ProbeReason::kConnectionRefused) << r.message;
+  EXPECT_THAT(r.message, HasSubstr("connection refused"));
+  EXPECT_FALSE(r.certificateNotAfter.has_value());
+}
+
+TEST_F(OpensslTlsProberTest, UnresolvableNameIsDnsError) {
+  const ProbeResult r = prober_.probe(target(443, "nonexistent.invalid"));
+  EXPECT_EQ(r.reason, ProbeReason::kDNSError) << r.message;
+  EXPECT_THAT(r.message, HasSubstr("nonexistent.invalid"));
+}
+
+TEST_F(OpensslTlsProberTest, ServerThatNeverSpeaksTimesOutWithinTheBound) {
+  testsupport::LoopbackListener silent;  // the kernel accepts; nobody answers
+  ProbeTarget t = target(silent.port());
+  t.timeout = std::chrono::seconds(1);
+
+  const auto start = std::chrono::steady_clock::now();
+  const ProbeResult r = prober_.probe(t);
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(r.reason, ProbeReason::kTimeout) << r.message;
+  EXPECT_THAT(r.message, HasSubstr("TLS handshake"));
+  EXPECT_LT(took, t.timeout + std::chrono::seconds(5));
+}
+
+TEST_F(OpensslTlsProberTest, PlainTcpServerThatHangsUpIsHandshakeFailure) {
+  testsupport::LoopbackListener listener;
+  std::thread closer([&] {
+    const int fd = listener.acceptFor(std::chrono::seconds(10));
+    if (fd >= 0) close(fd);
+  });
+  const ProbeResult r = prober_.probe(target(listener.port()));
+  closer.join();
+  EXPECT_EQ(r.reason, ProbeReason::kTLSHandshakeFailed) << r.message;
+}
+
+TEST_F(OpensslTlsProberTest, ThroughConnectProxy) {
+  const auto cert = ca_.issue();
+  TlsTestServer server(cert.certPem, cert.keyPem);
+  ConnectTestProxy proxy;
+
+  ProbeTarget t = target(server.port(), "localhost");
+  t.httpsProxy = proxy.url();
+  const ProbeResult r = prober_.probe(t);
+  EXPECT_EQ(r.reason, ProbeReason::kReachable) << r.message;
+  EXPECT_EQ(r.resolvedAddress, "127.0.0.1:" + std::to_string(proxy.port()));
+  ASSERT_EQ(proxy.requestLines().size(), 1u);
+  EXPECT_EQ(proxy.requestLines()[0],
+            "CONNECT localhost:" + std::to_string(server.port()) + " HTTP/1.1");
+  EXPECT_TRUE(eventually([&] { return server.completedHandshakes() == 1; }));
+}
+
+TEST_F(OpensslTlsProberTest, ProxyCredentialsGoInTheHeaderNeverInTheMessage) {
+  ConnectTestProxy proxy("HTTP/1.1 407 Proxy Authentication Required");
+  ProbeTarget t = target(443, "principal.example");
+  t.httpsProxy = "http://agent:s3cr3t@127.0.0.1:" + std::to_string(proxy.port());
+  const ProbeResult r = prober_.probe(t);
+  EXPECT_EQ(r.reason, ProbeReason::kConnectionRefused) << r.message;
+  EXPECT_THAT(r.message, HasSubstr("407"));
+  EXPECT_THAT(r.message, Not(HasSubstr("s3cr3t")));
+  ASSERT_EQ(proxy.requestHeads().size(), 1u);
+  EXPECT_THAT(proxy.requestHeads()[0], HasSubstr("Proxy-Authorization: Basic YWdlbnQ6czNjcjN0"));
+}
+
+TEST_F(OpensslTlsProberTest, NoProxyBypassesTheProxy) {
+  const auto cert = ca_.issue();
+  TlsTestServer server(cert.certPem, cert.keyPem);
+  ConnectTestProxy proxy;
+
+  ProbeTarget t = target(server.port(), "localhost");
+  t.httpsProxy = proxy.url();
+  t.noProxy = ".cluster.local, localhost";
+  const ProbeResult r = prober_.probe(t);
+  EXPECT_EQ(r.reason, ProbeReason::kReachable) << r.message;
+  EXPECT_TRUE(proxy.requestLines().empty());
+}
+
+TEST_F(OpensslTlsProberTest, ProbesRunConcurrently) {
+  const auto cert = ca_.issue();
+  TlsTestServer server(cert.certPem, cert.keyPem);
+  std::vector<std::thread> threads;
+  std::atomic<int> reachable{0};
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&] {
+      for (int j = 0; j < 3; ++j) {
+        if (prober_.probe(target(server.port())).reachable()) ++reachable;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(reachable.load(), 12);
+}
+
+}  // namespace
+}  // namespace clusteragent::prober
