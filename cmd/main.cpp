@@ -1,2 +1,95 @@
-// Placeholder until the manager lands: keeps the build graph whole.
-int main() { return 0; }
+// clusteragent-operator: flags → client → manager (caches, leader-gated
+// controller, health/metrics server) → run until SIGTERM/SIGINT.
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cmd/flags.h"
+#include "controller/kube/cpprest_kube_client.h"
+#include "controller/kube/kubeconfig.h"
+#include "controller/logging/logger.h"
+#include "controller/manager/event_recorder_impl.h"
+#include "controller/manager/manager.h"
+#include "controller/manager/metrics.h"
+#include "controller/manager/signal_handler.h"
+#include "reconcilers/clusteragent/setup.h"
+
+int main(int argc, char** argv) {
+  const std::string program = argc > 0 ? argv[0] : "clusteragent-operator";
+  auto parsed = cmd::parseFlags(std::vector<std::string>(argv + 1, argv + argc), isatty(2) != 0);
+  if (!parsed.isOk()) {
+    std::cerr << "error: " << parsed.status().message() << "\n";
+    return 2;
+  }
+  const cmd::Flags& flags = *parsed;
+  if (flags.help) {
+    std::cout << cmd::usage(program);
+    return 0;
+  }
+
+  ctrl::logging::Level level = ctrl::logging::Level::kInfo;
+  ctrl::logging::Format format = ctrl::logging::Format::kJson;
+  ctrl::logging::parseLevel(flags.logLevel, &level);
+  ctrl::logging::parseFormat(flags.logFormat, &format);
+  ctrl::logging::configure(format, level);
+
+  // Before any other thread: signals go to the handler thread only.
+  auto stop = ctrl::manager::setupSignalHandler();
+
+  auto config = ctrl::kube::resolveClientConfig(ctrl::kube::configSourcesFromEnvironment(flags.kubeconfig));
+  if (!config.isOk()) {
+    ctrl::logging::error("cannot load client configuration", {{"error", config.status().toString()}});
+    return 1;
+  }
+  auto& requests = ctrl::manager::Registry::global().counter(
+      "clusteragent_operator_api_requests_total",
+      "Requests to the API server by verb and HTTP code (0: no response).");
+  ctrl::kube::KubeClientOptions clientOptions;
+  clientOptions.onRequest = [&requests](const std::string& verb, int code) {
+    requests.inc({{"verb", verb}, {"code", std::to_string(code)}});
+  };
+  auto client = ctrl::kube::CpprestKubeClient::create(*config, clientOptions);
+  if (!client.isOk()) {
+    ctrl::logging::error("cannot create API client", {{"error", client.status().toString()}});
+    return 1;
+  }
+  ctrl::kube::KubeClientPtr kube = *client;
+
+  std::string leaseNamespace = flags.leaderElectionNamespace;
+  if (leaseNamespace.empty()) leaseNamespace = config->defaultNamespace;
+  if (leaseNamespace.empty()) leaseNamespace = "default";
+
+  ctrl::logging::info("starting clusteragent-operator",
+                      {{"source", config->source},
+                       {"namespaces", flags.namespaces.empty() ? nlohmann::json("all")
+                                                               : nlohmann::json(flags.namespaces)},
+                       {"agentImage", flags.agentImage},
+                       {"leaderElect", flags.leaderElect},
+                       {"leaderElectionNamespace", leaseNamespace},
+                       {"maxConcurrentReconciles", flags.maxConcurrentReconciles}});
+
+  ctrl::manager::KubeEventRecorder recorder(kube);
+
+  ctrl::manager::ManagerOptions mo;
+  mo.metricsBindAddress = flags.metricsBindAddress;
+  mo.healthProbeBindAddress = flags.healthProbeBindAddress;
+  mo.leaderElection = flags.leaderElect;
+  mo.leaderElectionNamespace = leaseNamespace;
+  mo.client = kube;
+  ctrl::manager::Manager manager(mo);
+
+  clusteragent::OperatorOptions oo;
+  oo.namespaces = flags.namespaces;
+  oo.agentImage = flags.agentImage;
+  oo.maxConcurrentReconciles = flags.maxConcurrentReconciles;
+  clusteragent::ClusterAgentOperator op(kube, &recorder, oo);
+  op.registerWith(manager);
+
+  int rc = manager.run(*stop);
+  ctrl::logging::info("clusteragent-operator stopped", {{"exitCode", rc}});
+  return rc;
+}

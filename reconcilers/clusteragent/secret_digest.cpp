@@ -90,6 +90,11 @@ json digestSecret(json secret) {
   }
   json meta = secret.value("metadata", json::object());
   meta.erase("managedFields");
+  // `kubectl apply` keeps the whole applied Secret, values included, in this
+  // annotation: it must not reach the cache either.
+  if (meta.contains("annotations") && meta["annotations"].is_object()) {
+    meta["annotations"].erase("kubectl.kubernetes.io/last-applied-configuration");
+  }
   out["metadata"] = std::move(meta);
   json digest = json::object();
   auto data = secret.find("data");

@@ -47,6 +47,16 @@ TEST(SecretDigestTest, ValuesAreReplacedByDigests) {
   EXPECT_EQ(dataDigest(d, "other"), nullptr);
 }
 
+TEST(SecretDigestTest, LastAppliedConfigurationIsDropped) {
+  json s = secret({{"token", b64("s3cr3t-value")}});
+  s["metadata"]["annotations"] = {
+      {"kubectl.kubernetes.io/last-applied-configuration", "{\"stringData\":{\"token\":\"s3cr3t-value\"}}"},
+      {"keep", "me"}};
+  json d = digestSecret(s);
+  EXPECT_EQ(d.dump().find("s3cr3t"), std::string::npos);
+  EXPECT_EQ(d["metadata"]["annotations"]["keep"], "me");
+}
+
 TEST(SecretDigestTest, Sha256KnownAnswer) {
   EXPECT_EQ(sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   EXPECT_EQ(sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");

@@ -1,0 +1,68 @@
+#pragma once
+// Wires the ClusterAgent operator into a Manager: one informer per watched
+// kind (owned kinds by the managed-by label selector; Secrets in full but
+// digested, see secret_digest.h), the indexes, the handlers that map a change
+// back to the ClusterAgent keys it concerns, the Controller and the reconciler.
+//
+// What wakes a ClusterAgent:
+//   the ClusterAgent itself;
+//   an owned child (controller owner reference, or the ownership labels for
+//     cluster-scoped / cross-namespace RBAC);
+//   a Secret it references (index kSecretRefIndex on the ClusterAgent store),
+//     and its own creds Secret.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "controller/cache/informer.h"
+#include "controller/kube/kube_client.h"
+#include "controller/manager/event_recorder.h"
+#include "controller/manager/manager.h"
+#include "controller/queue/controller.h"
+#include "reconcilers/clusteragent/caches.h"
+#include "reconcilers/clusteragent/clusteragent_reconciler.h"
+
+namespace clusteragent {
+
+struct OperatorOptions {
+  std::vector<std::string> namespaces;  // empty: all
+  std::string agentImage = "quay.io/argoprojlabs/argocd-agent:v0.9.0";
+  int maxConcurrentReconciles = 2;
+  std::chrono::milliseconds resyncPeriod{std::chrono::minutes(10)};
+  ctrl::ClockPtr clock;  // null: real time
+};
+
+class ClusterAgentOperator {
+ public:
+  // recorder may be null (no Events). The operator does not own it.
+  ClusterAgentOperator(ctrl::kube::KubeClientPtr client, ctrl::manager::EventRecorder* recorder,
+                       OperatorOptions options);
+  ~ClusterAgentOperator();
+  ClusterAgentOperator(const ClusterAgentOperator&) = delete;
+  ClusterAgentOperator& operator=(const ClusterAgentOperator&) = delete;
+
+  // Adds the informers as caches and the controller as a leader-gated runnable.
+  void registerWith(ctrl::manager::Manager& manager);
+
+  // Without a Manager (tests): start informers, wait for sync, start workers.
+  bool start(std::chrono::milliseconds syncTimeout);
+  void stop();
+
+  const Caches& caches() const { return caches_; }
+  ctrl::queue::Controller& controller() { return *controller_; }
+
+ private:
+  std::unique_ptr<ctrl::cache::Informer> makeInformer(const ctrl::kube::Resource& r,
+                                                      bool ownedKind);
+  void addInformer(std::unique_ptr<ctrl::cache::Informer> inf, const ctrl::cache::Store** slot);
+
+  ctrl::kube::KubeClientPtr client_;
+  OperatorOptions options_;
+  std::vector<std::unique_ptr<ctrl::cache::Informer>> informers_;
+  Caches caches_;
+  std::unique_ptr<ClusterAgentReconciler> reconciler_;
+  std::unique_ptr<ctrl::queue::Controller> controller_;
+};
+
+}  // namespace clusteragent
