@@ -219,6 +219,7 @@ class Run {
   bool forcedNoOpReconcile();
   bool deleteAll();
   void reportUsage(const std::string& when);
+  void reportEvents();
 
   const ConvergenceOptions& o_;
   ReportTable& t_;
@@ -348,6 +349,7 @@ bool Run::converge() {
                "all N: Deployment + observedGeneration == generation", 2);
   t_.addNumber(kSection, "converged ClusterAgents per second", o_.count / took, "CA/s", "", 2);
   reportPhase(t_, "convergence", diff(Snapshot{{}, {}, {}, true}, snap_), o_.count);
+  reportEvents();
   reportUsage("at convergence");
   return true;
 }
@@ -457,6 +459,23 @@ bool Run::deleteAll() {
   t_.addNumber(kSection, "delete: API requests", d.requests(), "req", joinCounts(d.requestsByVerb), 0);
   t_.addNumber(kSection, "delete: writes per ClusterAgent", d.writes() / o_.count, "req/CA", "", 2);
   return true;
+}
+
+// Each Event the operator records is a POST (or a PATCH when aggregated):
+// counted here so the write figures can be read.
+void Run::reportEvents() {
+  auto events = ctrl::kube::listAll(*client_, res::kEvents, ns_);
+  if (!events.isOk()) return;
+  int objects = 0, occurrences = 0;
+  std::map<std::string, double> byReason;
+  for (const auto& e : (*events)["items"]) {
+    if (e.value("/involvedObject/kind"_json_pointer, "") != "ClusterAgent") continue;
+    ++objects;
+    occurrences += e.value("count", 1);
+    byReason[e.value("reason", "")] += 1;
+  }
+  t_.addNumber(kSection, "Events on ClusterAgents (objects)", objects, "",
+               std::to_string(occurrences) + " occurrences; " + joinCounts(byReason), 0);
 }
 
 void Run::reportUsage(const std::string& when) {
