@@ -1,5 +1,7 @@
 #include "bench/micro_benchmarks.h"
 
+#include <malloc.h>
+
 #include <chrono>
 #include <functional>
 #include <iostream>
@@ -129,6 +131,26 @@ bool runMicroBenchmarks(ReportTable& t) {
           auto ev = ctrl::kube::parseWatchEvent(line);
           g_sink = g_sink + ev.isOk();
         }), kParse, std::to_string(line.size()) + " B");
+
+  addNs(t, "json::parse alone (same line)", nsPerOp(kParse, [&](int) {
+          g_sink = g_sink + json::parse(line).size();
+        }), kParse, "the parser's share of the above");
+
+  // What caching a whole object costs: heap held by 1000 parsed copies of the
+  // live Deployment, per copy (the performance notes' "the cache is the memory").
+  {
+    const std::string text = live.dump();
+    size_t before = mallinfo2().uordblks;
+    std::vector<json> held;
+    held.reserve(1000);
+    for (int i = 0; i < 1000; ++i) held.push_back(json::parse(text));
+    size_t after = mallinfo2().uordblks;
+    double perObject = static_cast<double>(after - before) / held.size();
+    t.addNumber("micro", "heap per cached Deployment (parsed json)", perObject / 1024, "KiB",
+                formatNumber(perObject / text.size(), 1) + "x its " + std::to_string(text.size()) +
+                    " B of JSON",
+                1);
+  }
 
   // Prometheus: 1000 series (what 1000 ClusterAgents with a per-object gauge give).
   {
