@@ -10,6 +10,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
 cd "$ROOT"
 
+[ -f "$BUILD_DIR/build.ninja" ] || cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja
 cmake --build "$BUILD_DIR" --target clusteragent-bench clusteragent-operator
 
 echo "bench: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg); absolute times are noisy here, ratios less so" >&2
