@@ -350,6 +350,9 @@ bool Run::converge() {
   t_.addNumber(kSection, "converged ClusterAgents per second", o_.count / took, "CA/s", "", 2);
   reportPhase(t_, "convergence", diff(Snapshot{{}, {}, {}, true}, snap_), o_.count);
   reportEvents();
+  Delta conv = diff(Snapshot{{}, {}, {}, true}, snap_);
+  t_.addNumber(kSection, "convergence: API request rate", conv.requests() / took, "req/s",
+               "the operator's client limit is QPS 20 / burst 30: near 20 = rate-limited", 1);
   reportUsage("at convergence");
   return true;
 }
