@@ -1,0 +1,54 @@
+#pragma once
+// The built operator binary as a child process: started with its flags, its
+// /metrics scraped over loopback, its RSS and CPU time read from /proc, and
+// stopped with SIGTERM (SIGKILL after a grace period).
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bench {
+
+struct ProcessUsage {
+  double rssMiB = 0;     // VmRSS
+  double peakRssMiB = 0; // VmHWM
+  double cpuSeconds = 0; // utime + stime
+  int threads = 0;
+};
+
+class OperatorProcess {
+ public:
+  // args exclude argv[0]; stdout and stderr go to logPath.
+  OperatorProcess(std::string binary, std::vector<std::string> args, std::string logPath);
+  ~OperatorProcess();  // stop()
+  OperatorProcess(const OperatorProcess&) = delete;
+  OperatorProcess& operator=(const OperatorProcess&) = delete;
+
+  bool start(std::string* error);
+  bool running();
+  // SIGTERM, then SIGKILL after `grace`; returns the exit status text.
+  std::string stop(std::chrono::seconds grace = std::chrono::seconds(30));
+  pid_t pid() const { return pid_; }
+  std::optional<ProcessUsage> usage() const;
+
+ private:
+  std::string binary_;
+  std::vector<std::string> args_;
+  std::string log_path_;
+  pid_t pid_ = -1;
+};
+
+// A free loopback TCP port (bound and released; a tiny race is acceptable here).
+int freeLoopbackPort();
+
+// GET http://127.0.0.1:<port><path>; the body on 200, nullopt otherwise.
+std::optional<std::string> httpGet(int port, const std::string& path,
+                                   std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
+// The binary's --help text (empty when it prints none, e.g. a placeholder main).
+std::string helpText(const std::string& binary);
+
+}  // namespace bench

@@ -1,0 +1,23 @@
+#pragma once
+// The objects the benchmarks work on: a ClusterAgent as a user writes it, and
+// a Deployment the way the API server hands it back (defaults, metadata,
+// managedFields, status), so ownedFieldsMatch and JSON parsing are measured
+// on what the operator really sees.
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace bench {
+
+// A userpass ClusterAgent referencing the token Secret `<name>-token`.
+nlohmann::json sampleClusterAgent(const std::string& ns, const std::string& name);
+
+// The token Secret sampleClusterAgent references.
+nlohmann::json sampleTokenSecret(const std::string& ns, const std::string& name);
+
+// `desired` as a live object: what the API server adds on create and what the
+// deployment controller writes into status.
+nlohmann::json serverPopulated(const nlohmann::json& desiredDeployment);
+
+}  // namespace bench
