@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -73,7 +74,7 @@ bool contains(const std::string& haystack, const std::string& needle) {
 void installShippedManifests() {
   const std::string root = cp().repoRoot();
   CommandResult crd =
-      cp().kubectl({"apply", "--server-side", "--force-conflicts", "-f", root + "/crds/"});
+      cp().kubectl({"apply", "--server-side", "--force-conflicts", "-k", root + "/crds"});
   ASSERT_TRUE(crd.ok()) << crd.output;
   CommandResult established = cp().kubectl(
       {"wait", "--for=condition=Established", kWaitTimeout, "crd/clusteragents.argoproj.io"});
@@ -99,6 +100,11 @@ class OperatorE2ETest : public ::testing::Test {
     kubeconfig_ = dir + "/operator.kubeconfig";
     ASSERT_TRUE(testsupport::writeServiceAccountKubeconfig(kOperatorNamespace,
                                                            kOperatorServiceAccount, kubeconfig_));
+    // The operator's own credential must stay out of its log too.
+    const auto kubeconfig = nlohmann::json::parse(readFile(kubeconfig_), nullptr, false);
+    ASSERT_FALSE(kubeconfig.is_discarded());
+    tokens_.push_back(kubeconfig["users"][0]["user"].value("token", ""));
+    ASSERT_FALSE(tokens_.back().empty());
 
     metrics_port_ = testsupport::freeLoopbackPort();
     health_port_ = testsupport::freeLoopbackPort();

@@ -34,6 +34,10 @@ bool writeServiceAccountKubeconfig(const std::string& ns, const std::string& ser
   const std::string user = "system:serviceaccount:" + ns + ":" + serviceAccount;
   config["users"] = nlohmann::json::array({{{"name", user}, {"user", {{"token", token}}}}});
   config["contexts"][0]["context"]["user"] = user;
+  // Named for who it is, so a log that names the context does not say "admin".
+  const std::string context = user + "@" + config["contexts"][0]["context"].value("cluster", "");
+  config["contexts"][0]["name"] = context;
+  config["current-context"] = context;
 
   // Created 0600 before the token is written: it is a credential.
   const std::string text = config.dump(2) + "\n";
