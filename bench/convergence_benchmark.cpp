@@ -8,7 +8,7 @@
 #include <random>
 #include <thread>
 
-#include "bench/operator_process.h"
+#include "tests/support/operator_process.h"
 #include "bench/prometheus_sample.h"
 #include "bench/sample_objects.h"
 #include "controller/kube/cpprest_kube_client.h"
@@ -23,6 +23,11 @@ using nlohmann::json;
 using SteadyClock = std::chrono::steady_clock;
 namespace res = ctrl::kube::resources;
 using ctrl::kube::KubeClient;
+using testsupport::fileTail;
+using testsupport::freeLoopbackPort;
+using testsupport::helpText;
+using testsupport::httpGet;
+using testsupport::OperatorProcess;
 
 const char* const kSection = "cluster";
 const char* const kRequestMetrics[] = {"clusteragent_operator_api_requests_total",
@@ -169,18 +174,6 @@ ConvergenceState observe(KubeClient& client, const std::string& ns) {
   return st;
 }
 
-std::string tail(const std::string& path, size_t lines) {
-  std::ifstream in(path);
-  std::vector<std::string> all;
-  std::string line;
-  while (std::getline(in, line)) all.push_back(line);
-  std::string out;
-  for (size_t i = all.size() > lines ? all.size() - lines : 0; i < all.size(); ++i) {
-    out += all[i] + "\n";
-  }
-  return out;
-}
-
 void loud(const std::string& message) {
   std::cerr << "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
             << "bench: FAILURE: " << message
@@ -317,7 +310,7 @@ bool Run::converge() {
   double firstMetricsAt = -1;
   while (true) {
     if (!op_->running()) {
-      loud("the operator exited during convergence; log tail:\n" + tail(log_path_, 30));
+      loud("the operator exited during convergence; log tail:\n" + fileTail(log_path_, 30));
       return false;
     }
     if (firstMetricsAt < 0 && scrape(metrics_port_).ok) {
@@ -328,7 +321,7 @@ bool Run::converge() {
     if (SteadyClock::now() - start > bound) {
       loud("no convergence within " + std::to_string(bound.count()) + " s: " +
            std::to_string(st.converged) + "/" + std::to_string(o_.count) + " observed, " +
-           std::to_string(st.deployments) + " Deployments; log tail:\n" + tail(log_path_, 30));
+           std::to_string(st.deployments) + " Deployments; log tail:\n" + fileTail(log_path_, 30));
       return false;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
@@ -376,7 +369,7 @@ bool Run::steadyState() {
   auto before = op_->usage();
   std::this_thread::sleep_for(o_.steadyWindow);
   if (!op_->running()) {
-    loud("the operator exited during the steady-state window; log tail:\n" + tail(log_path_, 30));
+    loud("the operator exited during the steady-state window; log tail:\n" + fileTail(log_path_, 30));
     return false;
   }
   Snapshot s = scrape(metrics_port_);

@@ -1,4 +1,4 @@
-#include "bench/operator_process.h"
+#include "tests/support/operator_process.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -21,7 +21,7 @@
 
 extern char** environ;
 
-namespace bench {
+namespace testsupport {
 
 OperatorProcess::OperatorProcess(std::string binary, std::vector<std::string> args,
                                  std::string logPath)
@@ -193,8 +193,20 @@ std::optional<std::string> httpGet(int port, const std::string& path,
   return resp.substr(body + 4);
 }
 
+std::string fileTail(const std::string& path, size_t lines) {
+  std::ifstream in(path);
+  std::vector<std::string> all;
+  std::string line;
+  while (std::getline(in, line)) all.push_back(line);
+  std::string out;
+  for (size_t i = all.size() > lines ? all.size() - lines : 0; i < all.size(); ++i) {
+    out += all[i] + "\n";
+  }
+  return out;
+}
+
 std::string helpText(const std::string& binary) {
   return testsupport::runCommand({binary, "--help"}).output;
 }
 
-}  // namespace bench
+}  // namespace testsupport

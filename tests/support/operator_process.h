@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace bench {
+namespace testsupport {
 
 struct ProcessUsage {
   double rssMiB = 0;     // VmRSS
@@ -48,7 +48,10 @@ int freeLoopbackPort();
 std::optional<std::string> httpGet(int port, const std::string& path,
                                    std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
+// The last `lines` lines of the file at path (a log), for failure messages.
+std::string fileTail(const std::string& path, size_t lines);
+
 // The binary's --help text (empty when it prints none, e.g. a placeholder main).
 std::string helpText(const std::string& binary);
 
-}  // namespace bench
+}  // namespace testsupport

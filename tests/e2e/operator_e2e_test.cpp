@@ -1,0 +1,411 @@
+// The e2e tier: the built clusteragent-operator binary, started as a process
+// under the ServiceAccount the shipped manifests bind its ClusterRole to, and
+// driven only with kubectl — the way a user meets it. Each test starts its own
+// operator (leader election on, its Lease in the test's namespace) and stops
+// it with SIGTERM, which must end it cleanly and hand the Lease back.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/support/control_plane.h"
+#include "tests/support/eventually.h"
+#include "tests/support/operator_process.h"
+#include "tests/support/service_account_kubeconfig.h"
+
+namespace {
+
+using testsupport::CommandResult;
+using testsupport::ControlPlane;
+using testsupport::eventually;
+using testsupport::TestNamespace;
+using namespace std::chrono_literals;
+
+// Subject of manifests/base/cluster_role_binding.yaml.
+const char kOperatorNamespace[] = "clusteragent-operator-system";
+const char kOperatorServiceAccount[] = "clusteragent-operator";
+// ctrl::manager::ManagerOptions::leaderElectionId.
+const char kLeaseName[] = "clusteragent-operator-leader";
+// The manager's graceful shutdown timeout.
+constexpr auto kGrace = 30s;
+// kubectl is a process per check: poll gently.
+constexpr auto kPoll = 200ms;
+const std::string kWaitTimeout = "--timeout=60s";
+// In the samples; replaced by a value the operator's log must never contain.
+const char kSampleToken[] = "<token-from-central-argocd>";
+const char kSampleNamespace[] = "namespace: argocd";
+
+const ControlPlane& cp() {
+  return ControlPlane::instance();
+}
+
+std::string readFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Every occurrence of `from` in text replaced; `count` says how many there were.
+std::string replaceAll(std::string text, const std::string& from, const std::string& to,
+                       int* count) {
+  *count = 0;
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+    ++*count;
+  }
+  return text;
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+// What the kubectl user installs before running the operator: the CRD, the
+// operator's namespace, ServiceAccount, ClusterRole and ClusterRoleBinding —
+// the files of manifests/base as shipped (not its Deployment: there is no kubelet).
+void installShippedManifests() {
+  const std::string root = cp().repoRoot();
+  CommandResult crd =
+      cp().kubectl({"apply", "--server-side", "--force-conflicts", "-k", root + "/crds"});
+  ASSERT_TRUE(crd.ok()) << crd.output;
+  CommandResult established = cp().kubectl(
+      {"wait", "--for=condition=Established", kWaitTimeout, "crd/clusteragents.argoproj.io"});
+  ASSERT_TRUE(established.ok()) << established.output;
+  const std::string base = root + "/manifests/base/";
+  CommandResult rbac =
+      cp().kubectl({"apply", "-f", base + "namespace.yaml", "-f", base + "service_account.yaml",
+                    "-f", base + "cluster_role.yaml", "-f", base + "cluster_role_binding.yaml"});
+  ASSERT_TRUE(rbac.ok()) << rbac.output;
+}
+
+class OperatorE2ETest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { installShippedManifests(); }
+
+  void SetUp() override {
+    ns_ = std::make_unique<TestNamespace>(
+        "e2e", std::vector<std::string>{"pod-security.kubernetes.io/enforce=restricted"});
+    const std::string dir = std::string(E2E_ARTIFACT_DIR) + "/" + ns();
+    std::filesystem::create_directories(dir);
+    log_path_ = dir + "/operator.log";
+    kubeconfig_ = dir + "/operator.kubeconfig";
+    ASSERT_TRUE(testsupport::writeServiceAccountKubeconfig(kOperatorNamespace,
+                                                           kOperatorServiceAccount, kubeconfig_));
+    // The operator's own credential must stay out of its log too.
+    const auto kubeconfig = nlohmann::json::parse(readFile(kubeconfig_), nullptr, false);
+    ASSERT_FALSE(kubeconfig.is_discarded());
+    tokens_.push_back(kubeconfig["users"][0]["user"].value("token", ""));
+    ASSERT_FALSE(tokens_.back().empty());
+
+    metrics_port_ = testsupport::freeLoopbackPort();
+    health_port_ = testsupport::freeLoopbackPort();
+    ASSERT_GT(metrics_port_, 0);
+    ASSERT_GT(health_port_, 0);
+    operator_ = std::make_unique<testsupport::OperatorProcess>(
+        OPERATOR_BINARY,
+        std::vector<std::string>{
+            "--kubeconfig", kubeconfig_, "--namespace", ns(), "--leader-elect",
+            "--leader-election-namespace", ns(), "--metrics-bind-address",
+            "127.0.0.1:" + std::to_string(metrics_port_), "--health-probe-bind-address",
+            "127.0.0.1:" + std::to_string(health_port_),
+            // debug: TearDown's token check then covers all the operator can log.
+            "--log-format", "json", "--log-level", "debug"},
+        log_path_);
+    std::string error;
+    ASSERT_TRUE(operator_->start(&error)) << error;
+
+    // Serving, caches synced, and leading: only then does it reconcile.
+    ASSERT_TRUE(eventually(
+        [&] { return testsupport::httpGet(health_port_, "/readyz").has_value(); }, 60s, kPoll))
+        << "/readyz never answered 200";
+    ASSERT_TRUE(eventually([&] { return !leaseHolder().empty(); }, 60s, kPoll))
+        << "the operator never took Lease " << ns() << "/" << kLeaseName;
+  }
+
+  void TearDown() override {
+    if (operator_) stopOperatorAndExpectCleanExit();
+    if (!log_path_.empty()) {
+      const std::string log = readFile(log_path_);
+      for (const auto& token : tokens_) {
+        EXPECT_FALSE(contains(log, token)) << "a token is in the operator's log " << log_path_;
+      }
+      if (HasFailure()) {
+        std::cerr << "---- last lines of " << log_path_ << "\n"
+                  << testsupport::fileTail(log_path_, 60) << "----" << std::endl;
+      }
+    }
+    operator_.reset();
+    ns_.reset();
+    // It holds a token; the log stays for reading.
+    if (!kubeconfig_.empty()) std::filesystem::remove(kubeconfig_);
+  }
+
+  // SIGTERM: the operator must exit 0 within its grace period, having handed
+  // its Lease back (holderIdentity emptied) so a successor need not wait it out.
+  void stopOperatorAndExpectCleanExit() {
+    // stop() sends SIGKILL after kGrace and then says "killed after ...".
+    EXPECT_EQ(operator_->stop(kGrace), "exit 0") << "after SIGTERM";
+    EXPECT_EQ(leaseHolder(), "") << "Lease " << ns() << "/" << kLeaseName << " not released";
+    operator_.reset();
+  }
+
+  const std::string& ns() const { return ns_->name(); }
+
+  CommandResult kubectl(std::vector<std::string> args, const std::string& input = "") const {
+    args.push_back("-n");
+    args.push_back(ns());
+    return cp().kubectl(args, input);
+  }
+
+  std::string leaseHolder() const {
+    CommandResult r =
+        kubectl({"get", "lease", kLeaseName, "-o", "jsonpath={.spec.holderIdentity}"});
+    return r.ok() ? r.output : "";
+  }
+
+  // A shipped sample, moved into the test's namespace with a token unique to
+  // this test (which TearDown then looks for in the operator's log).
+  std::string sample(const std::string& file) {
+    std::string text = readFile(cp().repoRoot() + "/manifests/samples/" + file);
+    int namespaces = 0;
+    int tokens = 0;
+    text = replaceAll(text, kSampleNamespace, "namespace: " + ns(), &namespaces);
+    const std::string token = "e2e-token-" + ns() + "-DO-NOT-LOG";
+    text = replaceAll(text, kSampleToken, token, &tokens);
+    EXPECT_GT(namespaces, 0) << file << " no longer says '" << kSampleNamespace << "'";
+    EXPECT_EQ(tokens, 1) << file << " no longer holds '" << kSampleToken << "' once";
+    tokens_.push_back(token);
+    return text;
+  }
+
+  void apply(const std::string& manifest) {
+    CommandResult r = cp().kubectl({"apply", "-f", "-"}, manifest);
+    ASSERT_TRUE(r.ok()) << r.output;
+  }
+
+  // kubectl wait --for=<what> clusteragent/<name>
+  void waitFor(const std::string& name, const std::string& what) {
+    CommandResult r = kubectl({"wait", "--for=" + what, kWaitTimeout, "clusteragent/" + name});
+    ASSERT_TRUE(r.ok()) << "kubectl wait --for=" << what << ": " << r.output << "\n"
+                        << kubectl({"get", "clusteragent", name, "-o", "yaml"}).output;
+  }
+
+  // `kubectl get` of every kind a ClusterAgent becomes, by its label: "kind/name" lines.
+  std::string children(const std::string& name) const {
+    CommandResult r = kubectl({"get", "deploy,sa,role,rolebinding,svc,secret", "-l",
+                               "argoproj.io/clusteragent=" + name, "-o", "name"});
+    return r.ok() ? r.output : "";
+  }
+  static std::vector<std::string> expectedChildren(const std::string& name) {
+    return {"deployment.apps/" + name + "-agent",
+            "serviceaccount/" + name + "-agent",
+            "role.rbac.authorization.k8s.io/" + name + "-agent",
+            "rolebinding.rbac.authorization.k8s.io/" + name + "-agent",
+            "service/" + name + "-agent-metrics",
+            "secret/" + name + "-agent-creds"};
+  }
+  bool hasEveryChild(const std::string& name) const {
+    const std::string listed = children(name);
+    for (const auto& child : expectedChildren(name)) {
+      if (!contains(listed, child + "\n")) return false;
+    }
+    return true;
+  }
+
+  std::string metrics() const {
+    return testsupport::httpGet(metrics_port_, "/metrics").value_or("");
+  }
+
+  std::unique_ptr<TestNamespace> ns_;
+  std::unique_ptr<testsupport::OperatorProcess> operator_;
+  std::string log_path_;
+  std::string kubeconfig_;
+  int metrics_port_ = -1;
+  int health_port_ = -1;
+  std::vector<std::string> tokens_;
+};
+
+// The first row of a kubectl table by column header. kubectl pads columns
+// with at least three spaces, and a header may hold one ("READY AGENTS").
+std::map<std::string, std::string> tableRow(const std::string& table) {
+  std::istringstream lines(table);
+  std::string header;
+  std::string row;
+  std::getline(lines, header);
+  std::getline(lines, row);
+  std::vector<size_t> starts;
+  for (size_t i = 0; i < header.size(); ++i) {
+    if (header[i] != ' ' && (i == 0 || (i >= 2 && header.compare(i - 2, 2, "  ") == 0))) {
+      starts.push_back(i);
+    }
+  }
+  auto trim = [](std::string s) {
+    s.erase(0, s.find_first_not_of(' '));
+    s.erase(s.find_last_not_of(' ') + 1);
+    return s;
+  };
+  std::map<std::string, std::string> out;
+  for (size_t c = 0; c < starts.size(); ++c) {
+    const size_t end = c + 1 < starts.size() ? starts[c + 1] : std::string::npos;
+    const std::string cell = starts[c] < row.size() ? row.substr(starts[c], end - starts[c]) : "";
+    out[trim(header.substr(starts[c], end == std::string::npos ? end : end - starts[c]))] =
+        trim(cell);
+  }
+  return out;
+}
+
+// A Prometheus sample line "metric{...labels...} value" with every label given.
+bool hasSample(const std::string& exposition, const std::string& metric,
+               const std::vector<std::string>& labels, const std::string& value) {
+  std::istringstream lines(exposition);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(metric + "{", 0) != 0) continue;
+    bool all = true;
+    for (const auto& label : labels) all = all && contains(line, label);
+    if (all && line.size() > value.size() &&
+        line.compare(line.size() - value.size() - 1, std::string::npos, " " + value) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+TEST_F(OperatorE2ETest, ServesHealthReadinessAndMetrics) {
+  auto healthz = testsupport::httpGet(health_port_, "/healthz");
+  ASSERT_TRUE(healthz.has_value()) << "/healthz is not 200";
+  EXPECT_TRUE(testsupport::httpGet(health_port_, "/readyz").has_value()) << "/readyz is not 200";
+  const std::string m = metrics();
+  EXPECT_TRUE(contains(m, "leader_election_master_status")) << m;
+  EXPECT_TRUE(contains(m, "clusteragent_operator_api_requests_total")) << m;
+}
+
+TEST_F(OperatorE2ETest, SecretRefSampleConvergesAndConnectsOnceThePodIsReady) {
+  const std::string name = "aro-agent-ref";
+  apply(sample("clusteragent_secret_ref.yaml"));
+
+  waitFor(name, "condition=SpecValid");
+  waitFor(name, "condition=CredentialsReady");
+  ASSERT_TRUE(eventually([&] { return hasEveryChild(name); }, 60s, kPoll)) << "children by label:\n"
+                                                                           << children(name);
+
+  // No kubelet runs: the pod kube-controller-manager created is not ready,
+  // so the agent is not connected yet.
+  std::string pod;
+  ASSERT_TRUE(eventually(
+      [&] {
+        CommandResult r = kubectl({"get", "pods", "-l", "argoproj.io/clusteragent=" + name, "-o",
+                                   "jsonpath={.items[0].metadata.name}"});
+        pod = r.ok() ? r.output : "";
+        return !pod.empty();
+      },
+      60s, kPoll))
+      << "no agent pod was admitted:\n"
+      << kubectl({"get", "events"}).output;
+  waitFor(name, "condition=Connected=False");
+
+  // Play the kubelet: the agent's readiness probe (its /healthz) passes only
+  // while it is connected to the principal.
+  CommandResult ready = kubectl(
+      {"patch", "pod", pod, "--subresource=status", "--type=merge", "-p",
+       R"({"status":{"phase":"Running","conditions":[)"
+       R"({"type":"Ready","status":"True"},{"type":"ContainersReady","status":"True"}]}})"});
+  ASSERT_TRUE(ready.ok()) << ready.output;
+  waitFor(name, "condition=Connected");
+  waitFor(name, "condition=Ready");
+  waitFor(name, "jsonpath={.status.phase}=Connected");
+
+  CommandResult wide = kubectl({"get", "clusteragent", name, "-o", "wide"});
+  ASSERT_TRUE(wide.ok()) << wide.output;
+  const std::map<std::string, std::string> row = tableRow(wide.output);
+  const std::map<std::string, std::string> expected = {
+      {"NAME", name},
+      {"CLUSTER", "aro-staging"},
+      {"SERVER", "https://argocd-agent.yourdomain.com:8443"},
+      {"MODE", "managed"},
+      {"CONNECTED", "True"},
+      {"PHASE", "Connected"},
+      {"IMAGE", "quay.io/argoprojlabs/argocd-agent:v0.9.0"},
+      {"READY AGENTS", "1"}};
+  for (const auto& [column, value] : expected) {
+    EXPECT_EQ(row.count(column) ? row.at(column) : "<no column>", value) << column << " in:\n"
+                                                                         << wide.output;
+  }
+  EXPECT_EQ(row.count("AGE"), 1u) << wide.output;
+  EXPECT_EQ(row.count("MESSAGE"), 1u) << wide.output;
+
+  EXPECT_TRUE(eventually(
+      [&] {
+        return hasSample(
+            metrics(), "clusteragent_connected",
+            {"namespace=\"" + ns() + "\"", "name=\"" + name + "\"", "cluster=\"aro-staging\""},
+            "1");
+      },
+      30s, kPoll))
+      << metrics();
+}
+
+TEST_F(OperatorE2ETest, InvalidManifestIsRefusedByApplyNamingTheField) {
+  struct Case {
+    std::string field;
+    std::string line;  // a line of the inline-token sample
+    std::string bad;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"spec.serverAddr", "serverAddr: https://argocd.yourdomain.com",
+            "serverAddr: ftp://argocd.yourdomain.com/path"},
+           {"spec.clusterName", "clusterName: aro-prod", "clusterName: Not_A_DNS_Label"}}) {
+    int replaced = 0;
+    const std::string manifest = replaceAll(sample("clusteragent.yaml"), c.line, c.bad, &replaced);
+    ASSERT_EQ(replaced, 1) << "the sample no longer has '" << c.line << "'";
+    CommandResult r = cp().kubectl({"apply", "-f", "-"}, manifest);
+    EXPECT_FALSE(r.ok()) << c.bad << " was accepted";
+    EXPECT_TRUE(contains(r.output, c.field)) << r.output;
+    EXPECT_FALSE(kubectl({"get", "clusteragent", "aro-agent"}).ok()) << "a refused one exists";
+  }
+}
+
+TEST_F(OperatorE2ETest, DeletingTheClusterAgentRemovesItAndItsChildren) {
+  // The manifest from the original write-up (inline token), unchanged but for namespace and token.
+  const std::string name = "aro-agent";
+  apply(sample("clusteragent.yaml"));
+  waitFor(name, "condition=CredentialsReady");
+  ASSERT_TRUE(eventually([&] { return hasEveryChild(name); }, 60s, kPoll)) << "children by label:\n"
+                                                                           << children(name);
+
+  CommandResult del = kubectl({"delete", "clusteragent", name, "--wait=false"});
+  ASSERT_TRUE(del.ok()) << del.output;
+  waitFor(name, "delete");
+  // kube-controller-manager's garbage collector follows the owner references.
+  EXPECT_TRUE(eventually(
+      [&] {
+        CommandResult r = kubectl({"get", "deploy,sa,role,rolebinding,svc,secret", "-l",
+                                   "argoproj.io/clusteragent=" + name, "-o", "name"});
+        return r.ok() && r.output.empty();
+      },
+      60s, kPoll))
+      << "children left:\n"
+      << children(name);
+}
+
+TEST_F(OperatorE2ETest, SigtermEndsTheOperatorCleanlyAndReleasesTheLease) {
+  const std::string holder = leaseHolder();
+  ASSERT_FALSE(holder.empty());
+  stopOperatorAndExpectCleanExit();
+  const std::string log = readFile(log_path_);
+  EXPECT_TRUE(contains(log, "released leader lease")) << testsupport::fileTail(log_path_, 20);
+  // A released Lease is free at once: a successor takes it without waiting it out.
+  CommandResult lease =
+      kubectl({"get", "lease", kLeaseName, "-o", "jsonpath={.spec.leaseDurationSeconds}"});
+  EXPECT_EQ(lease.output, "1") << lease.output;
+}
+
+}  // namespace
