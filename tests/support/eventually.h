@@ -8,12 +8,14 @@
 
 namespace testsupport {
 
+// `interval` between polls: raise it when each poll costs (an API call, a kubectl).
 inline bool eventually(const std::function<bool()>& cond,
-                       std::chrono::milliseconds deadline = std::chrono::seconds(30)) {
+                       std::chrono::milliseconds deadline = std::chrono::seconds(30),
+                       std::chrono::milliseconds interval = std::chrono::milliseconds(5)) {
   const auto until = std::chrono::steady_clock::now() + deadline;
   while (!cond()) {
     if (std::chrono::steady_clock::now() > until) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::this_thread::sleep_for(interval);
   }
   return true;
 }

@@ -1,6 +1,8 @@
 #include "controller/leader/leader_elector.h"
 
 #include "tests/mocks/leader/fake_lease_lock.h"
+#include "tests/support/eventually.h"
+#include "tests/support/fake_clock.h"
 
 #include <atomic>
 #include <thread>
@@ -14,27 +16,8 @@ using fakes::FakeLeaseLock;
 using fakes::LeaseStore;
 
 using namespace std::chrono_literals;
-
-class ManualClock : public Clock {
- public:
-  std::chrono::steady_clock::time_point now() const override {
-    std::lock_guard<std::mutex> l(mu_);
-    return steady_;
-  }
-  std::chrono::system_clock::time_point wallNow() const override {
-    std::lock_guard<std::mutex> l(mu_);
-    return wall_;
-  }
-  void advance(std::chrono::milliseconds d) {
-    std::lock_guard<std::mutex> l(mu_);
-    steady_ += d;
-    wall_ += d;
-  }
- private:
-  mutable std::mutex mu_;
-  std::chrono::steady_clock::time_point steady_{std::chrono::hours(1000)};
-  std::chrono::system_clock::time_point wall_{std::chrono::hours(500000)};
-};
+using testsupport::eventually;
+using testsupport::FakeClock;
 
 LeaderElectionConfig config(const std::string& id) {
   LeaderElectionConfig c;
@@ -44,7 +27,7 @@ LeaderElectionConfig config(const std::string& id) {
 
 TEST(LeaderElectorTest, CreatesLeaseWhenAbsentAndBecomesLeader) {
   auto store = std::make_shared<LeaseStore>();
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<FakeClock>();
   LeaderElector a(std::make_shared<FakeLeaseLock>(store), config("a"), clock);
   EXPECT_TRUE(a.tryAcquireOrRenew());
   EXPECT_TRUE(a.isLeader());
@@ -57,7 +40,7 @@ TEST(LeaderElectorTest, CreatesLeaseWhenAbsentAndBecomesLeader) {
 
 TEST(LeaderElectorTest, SecondCandidateWaitsUntilObservedExpiryThenTakesOver) {
   auto store = std::make_shared<LeaseStore>();
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<FakeClock>();
   LeaderElector a(std::make_shared<FakeLeaseLock>(store), config("a"), clock);
   LeaderElector b(std::make_shared<FakeLeaseLock>(store), config("b"), clock);
   ASSERT_TRUE(a.tryAcquireOrRenew());
@@ -73,7 +56,7 @@ TEST(LeaderElectorTest, SecondCandidateWaitsUntilObservedExpiryThenTakesOver) {
 
 TEST(LeaderElectorTest, RenewalsKeepLeaseAndAcquireTime) {
   auto store = std::make_shared<LeaseStore>();
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<FakeClock>();
   LeaderElector a(std::make_shared<FakeLeaseLock>(store), config("a"), clock);
   LeaderElector b(std::make_shared<FakeLeaseLock>(store), config("b"), clock);
   ASSERT_TRUE(a.tryAcquireOrRenew());
@@ -90,7 +73,7 @@ TEST(LeaderElectorTest, RenewalsKeepLeaseAndAcquireTime) {
 
 TEST(LeaderElectorTest, ExpiryUsesObservedTimeNotHolderWallClock) {
   auto store = std::make_shared<LeaseStore>();
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<FakeClock>();
   // The holder's clock is an hour behind: its renewTime looks long expired.
   LeaderElectionRecord old;
   old.holderIdentity = "skewed";
@@ -105,7 +88,7 @@ TEST(LeaderElectorTest, ExpiryUsesObservedTimeNotHolderWallClock) {
 
 TEST(LeaderElectorTest, ConflictMeansLostTheRace) {
   auto store = std::make_shared<LeaseStore>();
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<FakeClock>();
   LeaderElectionRecord released;  // free lease
   released.leaseDurationSeconds = 1;
   store->record = released;
@@ -125,7 +108,7 @@ TEST(LeaderElectorTest, ConflictMeansLostTheRace) {
 
 TEST(LeaderElectorTest, ReleaseHandsLeaseBackForImmediateTakeover) {
   auto store = std::make_shared<LeaseStore>();
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<FakeClock>();
   LeaderElector a(std::make_shared<FakeLeaseLock>(store), config("a"), clock);
   LeaderElector b(std::make_shared<FakeLeaseLock>(store), config("b"), clock);
   ASSERT_TRUE(a.tryAcquireOrRenew());
@@ -140,7 +123,7 @@ TEST(LeaderElectorTest, ReleaseHandsLeaseBackForImmediateTakeover) {
 
 TEST(LeaderElectorTest, NewLeaderCallbackFiresOnHolderChange) {
   auto store = std::make_shared<LeaseStore>();
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<FakeClock>();
   std::vector<std::string> seen;
   auto cfg = config("b");
   cfg.onNewLeader = [&](const std::string& id) { seen.push_back(id); };
@@ -164,15 +147,6 @@ LeaderElectionConfig fastConfig(const std::string& id) {
   return c;
 }
 
-bool waitUntil(const std::function<bool()>& cond) {
-  auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return cond();
-}
-
 TEST(LeaderElectorRunTest, LosesLeadershipWhenRenewalsFailPastDeadline) {
   auto store = std::make_shared<LeaseStore>();
   std::atomic<bool> started{false}, stopped{false};
@@ -183,12 +157,12 @@ TEST(LeaderElectorRunTest, LosesLeadershipWhenRenewalsFailPastDeadline) {
   StopSignal stop;
   std::atomic<bool> result{true};
   std::thread t([&] { result = a.run(stop); });
-  ASSERT_TRUE(waitUntil([&] { return started.load(); }));
+  ASSERT_TRUE(eventually([&] { return started.load(); }));
   {
     std::lock_guard<std::mutex> l(store->mu);
     store->failWrites = true;
   }
-  ASSERT_TRUE(waitUntil([&] { return stopped.load(); }));
+  ASSERT_TRUE(eventually([&] { return stopped.load(); }));
   t.join();
   EXPECT_FALSE(result);
   stop.requestStop();
@@ -204,8 +178,8 @@ TEST(LeaderElectorRunTest, CleanStopReleasesTheLease) {
   StopSignal stop;
   std::atomic<bool> result{false};
   std::thread t([&] { result = a.run(stop); });
-  ASSERT_TRUE(waitUntil([&] { return started.load(); }));
-  ASSERT_TRUE(waitUntil([&] {
+  ASSERT_TRUE(eventually([&] { return started.load(); }));
+  ASSERT_TRUE(eventually([&] {
     std::lock_guard<std::mutex> l(store->mu);
     return store->updates >= 2;  // renewing
   }));
@@ -229,7 +203,7 @@ TEST(LeaderElectorRunTest, StopWhileWaitingToAcquireReturnsWithoutLeading) {
   LeaderElector a(std::make_shared<FakeLeaseLock>(store), cfg);
   StopSignal stop;
   std::thread t([&] { a.run(stop); });
-  ASSERT_TRUE(waitUntil([&] { return a.leader() == "other"; }));
+  ASSERT_TRUE(eventually([&] { return a.leader() == "other"; }));
   stop.requestStop();
   t.join();
   EXPECT_FALSE(started);

@@ -8,22 +8,15 @@
 #include <gtest/gtest.h>
 
 #include "tests/mocks/leader/fake_lease_lock.h"
+#include "tests/support/eventually.h"
 
 namespace ctrl::manager {
 namespace {
 
 using namespace std::chrono_literals;
+using testsupport::eventually;
 using leader::fakes::FakeLeaseLock;
 using leader::fakes::LeaseStore;
-
-bool waitUntil(const std::function<bool()>& cond) {
-  auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return cond();
-}
 
 // Records the order things happen in.
 struct Journal {
@@ -83,7 +76,7 @@ TEST(ManagerTest, StartsCachesBeforeControllersAndStopsInReverse) {
   StopSignal stop;
   std::atomic<int> code{-1};
   std::thread t([&] { code = m.run(stop); });
-  ASSERT_TRUE(waitUntil([&] { return j.has("controller started"); }));
+  ASSERT_TRUE(eventually([&] { return j.has("controller started"); }));
   EXPECT_TRUE(m.cachesSynced());
   EXPECT_TRUE(m.isLeader());
   stop.requestStop();
@@ -131,7 +124,7 @@ TEST(ManagerTest, OnlyTheLeaderRunsLeaderRunnablesAndLosingLeaseExitsNonZero) {
   StopSignal stop;
   std::atomic<int> code{-1};
   std::thread t([&] { code = m.run(stop); });
-  ASSERT_TRUE(waitUntil([&] { return j.has("controller started"); }));
+  ASSERT_TRUE(eventually([&] { return j.has("controller started"); }));
   EXPECT_TRUE(m.isLeader());
   EXPECT_EQ(registry.gauge("leader_election_master_status", "").value({{"name", o.leaderElectionId}}), 1);
   {
@@ -162,8 +155,8 @@ TEST(ManagerTest, FollowerRunsNonLeaderRunnablesOnlyAndReleasesNothing) {
   StopSignal stop;
   std::atomic<int> code{-1};
   std::thread t([&] { code = m.run(stop); });
-  ASSERT_TRUE(waitUntil([&] { return j.has("everywhere started"); }));
-  ASSERT_TRUE(waitUntil([&] { return m.cachesSynced(); }));
+  ASSERT_TRUE(eventually([&] { return j.has("everywhere started"); }));
+  ASSERT_TRUE(eventually([&] { return m.cachesSynced(); }));
   stop.requestStop();
   t.join();
   EXPECT_EQ(code, 0);
@@ -191,7 +184,7 @@ TEST(ManagerTest, CleanStopStopsControllersBeforeReleasingTheLease) {
   StopSignal stop;
   std::atomic<int> code{-1};
   std::thread t([&] { code = m.run(stop); });
-  ASSERT_TRUE(waitUntil([&] { return started.load(); }));
+  ASSERT_TRUE(eventually([&] { return started.load(); }));
   stop.requestStop();
   t.join();
   EXPECT_EQ(code, 0);
@@ -213,7 +206,7 @@ TEST(ManagerTest, RunnableThatOverrunsGracePeriodMakesExitNonZero) {
   StopSignal stop;
   std::atomic<int> code{-1};
   std::thread t([&] { code = m.run(stop); });
-  ASSERT_TRUE(waitUntil([&] { return started.load(); }));
+  ASSERT_TRUE(eventually([&] { return started.load(); }));
   stop.requestStop();
   t.join();
   EXPECT_EQ(code, 1);
