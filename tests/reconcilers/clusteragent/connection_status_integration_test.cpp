@@ -14,12 +14,14 @@
 #include "controller/kube/cpprest_kube_client.h"
 #include "controller/kube/kubeconfig.h"
 #include "reconcilers/clusteragent/condition_types.h"
+#include "reconcilers/clusteragent/default_client_cert.h"
 #include "reconcilers/clusteragent/object_meta.h"
 #include "reconcilers/clusteragent/ownership.h"
 #include "reconcilers/clusteragent/prober/certificate_expiry.h"
 #include "reconcilers/clusteragent/setup.h"
 #include "tests/support/control_plane.h"
 #include "tests/support/eventually.h"
+#include "tests/support/in_process_operator.h"
 #include "tests/support/loopback_listener.h"
 #include "tests/support/test_certificates.h"
 #include "tests/support/tls_test_server.h"
@@ -36,50 +38,15 @@ using testsupport::eventually;
 using testsupport::TestNamespace;
 
 constexpr auto kDeadline = seconds(30);
-const char kOperatorUser[] = "clusteragent-connection-it";
 
 // eventually(), polling the API server at most ten times a second.
 bool poll(const std::function<bool()>& check, std::chrono::milliseconds deadline = kDeadline) {
-  return eventually(
-      [&] {
-        if (check()) return true;
-        std::this_thread::sleep_for(milliseconds(100));
-        return false;
-      },
-      deadline);
+  return eventually(check, deadline, milliseconds(100));
 }
 const ctrl::kube::Resource kResourceQuotas{"", "v1", "resourcequotas", "ResourceQuota", true};
 
 class ConnectionStatusIntegrationTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    const ControlPlane& cp = ControlPlane::instance();
-    auto r = cp.kubectl({"apply", "-f", cp.repoRoot() + "/crds/clusteragents.argoproj.io.yaml"});
-    ASSERT_TRUE(r.ok()) << r.output;
-    r = cp.kubectl({"wait", "--for=condition=Established", "--timeout=60s",
-                    "crd/clusteragents.argoproj.io"});
-    ASSERT_TRUE(r.ok()) << r.output;
-    // The operator runs as a user holding only the shipped ClusterRole, so the
-    // pod watch and the CA Secret GET are covered by manifests/ RBAC.
-    r = cp.kubectl({"apply", "-f", cp.repoRoot() + "/manifests/base/cluster_role.yaml"});
-    ASSERT_TRUE(r.ok()) << r.output;
-    json binding = {{"apiVersion", "rbac.authorization.k8s.io/v1"},
-                    {"kind", "ClusterRoleBinding"},
-                    {"metadata", {{"name", kOperatorUser}}},
-                    {"roleRef",
-                     {{"apiGroup", "rbac.authorization.k8s.io"},
-                      {"kind", "ClusterRole"},
-                      {"name", "clusteragent-operator"}}},
-                    {"subjects",
-                     json::array({{{"kind", "User"},
-                                   {"apiGroup", "rbac.authorization.k8s.io"},
-                                   {"name", kOperatorUser}}})}};
-    r = cp.kubectl({"apply", "-f", "-"}, binding.dump());
-    ASSERT_TRUE(r.ok()) << r.output;
-    operatorKubeconfig_ = new std::string(cp.mintUserKubeconfig(kOperatorUser, {}));
-    ASSERT_FALSE(operatorKubeconfig_->empty());
-  }
-
   void SetUp() override {
     auto config = ctrl::kube::loadKubeconfigFile(cp_.adminKubeconfig());
     ASSERT_TRUE(config.isOk()) << config.status().toString();
@@ -97,24 +64,33 @@ class ConnectionStatusIntegrationTest : public ::testing::Test {
                               {"stringData", {{"token", "not-a-real-token"}}}},
                              "test")
                     .isOk());
+    // Upstream's default client certificate Secret: without it (and without
+    // spec.auth.clientCertSecretRef) no agent Deployment is created.
+    auto cert = testsupport::makeSelfSignedCertificate();
+    ASSERT_TRUE(client_
+                    ->create(res::kSecrets, ns(),
+                             {{"apiVersion", "v1"},
+                              {"kind", "Secret"},
+                              {"metadata", {{"name", kDefaultClientCertSecret}}},
+                              {"type", "kubernetes.io/tls"},
+                              {"stringData",
+                               {{"tls.crt", cert.certPem}, {"tls.key", cert.keyPem}}}},
+                             "test")
+                    .isOk());
   }
 
+  // The operator, as the least-privilege user, watching this test's namespace only.
   void startOperator() {
-    auto config = ctrl::kube::loadKubeconfigFile(*operatorKubeconfig_);
-    ASSERT_TRUE(config.isOk()) << config.status().toString();
-    auto client = ctrl::kube::CpprestKubeClient::create(*config);
-    ASSERT_TRUE(client.isOk()) << client.status().toString();
-    OperatorOptions o;
-    o.namespaces = {ns()};
-    o.connection.probeInterval = milliseconds(1000);
-    o.connection.probeTimeout = milliseconds(1000);
-    op_ = std::make_unique<ClusterAgentOperator>(*client, nullptr, o);
-    ASSERT_TRUE(op_->start(seconds(60)));
+    testsupport::InProcessOperator::Options o;
+    o.recordEvents = false;
+    o.operatorOptions.namespaces = {ns()};
+    o.operatorOptions.connection.probeInterval = milliseconds(1000);
+    o.operatorOptions.connection.probeTimeout = milliseconds(1000);
+    op_ = std::make_unique<testsupport::InProcessOperator>(std::move(o));
+    ASSERT_TRUE(op_->started());
   }
 
-  void TearDown() override {
-    if (op_) op_->stop();
-  }
+  void TearDown() override { op_.reset(); }
 
   const std::string& ns() const { return ns_->name(); }
 
@@ -191,11 +167,10 @@ class ConnectionStatusIntegrationTest : public ::testing::Test {
                          {"lastState", lastState}}});
   }
 
-  static inline std::string* operatorKubeconfig_ = nullptr;  // minted once per binary
   const ControlPlane& cp_ = ControlPlane::instance();
   ctrl::kube::KubeClientPtr client_;
   std::unique_ptr<TestNamespace> ns_;
-  std::unique_ptr<ClusterAgentOperator> op_;
+  std::unique_ptr<testsupport::InProcessOperator> op_;
 };
 
 // ---------------------------------------------------------------- ServerReachable
