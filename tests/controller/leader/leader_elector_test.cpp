@@ -5,6 +5,7 @@
 #include "tests/support/fake_clock.h"
 
 #include <atomic>
+#include <memory>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -147,66 +148,67 @@ LeaderElectionConfig fastConfig(const std::string& id) {
   return c;
 }
 
-TEST(LeaderElectorRunTest, LosesLeadershipWhenRenewalsFailPastDeadline) {
-  auto store = std::make_shared<LeaseStore>();
-  std::atomic<bool> started{false}, stopped{false};
-  auto cfg = fastConfig("a");
-  cfg.onStartedLeading = [&] { started = true; };
-  cfg.onStoppedLeading = [&] { stopped = true; };
-  LeaderElector a(std::make_shared<FakeLeaseLock>(store), cfg);
-  StopSignal stop;
-  std::atomic<bool> result{true};
-  std::thread t([&] { result = a.run(stop); });
-  ASSERT_TRUE(eventually([&] { return started.load(); }));
-  {
-    std::lock_guard<std::mutex> l(store->mu);
-    store->failWrites = true;
+// One candidate running LeaderElector::run on a thread, its callbacks recorded.
+class LeaderElectorRunTest : public ::testing::Test {
+ protected:
+  void start() {
+    auto cfg = fastConfig("a");
+    cfg.onStartedLeading = [this] { started_ = true; };
+    cfg.onStoppedLeading = [this] { stopped_ = true; };
+    elector_ = std::make_unique<LeaderElector>(std::make_shared<FakeLeaseLock>(store_), cfg);
+    thread_ = std::thread([this] { result_ = elector_->run(stop_) ? 1 : 0; });
   }
-  ASSERT_TRUE(eventually([&] { return stopped.load(); }));
-  t.join();
-  EXPECT_FALSE(result);
-  stop.requestStop();
+  void join() { thread_.join(); }
+  void TearDown() override {
+    stop_.requestStop();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  std::shared_ptr<LeaseStore> store_ = std::make_shared<LeaseStore>();
+  std::atomic<bool> started_{false}, stopped_{false};
+  std::atomic<int> result_{-1};  // run()'s result: 1 true, 0 false, -1 not returned
+  StopSignal stop_;
+  std::unique_ptr<LeaderElector> elector_;
+  std::thread thread_;
+};
+
+TEST_F(LeaderElectorRunTest, LosesLeadershipWhenRenewalsFailPastDeadline) {
+  start();
+  ASSERT_TRUE(eventually([&] { return started_.load(); }));
+  {
+    std::lock_guard<std::mutex> l(store_->mu);
+    store_->failWrites = true;
+  }
+  ASSERT_TRUE(eventually([&] { return stopped_.load(); }));
+  join();
+  EXPECT_EQ(result_, 0);
 }
 
-TEST(LeaderElectorRunTest, CleanStopReleasesTheLease) {
-  auto store = std::make_shared<LeaseStore>();
-  std::atomic<bool> started{false}, stopped{false};
-  auto cfg = fastConfig("a");
-  cfg.onStartedLeading = [&] { started = true; };
-  cfg.onStoppedLeading = [&] { stopped = true; };
-  LeaderElector a(std::make_shared<FakeLeaseLock>(store), cfg);
-  StopSignal stop;
-  std::atomic<bool> result{false};
-  std::thread t([&] { result = a.run(stop); });
-  ASSERT_TRUE(eventually([&] { return started.load(); }));
+TEST_F(LeaderElectorRunTest, CleanStopReleasesTheLease) {
+  start();
+  ASSERT_TRUE(eventually([&] { return started_.load(); }));
   ASSERT_TRUE(eventually([&] {
-    std::lock_guard<std::mutex> l(store->mu);
-    return store->updates >= 2;  // renewing
+    std::lock_guard<std::mutex> l(store_->mu);
+    return store_->updates >= 2;  // renewing
   }));
-  stop.requestStop();
-  t.join();
-  EXPECT_TRUE(result);
-  EXPECT_TRUE(stopped);
-  std::lock_guard<std::mutex> l(store->mu);
-  EXPECT_EQ(store->record->holderIdentity, "");
+  stop_.requestStop();
+  join();
+  EXPECT_EQ(result_, 1);
+  EXPECT_TRUE(stopped_);
+  std::lock_guard<std::mutex> l(store_->mu);
+  EXPECT_EQ(store_->record->holderIdentity, "");
 }
 
-TEST(LeaderElectorRunTest, StopWhileWaitingToAcquireReturnsWithoutLeading) {
-  auto store = std::make_shared<LeaseStore>();
+TEST_F(LeaderElectorRunTest, StopWhileWaitingToAcquireReturnsWithoutLeading) {
   LeaderElectionRecord other;
   other.holderIdentity = "other";
   other.leaseDurationSeconds = 3600;
-  store->record = other;
-  std::atomic<bool> started{false};
-  auto cfg = fastConfig("a");
-  cfg.onStartedLeading = [&] { started = true; };
-  LeaderElector a(std::make_shared<FakeLeaseLock>(store), cfg);
-  StopSignal stop;
-  std::thread t([&] { a.run(stop); });
-  ASSERT_TRUE(eventually([&] { return a.leader() == "other"; }));
-  stop.requestStop();
-  t.join();
-  EXPECT_FALSE(started);
+  store_->record = other;
+  start();
+  ASSERT_TRUE(eventually([&] { return elector_->leader() == "other"; }));
+  stop_.requestStop();
+  join();
+  EXPECT_FALSE(started_);
 }
 
 TEST(MicroTimeTest, FormatsAndParsesMicroseconds) {

@@ -53,6 +53,15 @@ leader::LeaderElectionConfig fastElection(const std::string& id) {
   return c;
 }
 
+// noServer() with leader election as candidate "a" on `store`.
+ManagerOptions electing(const std::shared_ptr<LeaseStore>& store) {
+  ManagerOptions o = noServer();
+  o.leaderElection = true;
+  o.leaseLock = std::make_shared<FakeLeaseLock>(store);
+  o.leaderElectionConfig = fastElection("a");
+  return o;
+}
+
 void addRecordingRunnable(Manager& m, Journal& j, const std::string& name, bool needsLeader) {
   m.addRunnable(name, [&j, name](const StopSignal& s) {
     j.add(name + " started");
@@ -113,11 +122,8 @@ TEST(ManagerTest, OnlyTheLeaderRunsLeaderRunnablesAndLosingLeaseExitsNonZero) {
   auto store = std::make_shared<LeaseStore>();
   Journal j;
   Registry registry;
-  ManagerOptions o = noServer();
+  ManagerOptions o = electing(store);
   o.registry = &registry;
-  o.leaderElection = true;
-  o.leaseLock = std::make_shared<FakeLeaseLock>(store);
-  o.leaderElectionConfig = fastElection("a");
   Manager m(o);
   addRecordingRunnable(m, j, "controller", true);
   addRecordingRunnable(m, j, "everywhere", false);
@@ -145,10 +151,7 @@ TEST(ManagerTest, FollowerRunsNonLeaderRunnablesOnlyAndReleasesNothing) {
   other.leaseDurationSeconds = 3600;
   store->record = other;
   Journal j;
-  ManagerOptions o = noServer();
-  o.leaderElection = true;
-  o.leaseLock = std::make_shared<FakeLeaseLock>(store);
-  o.leaderElectionConfig = fastElection("a");
+  ManagerOptions o = electing(store);
   Manager m(o);
   addRecordingRunnable(m, j, "controller", true);
   addRecordingRunnable(m, j, "everywhere", false);
@@ -168,10 +171,7 @@ TEST(ManagerTest, FollowerRunsNonLeaderRunnablesOnlyAndReleasesNothing) {
 TEST(ManagerTest, CleanStopStopsControllersBeforeReleasingTheLease) {
   auto store = std::make_shared<LeaseStore>();
   std::string holderWhenControllerStopped;
-  ManagerOptions o = noServer();
-  o.leaderElection = true;
-  o.leaseLock = std::make_shared<FakeLeaseLock>(store);
-  o.leaderElectionConfig = fastElection("a");
+  ManagerOptions o = electing(store);
   Manager m(o);
   std::atomic<bool> started{false};
   m.addRunnable("controller", [&](const StopSignal& s) {

@@ -104,6 +104,25 @@ class ConnectionStatusIntegrationTest : public ::testing::Test {
     ASSERT_TRUE(r.isOk()) << r.status().toString();
   }
 
+  // A principal stand-in on loopback whose certificate chains to a CA kept in
+  // Secret `caSecret`, and the spec fragment of an agent that trusts it.
+  struct TrustedServer {
+    testsupport::IssuedCertificate leaf;
+    std::unique_ptr<testsupport::TlsTestServer> server;
+    std::string url() const { return "https://127.0.0.1:" + std::to_string(server->port()); }
+  };
+  TrustedServer startTrustedServer(const std::string& caSecret) {
+    testsupport::TestCertificateAuthority ca(caSecret);
+    TrustedServer t;
+    t.leaf = ca.issue();
+    t.server = std::make_unique<testsupport::TlsTestServer>(t.leaf.certPem, t.leaf.keyPem);
+    createCaSecret(caSecret, ca.certPem());
+    return t;
+  }
+  static json trusting(const std::string& caSecret) {
+    return {{"tls", {{"caSecretRef", {{"name", caSecret}}}}}};
+  }
+
   void createAgent(const std::string& name, const std::string& serverAddr,
                    json extra = json::object()) {
     json spec = {{"serverAddr", serverAddr},
@@ -176,19 +195,15 @@ class ConnectionStatusIntegrationTest : public ::testing::Test {
 // ---------------------------------------------------------------- ServerReachable
 
 TEST_F(ConnectionStatusIntegrationTest, TrustedServerIsReachableWithCertificateExpiry) {
-  testsupport::TestCertificateAuthority ca("principal-ca");
-  auto leaf = ca.issue();
-  testsupport::TlsTestServer server(leaf.certPem, leaf.keyPem);
-  createCaSecret("principal-ca", ca.certPem());
+  TrustedServer server = startTrustedServer("principal-ca");
   startOperator();
-  createAgent("trusted", "https://127.0.0.1:" + std::to_string(server.port()),
-              {{"tls", {{"caSecretRef", {{"name", "principal-ca"}}}}}});
+  createAgent("trusted", server.url(), trusting("principal-ca"));
   expectReason("trusted", kServerReachable, "Reachable");
   EXPECT_EQ(condition("trusted", kServerReachable)["status"], "True");
   const json st = agent("trusted")["status"];
   EXPECT_EQ(st["server"]["host"], "127.0.0.1");
-  EXPECT_EQ(st["server"]["port"], server.port());
-  EXPECT_EQ(st["server"]["certificateNotAfter"], prober::formatRfc3339(leaf.notAfter));
+  EXPECT_EQ(st["server"]["port"], server.server->port());
+  EXPECT_EQ(st["server"]["certificateNotAfter"], prober::formatRfc3339(server.leaf.notAfter));
   EXPECT_TRUE(st["server"].contains("lastProbeTime"));
   EXPECT_EQ(st.dump().find("BEGIN CERTIFICATE"), std::string::npos);
   EXPECT_TRUE(ctrl::conditions::findCondition(st["conditions"], kServerCertificateExpiring) ==
@@ -204,7 +219,7 @@ TEST_F(ConnectionStatusIntegrationTest, ServerFailuresHaveTheirReasons) {
   testsupport::TlsTestServer expiredServer(expired.certPem, expired.keyPem);
   createCaSecret("trusted-ca", trusted.certPem());
   startOperator();
-  const json tls = {{"tls", {{"caSecretRef", {{"name", "trusted-ca"}}}}}};
+  const json tls = trusting("trusted-ca");
   createAgent("untrusted", "https://127.0.0.1:" + std::to_string(untrustedServer.port()), tls);
   createAgent("expired", "https://127.0.0.1:" + std::to_string(expiredServer.port()), tls);
   createAgent("refused", "127.0.0.1:" + std::to_string(testsupport::unusedLoopbackPort()), tls);
@@ -223,14 +238,10 @@ TEST_F(ConnectionStatusIntegrationTest, ServerFailuresHaveTheirReasons) {
 
 TEST_F(ConnectionStatusIntegrationTest, SilentServerTimesOutWhileOthersKeepConverging) {
   testsupport::LoopbackListener silent;  // accepts TCP, never speaks TLS
-  testsupport::TestCertificateAuthority ca("ca");
-  auto leaf = ca.issue();
-  testsupport::TlsTestServer server(leaf.certPem, leaf.keyPem);
-  createCaSecret("ca", ca.certPem());
+  TrustedServer server = startTrustedServer("ca");
   startOperator();
-  const json tls = {{"tls", {{"caSecretRef", {{"name", "ca"}}}}}};
-  createAgent("silent", "https://127.0.0.1:" + std::to_string(silent.port()), tls);
-  createAgent("healthy", "https://127.0.0.1:" + std::to_string(server.port()), tls);
+  createAgent("silent", "https://127.0.0.1:" + std::to_string(silent.port()), trusting("ca"));
+  createAgent("healthy", server.url(), trusting("ca"));
   expectReason("healthy", kServerReachable, "Reachable");
   expectReason("silent", kServerReachable, "Timeout");
   EXPECT_NE(condition("silent", kServerReachable).value("message", "").find("127.0.0.1"),
@@ -246,13 +257,9 @@ TEST_F(ConnectionStatusIntegrationTest, SilentServerTimesOutWhileOthersKeepConve
 // ---------------------------------------------------------------- Connected
 
 TEST_F(ConnectionStatusIntegrationTest, PodStatesGiveConnectedReasons) {
-  testsupport::TestCertificateAuthority ca("ca");
-  auto leaf = ca.issue();
-  testsupport::TlsTestServer server(leaf.certPem, leaf.keyPem);
-  createCaSecret("ca", ca.certPem());
+  TrustedServer server = startTrustedServer("ca");
   startOperator();
-  createAgent("pods", "https://127.0.0.1:" + std::to_string(server.port()),
-              {{"tls", {{"caSecretRef", {{"name", "ca"}}}}}});
+  createAgent("pods", server.url(), trusting("ca"));
   const std::string pod = agentPod("pods");
   ASSERT_FALSE(pod.empty());
 
@@ -329,13 +336,12 @@ TEST_F(ConnectionStatusIntegrationTest, NoAgentPodsWhenTheQuotaForbidsThem) {
 // A converged ClusterAgent is not written again while probes keep finding the
 // same result.
 TEST_F(ConnectionStatusIntegrationTest, NoStatusWriteWhenNothingChanged) {
-  testsupport::TestCertificateAuthority ca("ca");
-  auto leaf = ca.issue();
-  testsupport::TlsTestServer server(leaf.certPem, leaf.keyPem);
-  createCaSecret("ca", ca.certPem());
+  TrustedServer trusted = startTrustedServer("ca");
+  testsupport::TlsTestServer& server = *trusted.server;
   startOperator();
-  createAgent("steady", "https://127.0.0.1:" + std::to_string(server.port()),
-              {{"tls", {{"caSecretRef", {{"name", "ca"}}}}}, {"replicas", 0}});
+  json paused = trusting("ca");
+  paused["replicas"] = 0;
+  createAgent("steady", trusted.url(), paused);
   expectReason("steady", kServerReachable, "Reachable");
   expectReason("steady", kConnected, "Paused");
   // Settled: the same resourceVersion over two reads a probe interval apart.
