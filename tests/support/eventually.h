@@ -8,7 +8,8 @@
 
 namespace testsupport {
 
-// `interval` between polls: raise it when each poll costs (an API call, a kubectl).
+// `interval`: how long to rest between checks; raise it when a check is
+// expensive (e.g. runs kubectl).
 inline bool eventually(const std::function<bool()>& cond,
                        std::chrono::milliseconds deadline = std::chrono::seconds(30),
                        std::chrono::milliseconds interval = std::chrono::milliseconds(5)) {
