@@ -124,44 +124,40 @@ void checkType(const std::string& name, const std::string& have, const std::stri
 }
 }  // namespace
 
-Counter& Registry::counter(const std::string& name, const std::string& help) {
-  std::lock_guard<std::mutex> lock(mu_);
+Registry::Entry& Registry::entry(const std::string& name, const std::string& help,
+                                 const std::string& type) {
   auto [it, inserted] = entries_.try_emplace(name);
   Entry& e = it->second;
   if (inserted) {
     e.help = help;
-    e.type = "counter";
-    e.c = std::make_unique<Counter>();
+    e.type = type;
   }
-  checkType(name, e.type, "counter");
+  checkType(name, e.type, type);
+  return e;
+}
+
+Counter& Registry::counter(const std::string& name, const std::string& help) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Entry& e = entry(name, help, "counter");
+  if (!e.c) e.c = std::make_unique<Counter>();
   return *e.c;
 }
 
 Gauge& Registry::gauge(const std::string& name, const std::string& help) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto [it, inserted] = entries_.try_emplace(name);
-  Entry& e = it->second;
-  if (inserted) {
-    e.help = help;
-    e.type = "gauge";
-    e.g = std::make_unique<Gauge>();
-  }
-  checkType(name, e.type, "gauge");
+  Entry& e = entry(name, help, "gauge");
+  if (!e.g) e.g = std::make_unique<Gauge>();
   return *e.g;
 }
 
 Histogram& Registry::histogram(const std::string& name, const std::string& help,
                                std::vector<double> buckets) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto [it, inserted] = entries_.try_emplace(name);
-  Entry& e = it->second;
-  if (inserted) {
-    e.help = help;
-    e.type = "histogram";
+  Entry& e = entry(name, help, "histogram");
+  if (!e.h) {
     std::sort(buckets.begin(), buckets.end());
     e.h = std::make_unique<Histogram>(std::move(buckets));
   }
-  checkType(name, e.type, "histogram");
   return *e.h;
 }
 

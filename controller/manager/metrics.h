@@ -62,7 +62,16 @@ class Registry {
   static Registry& global();
 
  private:
-  struct Entry { std::string help; std::string type; std::unique_ptr<Counter> c; std::unique_ptr<Gauge> g; std::unique_ptr<Histogram> h; };
+  struct Entry {
+    std::string help;
+    std::string type;
+    std::unique_ptr<Counter> c;
+    std::unique_ptr<Gauge> g;
+    std::unique_ptr<Histogram> h;
+  };
+  // The entry for name, created with help and type on first use; throws when
+  // name was registered with another type. Caller holds mu_.
+  Entry& entry(const std::string& name, const std::string& help, const std::string& type);
   mutable std::mutex mu_;
   std::map<std::string, Entry> entries_;
 };

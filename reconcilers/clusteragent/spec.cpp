@@ -103,6 +103,31 @@ class Reader {
     return v;
   }
 
+  // Lists of objects keyed by a required `name` (env, imagePullSecrets): calls
+  // visit(entry, path, name) for each object, name empty when missing or invalid
+  // (already reported). Returns the list, or nullptr when absent or not an array.
+  template <typename Visit>
+  const json* namedEntries(const json& obj, const std::string& key, const std::string& path,
+                           Visit visit) {
+    const json* list = array(obj, key, path);
+    if (!list) return nullptr;
+    for (size_t i = 0; i < list->size(); ++i) {
+      std::string entryPath = path + "[" + std::to_string(i) + "]";
+      const json& e = (*list)[i];
+      if (!e.is_object()) {
+        typeError(entryPath, e, "an object");
+        continue;
+      }
+      auto name = str(e, "name", entryPath + ".name");
+      if (!name || name->empty()) {
+        if (!member(e, "name") || name) error(entryPath + ".name", "Required value");
+        name = std::string();
+      }
+      visit(e, entryPath, *name);
+    }
+    return list;
+  }
+
   // An enum value; unknown values are errors listing the supported ones.
   std::optional<std::string> enumValue(const json& obj, const std::string& key,
                                        const std::string& path,
@@ -304,22 +329,10 @@ void parseAgent(const json& s, Reader& r, const ParseOptions& options, ClusterAg
   spec->imagePullPolicy =
       r.enumValue(s, "imagePullPolicy", "spec.imagePullPolicy", {"Always", "IfNotPresent", "Never"})
           .value_or("");
-  if (const json* ips = r.array(s, "imagePullSecrets", "spec.imagePullSecrets")) {
-    for (size_t i = 0; i < ips->size(); ++i) {
-      std::string path = "spec.imagePullSecrets[" + std::to_string(i) + "]";
-      const json& e = (*ips)[i];
-      if (!e.is_object()) {
-        r.typeError(path, e, "an object");
-        continue;
-      }
-      auto name = r.str(e, "name", path + ".name");
-      if (!name || name->empty()) {
-        if (!r.member(e, "name") || name) r.error(path + ".name", "Required value");
-        continue;
-      }
-      spec->imagePullSecrets.push_back(*name);
-    }
-  }
+  r.namedEntries(s, "imagePullSecrets", "spec.imagePullSecrets",
+                 [&](const json&, const std::string&, const std::string& name) {
+                   if (!name.empty()) spec->imagePullSecrets.push_back(name);
+                 });
   if (const json* rep = r.member(s, "replicas")) {
     if (!rep->is_number_integer()) {
       r.typeError("spec.replicas", *rep, "an integer");
@@ -352,25 +365,14 @@ void parsePod(const json& s, Reader& r, ClusterAgentSpec* spec) {
   }
   if (const json* a = r.object(s, "affinity", "spec.affinity")) spec->affinity = *a;
   spec->priorityClassName = r.str(s, "priorityClassName", "spec.priorityClassName").value_or("");
-  if (const json* env = r.array(s, "env", "spec.env")) {
-    for (size_t i = 0; i < env->size(); ++i) {
-      std::string path = "spec.env[" + std::to_string(i) + "]";
-      const json& e = (*env)[i];
-      if (!e.is_object()) {
-        r.typeError(path, e, "an object");
-        continue;
-      }
-      auto name = r.str(e, "name", path + ".name");
-      if (!name || name->empty()) {
-        if (!r.member(e, "name") || name) r.error(path + ".name", "Required value");
-      }
-      r.str(e, "value", path + ".value");
-      if (r.member(e, "value") && r.member(e, "valueFrom")) {
-        r.error(path + ".valueFrom", "may not be specified when value is not empty");
-      }
-    }
-    spec->env = *env;
-  }
+  const json* env = r.namedEntries(
+      s, "env", "spec.env", [&](const json& e, const std::string& path, const std::string&) {
+        r.str(e, "value", path + ".value");
+        if (r.member(e, "value") && r.member(e, "valueFrom")) {
+          r.error(path + ".valueFrom", "may not be specified when value is not empty");
+        }
+      });
+  if (env) spec->env = *env;
 }
 
 void parseTuning(const json& s, Reader& r, ClusterAgentSpec* spec) {

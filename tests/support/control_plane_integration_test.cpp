@@ -95,7 +95,10 @@ TEST_F(ControlPlaneIntegrationTest, CustomResourceRoundTrip) {
     return created.ok();
   })) << created.output;
 
-  CommandResult list = cp_.kubectl({"get", "widgets", "-n", ns.name(), "-o", "json"});
+  // Fully qualified: other suites in this binary install a `widgets` of another group, and a
+  // bare plural resolves to whichever group kubectl's discovery prefers.
+  CommandResult list = cp_.kubectl(
+      {"get", "widgets.smoke.testsupport.clusteragent.io", "-n", ns.name(), "-o", "json"});
   ASSERT_TRUE(list.ok()) << list.output;
   json items = json::parse(list.output)["items"];
   ASSERT_EQ(items.size(), 1u) << list.output;
