@@ -409,11 +409,6 @@ bool Run::forcedNoOpReconcile() {
   // stays): every ClusterAgent is reconciled once and must write nothing.
   Snapshot before = scrape(metrics_port_);
   auto start = SteadyClock::now();
-  auto cert = client_->create(res::kSecrets, ns_, sampleClientCertSecret(ns_));
-  if (!cert.isOk()) {
-    loud("create the client certificate Secret: " + cert.status().toString());
-    return false;
-  }
   for (int i = 0; i < o_.count; ++i) {
     const std::string name = "agent-" + std::to_string(i);
     json patch = {{"metadata", {{"annotations", {{"bench.clusteragent.io/touched", std::to_string(i)}}}}}};
@@ -449,11 +444,6 @@ bool Run::forcedNoOpReconcile() {
 bool Run::deleteAll() {
   Snapshot before = scrape(metrics_port_);
   auto start = SteadyClock::now();
-  auto cert = client_->create(res::kSecrets, ns_, sampleClientCertSecret(ns_));
-  if (!cert.isOk()) {
-    loud("create the client certificate Secret: " + cert.status().toString());
-    return false;
-  }
   for (int i = 0; i < o_.count; ++i) {
     (void)client_->remove(clusteragent::kClusterAgents, ns_, "agent-" + std::to_string(i));
   }
