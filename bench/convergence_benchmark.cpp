@@ -264,6 +264,11 @@ bool Run::setUp() {
 
 bool Run::createObjects() {
   auto start = SteadyClock::now();
+  auto cert = client_->create(res::kSecrets, ns_, sampleClientCertSecret(ns_));
+  if (!cert.isOk()) {
+    loud("create the client certificate Secret: " + cert.status().toString());
+    return false;
+  }
   for (int i = 0; i < o_.count; ++i) {
     const std::string name = "agent-" + std::to_string(i);
     auto s = client_->create(res::kSecrets, ns_, sampleTokenSecret(ns_, name));

@@ -1,5 +1,8 @@
 #include "bench/sample_objects.h"
 
+#include "reconcilers/clusteragent/default_client_cert.h"
+#include "tests/support/test_certificates.h"
+
 namespace bench {
 namespace {
 
@@ -75,6 +78,15 @@ json sampleTokenSecret(const std::string& ns, const std::string& name) {
           {"type", "Opaque"},
           // Not a credential: a fixed benchmark value ("bench-token-value").
           {"data", {{"token", "YmVuY2gtdG9rZW4tdmFsdWU="}}}};
+}
+
+json sampleClientCertSecret(const std::string& ns) {
+  auto cert = testsupport::makeSelfSignedCertificate();
+  return {{"apiVersion", "v1"},
+          {"kind", "Secret"},
+          {"metadata", {{"name", clusteragent::kDefaultClientCertSecret}, {"namespace", ns}}},
+          {"type", "kubernetes.io/tls"},
+          {"stringData", {{"tls.crt", cert.certPem}, {"tls.key", cert.keyPem}}}};
 }
 
 json serverPopulated(const json& desired) {

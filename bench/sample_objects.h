@@ -16,6 +16,11 @@ nlohmann::json sampleClusterAgent(const std::string& ns, const std::string& name
 // The token Secret sampleClusterAgent references.
 nlohmann::json sampleTokenSecret(const std::string& ns, const std::string& name);
 
+// Upstream's default client certificate Secret (argocd-agent-client-tls) in
+// `ns`, with a fresh self-signed certificate: without it every sample agent
+// stays CredentialsReady=False (ClientCertificateMissing) with no Deployment.
+nlohmann::json sampleClientCertSecret(const std::string& ns);
+
 // `desired` as a live object: what the API server adds on create and what the
 // deployment controller writes into status.
 nlohmann::json serverPopulated(const nlohmann::json& desiredDeployment);

@@ -44,6 +44,29 @@ apply_with_retry() {
   return 1
 }
 
+# Upstream's agent needs a TLS client certificate: without
+# spec.auth.clientCertSecretRef it loads Secret argocd-agent-client-tls from its
+# namespace, and the operator reports CredentialsReady=False
+# (ClientCertificateMissing) until it exists. For the samples' namespaces, make
+# a throwaway self-signed one when there is none, so the sample comes up
+# healthy; a real agent needs one issued by the principal's CA
+# (`argocd-agentctl pki issue agent`). An existing Secret is never touched.
+ensure_sample_client_certs() {
+  local ns dir
+  for ns in $(sed -n 's/^  namespace:[[:space:]]*\([a-z0-9-]*\).*/\1/p' "$@" | sort -u); do
+    kubectl -n "$ns" get secret argocd-agent-client-tls >/dev/null 2>&1 && continue
+    say "creating a self-signed sample client certificate: Secret $ns/argocd-agent-client-tls"
+    dir="$(mktemp -d)"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 365 \
+      -subj "/CN=sample-agent" -keyout "$dir/tls.key" -out "$dir/tls.crt" 2>/dev/null
+    kubectl -n "$ns" create secret tls argocd-agent-client-tls \
+      --cert="$dir/tls.crt" --key="$dir/tls.key"
+    rm -rf "$dir"
+    kubectl -n "$ns" annotate secret argocd-agent-client-tls \
+      clusteragent.argoproj.io/sample="self-signed by hack/run.sh; replace with a real one"
+  done
+}
+
 shopt -s nullglob
 crds=("$ROOT"/crds/*.yaml)
 if [ ${#crds[@]} -gt 0 ]; then
@@ -72,6 +95,7 @@ if [ ${#sample_files[@]} -gt 0 ]; then
       apply_with_retry "$f"
     fi
   done
+  ensure_sample_client_certs "${sample_files[@]}"
 else
   say "no manifests/samples/*.yaml yet; skipping the sample"
 fi

@@ -1,6 +1,7 @@
 #include "reconcilers/clusteragent/credential_sources.h"
 
 #include "reconcilers/clusteragent/credentials_hash.h"
+#include "reconcilers/clusteragent/default_client_cert.h"
 #include "reconcilers/clusteragent/secret_digest.h"
 
 namespace clusteragent {
@@ -91,24 +92,42 @@ CredentialSources resolveCredentialSources(const ClusterAgentSpec& spec, const s
     parts.push_back({"ca/" + key, l.digest->value("sha256", "")});
   }
 
-  if (spec.clientCertSecretName) {
-    const std::string& name = *spec.clientCertSecretName;
+  // The client certificate: the operator mounts spec.auth.clientCertSecretRef,
+  // otherwise the agent loads its default Secret from argocdNamespace itself
+  // and exits when it is missing (default_client_cert.h).
+  auto clientCert = [&](const std::string& certNs, const std::string& name,
+                        const std::string& field) -> bool {
     for (const auto& [key, kind] : {std::pair<std::string, std::string>{"tls.crt", "certificate"},
                                     {"tls.key", "privateKey"}}) {
       ctrl::cache::ObjectPtr pin;
-      Lookup l = lookup(secrets, ns, name, key, "spec.auth.clientCertSecretRef", &pin);
-      if (!l.reason.empty()) return notReady(l.reason, l.message);
+      Lookup l = lookup(secrets, certNs, name, key, field, &pin);
+      if (!l.reason.empty()) {
+        notReady(l.reason, l.message);
+        return false;
+      }
       if (!pemIs(l.digest, kind)) {
-        return notReady(kind == "certificate" ? "InvalidCertificate" : "InvalidPrivateKey",
-                        "Secret " + ns + "/" + name + " (spec.auth.clientCertSecretRef) key \"" +
-                            key + "\" is not a PEM " +
-                            (kind == "certificate" ? "certificate" : "private key"));
+        notReady(kind == "certificate" ? "InvalidCertificate" : "InvalidPrivateKey",
+                 "Secret " + certNs + "/" + name + " (" + field + ") key \"" + key +
+                     "\" is not a PEM " + (kind == "certificate" ? "certificate" : "private key"));
+        return false;
       }
       parts.push_back({"client/" + key, l.digest->value("sha256", "")});
     }
-  } else if (spec.authMethod == AuthMethod::kMtls) {
-    return notReady("ClientCertificateMissing",
-                    "auth method mtls needs spec.auth.clientCertSecretRef");
+    return true;
+  };
+  if (spec.clientCertSecretName) {
+    if (!clientCert(ns, *spec.clientCertSecretName, "spec.auth.clientCertSecretRef")) return out;
+  } else if (auto name = defaultClientCertSecretName(spec.env)) {
+    const std::string& agentNs = spec.argocdNamespace;
+    if (!secrets.get(ctrl::cache::objectKey(agentNs, *name))) {
+      return notReady("ClientCertificateMissing",
+                      "Secret " + agentNs + "/" + *name +
+                          " not found: without spec.auth.clientCertSecretRef the agent loads its "
+                          "TLS client certificate from it and exits when it is missing; create "
+                          "it (type kubernetes.io/tls, keys tls.crt and tls.key) or set "
+                          "spec.auth.clientCertSecretRef");
+    }
+    if (!clientCert(agentNs, *name, "the agent's default client certificate")) return out;
   }
 
   if (spec.redis.passwordSecretRef) {

@@ -1,6 +1,7 @@
 #pragma once
 // Resolves, from the digested Secret cache alone, every credential a
-// ClusterAgent's agent uses — token, CA bundle, client certificate, redis
+// ClusterAgent's agent uses — token, CA bundle, client certificate (the
+// referenced one, or upstream's default Secret in argocdNamespace), redis
 // password — into
 // "present and well-formed, with this digest" or a precise reason naming the
 // Secret and key. The credentials hash over those digests goes on the pod

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "reconcilers/clusteragent/default_client_cert.h"
+
 namespace clusteragent {
 
 using nlohmann::json;
@@ -9,13 +11,23 @@ using nlohmann::json;
 std::vector<std::string> referencedSecretKeys(const json& ca) {
   const std::string ns = ca.value("/metadata/namespace"_json_pointer, std::string());
   const json spec = ca.value("spec", json::object());
+  auto stringAt = [&](const json::json_pointer& p) {
+    return spec.contains(p) && spec.at(p).is_string() ? spec.at(p).get<std::string>() : "";
+  };
   std::vector<std::string> out;
   for (const auto& p : {"/authTokenSecretRef/name"_json_pointer, "/tls/caSecretRef/name"_json_pointer,
                         "/auth/clientCertSecretRef/name"_json_pointer,
                         "/redis/passwordSecretRef/name"_json_pointer}) {
-    if (!spec.contains(p) || !spec.at(p).is_string()) continue;
-    std::string name = spec.at(p).get<std::string>();
+    std::string name = stringAt(p);
     if (!name.empty()) out.push_back(ns + "/" + name);
+  }
+  // Without a client certificate of its own the agent loads upstream's
+  // default Secret from argocdNamespace: its creation must wake the agent too.
+  if (stringAt("/auth/clientCertSecretRef/name"_json_pointer).empty()) {
+    std::string agentNs = stringAt("/argocdNamespace"_json_pointer);
+    if (agentNs.empty()) agentNs = ns;
+    const json env = spec.contains("/env"_json_pointer) ? spec.at("/env"_json_pointer) : json();
+    if (auto name = defaultClientCertSecretName(env)) out.push_back(agentNs + "/" + *name);
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());

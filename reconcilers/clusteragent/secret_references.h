@@ -1,9 +1,11 @@
 #pragma once
 // The Secrets a ClusterAgent references (token, CA, client certificate, redis
-// password), as "namespace/name" keys. It is the index that maps a changed
-// Secret back to the ClusterAgents that use it, so rotating a Secret
-// reconciles exactly those. Read from the raw object: the index must work
-// for a ClusterAgent whose spec does not validate too.
+// password) — and, without a client certificate reference, upstream's default
+// client certificate Secret in argocdNamespace — as "namespace/name" keys. It
+// is the index that maps a changed Secret back to the ClusterAgents that use
+// it, so creating or rotating a Secret reconciles exactly those. Read from the
+// raw object: the index must work for a ClusterAgent whose spec does not
+// validate too.
 
 #include <string>
 #include <vector>

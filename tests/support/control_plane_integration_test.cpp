@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "tests/support/control_plane.h"
+#include "tests/support/eventually.h"
 
 namespace testsupport {
 namespace {
@@ -23,12 +24,7 @@ using nlohmann::json;
 // Polls until check() holds; deadlines are generous because the machine may be loaded.
 bool eventually(const std::function<bool()>& check,
                 std::chrono::seconds deadline = std::chrono::seconds(60)) {
-  const auto end = std::chrono::steady_clock::now() + deadline;
-  for (;;) {
-    if (check()) return true;
-    if (std::chrono::steady_clock::now() > end) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
-  }
+  return testsupport::eventually(check, deadline, std::chrono::milliseconds(250));
 }
 
 std::string pinnedKubernetesVersion(const std::string& repoRoot) {

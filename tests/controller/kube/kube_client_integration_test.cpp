@@ -15,6 +15,7 @@
 #include "controller/kube/cpprest_kube_client.h"
 #include "controller/kube/kubeconfig.h"
 #include "tests/support/control_plane.h"
+#include "tests/support/eventually.h"
 
 namespace ctrl::kube {
 namespace {
@@ -24,12 +25,7 @@ using testsupport::ControlPlane;
 using testsupport::TestNamespace;
 
 bool eventually(const std::function<bool()>& check, std::chrono::seconds deadline = 30s) {
-  const auto end = std::chrono::steady_clock::now() + deadline;
-  for (;;) {
-    if (check()) return true;
-    if (std::chrono::steady_clock::now() > end) return false;
-    std::this_thread::sleep_for(200ms);
-  }
+  return testsupport::eventually(check, deadline, 200ms);
 }
 
 std::shared_ptr<CpprestKubeClient> clientFor(const std::string& kubeconfig,

@@ -2,25 +2,16 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/fake_clock.h"
+
 namespace ctrl::kube {
 namespace {
 
 using namespace std::chrono_literals;
-
-class ManualClock : public Clock {
- public:
-  std::chrono::steady_clock::time_point now() const override { return now_; }
-  std::chrono::system_clock::time_point wallNow() const override {
-    return std::chrono::system_clock::time_point(now_.time_since_epoch());
-  }
-  void advance(std::chrono::nanoseconds d) { now_ += d; }
-
- private:
-  std::chrono::steady_clock::time_point now_{std::chrono::hours(1)};
-};
+using testsupport::FakeClock;
 
 TEST(RateLimiterTest, BurstThenQps) {
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<FakeClock>();
   TokenBucketRateLimiter limiter(10, 3, clock);
   EXPECT_TRUE(limiter.tryAccept());
   EXPECT_TRUE(limiter.tryAccept());
@@ -32,7 +23,7 @@ TEST(RateLimiterTest, BurstThenQps) {
 }
 
 TEST(RateLimiterTest, ReserveReturnsWaitAndQueuesDebt) {
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<FakeClock>();
   TokenBucketRateLimiter limiter(20, 2, clock);
   EXPECT_EQ(limiter.reserve(), 0ns);
   EXPECT_EQ(limiter.reserve(), 0ns);
@@ -45,7 +36,7 @@ TEST(RateLimiterTest, ReserveReturnsWaitAndQueuesDebt) {
 }
 
 TEST(RateLimiterTest, RefillCappedAtBurst) {
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<FakeClock>();
   TokenBucketRateLimiter limiter(100, 2, clock);
   clock->advance(1h);
   EXPECT_TRUE(limiter.tryAccept());
@@ -54,7 +45,7 @@ TEST(RateLimiterTest, RefillCappedAtBurst) {
 }
 
 TEST(RateLimiterTest, ZeroQpsIsUnlimited) {
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<FakeClock>();
   TokenBucketRateLimiter limiter(0, 1, clock);
   for (int i = 0; i < 1000; ++i) ASSERT_EQ(limiter.reserve(), 0ns);
   EXPECT_TRUE(limiter.tryAccept());

@@ -5,22 +5,13 @@
 
 #include <fstream>
 
+#include "tests/support/fake_clock.h"
+
 namespace ctrl::kube {
 namespace {
 
 using namespace std::chrono_literals;
-
-class ManualClock : public Clock {
- public:
-  std::chrono::steady_clock::time_point now() const override { return now_; }
-  std::chrono::system_clock::time_point wallNow() const override {
-    return std::chrono::system_clock::time_point(now_.time_since_epoch());
-  }
-  void advance(std::chrono::nanoseconds d) { now_ += d; }
-
- private:
-  std::chrono::steady_clock::time_point now_{std::chrono::hours(1)};
-};
+using testsupport::FakeClock;
 
 class TokenSourceTest : public ::testing::Test {
  protected:
@@ -33,7 +24,7 @@ class TokenSourceTest : public ::testing::Test {
   void TearDown() override { ::unlink(path_.c_str()); }
   void writeToken(const std::string& t) { std::ofstream(path_, std::ios::trunc) << t; }
   std::string path_;
-  std::shared_ptr<ManualClock> clock_ = std::make_shared<ManualClock>();
+  std::shared_ptr<FakeClock> clock_ = std::make_shared<FakeClock>();
 };
 
 TEST_F(TokenSourceTest, StaticToken) {

@@ -10,6 +10,7 @@
 #include "controller/kube/kubeconfig.h"
 #include "controller/leader/leader_elector.h"
 #include "tests/support/control_plane.h"
+#include "tests/support/eventually.h"
 
 namespace ctrl::leader {
 namespace {
@@ -25,12 +26,7 @@ kube::KubeClientPtr adminClient() {
 }
 
 bool eventually(const std::function<bool()>& cond, std::chrono::seconds deadline = 30s) {
-  auto end = std::chrono::steady_clock::now() + deadline;
-  while (std::chrono::steady_clock::now() < end) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return cond();
+  return testsupport::eventually(cond, deadline, 50ms);
 }
 
 // One candidate running its elector on a thread.

@@ -1,8 +1,11 @@
 #include "controller/leader/leader_elector.h"
 
 #include "tests/mocks/leader/fake_lease_lock.h"
+#include "tests/support/eventually.h"
+#include "tests/support/fake_clock.h"
 
 #include <atomic>
+#include <memory>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -14,27 +17,8 @@ using fakes::FakeLeaseLock;
 using fakes::LeaseStore;
 
 using namespace std::chrono_literals;
-
-class ManualClock : public Clock {
- public:
-  std::chrono::steady_clock::time_point now() const override {
-    std::lock_guard<std::mutex> l(mu_);
-    return steady_;
-  }
-  std::chrono::system_clock::time_point wallNow() const override {
-    std::lock_guard<std::mutex> l(mu_);
-    return wall_;
-  }
-  void advance(std::chrono::milliseconds d) {
-    std::lock_guard<std::mutex> l(mu_);
-    steady_ += d;
-    wall_ += d;
-  }
- private:
-  mutable std::mutex mu_;
-  std::chrono::steady_clock::time_point steady_{std::chrono::hours(1000)};
-  std::chrono::system_clock::time_point wall_{std::chrono::hours(500000)};
-};
+using testsupport::eventually;
+using testsupport::FakeClock;
 
 LeaderElectionConfig config(const std::string& id) {
   LeaderElectionConfig c;
@@ -44,7 +28,7 @@ LeaderElectionConfig config(const std::string& id) {
 
 TEST(LeaderElectorTest, CreatesLeaseWhenAbsentAndBecomesLeader) {
   auto store = std::make_shared<LeaseStore>();
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<FakeClock>();
   LeaderElector a(std::make_shared<FakeLeaseLock>(store), config("a"), clock);
   EXPECT_TRUE(a.tryAcquireOrRenew());
   EXPECT_TRUE(a.isLeader());
@@ -57,7 +41,7 @@ TEST(LeaderElectorTest, CreatesLeaseWhenAbsentAndBecomesLeader) {
 
 TEST(LeaderElectorTest, SecondCandidateWaitsUntilObservedExpiryThenTakesOver) {
   auto store = std::make_shared<LeaseStore>();
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<FakeClock>();
   LeaderElector a(std::make_shared<FakeLeaseLock>(store), config("a"), clock);
   LeaderElector b(std::make_shared<FakeLeaseLock>(store), config("b"), clock);
   ASSERT_TRUE(a.tryAcquireOrRenew());
@@ -73,7 +57,7 @@ TEST(LeaderElectorTest, SecondCandidateWaitsUntilObservedExpiryThenTakesOver) {
 
 TEST(LeaderElectorTest, RenewalsKeepLeaseAndAcquireTime) {
   auto store = std::make_shared<LeaseStore>();
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<FakeClock>();
   LeaderElector a(std::make_shared<FakeLeaseLock>(store), config("a"), clock);
   LeaderElector b(std::make_shared<FakeLeaseLock>(store), config("b"), clock);
   ASSERT_TRUE(a.tryAcquireOrRenew());
@@ -90,7 +74,7 @@ TEST(LeaderElectorTest, RenewalsKeepLeaseAndAcquireTime) {
 
 TEST(LeaderElectorTest, ExpiryUsesObservedTimeNotHolderWallClock) {
   auto store = std::make_shared<LeaseStore>();
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<FakeClock>();
   // The holder's clock is an hour behind: its renewTime looks long expired.
   LeaderElectionRecord old;
   old.holderIdentity = "skewed";
@@ -105,7 +89,7 @@ TEST(LeaderElectorTest, ExpiryUsesObservedTimeNotHolderWallClock) {
 
 TEST(LeaderElectorTest, ConflictMeansLostTheRace) {
   auto store = std::make_shared<LeaseStore>();
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<FakeClock>();
   LeaderElectionRecord released;  // free lease
   released.leaseDurationSeconds = 1;
   store->record = released;
@@ -125,7 +109,7 @@ TEST(LeaderElectorTest, ConflictMeansLostTheRace) {
 
 TEST(LeaderElectorTest, ReleaseHandsLeaseBackForImmediateTakeover) {
   auto store = std::make_shared<LeaseStore>();
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<FakeClock>();
   LeaderElector a(std::make_shared<FakeLeaseLock>(store), config("a"), clock);
   LeaderElector b(std::make_shared<FakeLeaseLock>(store), config("b"), clock);
   ASSERT_TRUE(a.tryAcquireOrRenew());
@@ -140,7 +124,7 @@ TEST(LeaderElectorTest, ReleaseHandsLeaseBackForImmediateTakeover) {
 
 TEST(LeaderElectorTest, NewLeaderCallbackFiresOnHolderChange) {
   auto store = std::make_shared<LeaseStore>();
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<FakeClock>();
   std::vector<std::string> seen;
   auto cfg = config("b");
   cfg.onNewLeader = [&](const std::string& id) { seen.push_back(id); };
@@ -164,75 +148,67 @@ LeaderElectionConfig fastConfig(const std::string& id) {
   return c;
 }
 
-bool waitUntil(const std::function<bool()>& cond) {
-  auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(5ms);
+// One candidate running LeaderElector::run on a thread, its callbacks recorded.
+class LeaderElectorRunTest : public ::testing::Test {
+ protected:
+  void start() {
+    auto cfg = fastConfig("a");
+    cfg.onStartedLeading = [this] { started_ = true; };
+    cfg.onStoppedLeading = [this] { stopped_ = true; };
+    elector_ = std::make_unique<LeaderElector>(std::make_shared<FakeLeaseLock>(store_), cfg);
+    thread_ = std::thread([this] { result_ = elector_->run(stop_) ? 1 : 0; });
   }
-  return cond();
-}
+  void join() { thread_.join(); }
+  void TearDown() override {
+    stop_.requestStop();
+    if (thread_.joinable()) thread_.join();
+  }
 
-TEST(LeaderElectorRunTest, LosesLeadershipWhenRenewalsFailPastDeadline) {
-  auto store = std::make_shared<LeaseStore>();
-  std::atomic<bool> started{false}, stopped{false};
-  auto cfg = fastConfig("a");
-  cfg.onStartedLeading = [&] { started = true; };
-  cfg.onStoppedLeading = [&] { stopped = true; };
-  LeaderElector a(std::make_shared<FakeLeaseLock>(store), cfg);
-  StopSignal stop;
-  std::atomic<bool> result{true};
-  std::thread t([&] { result = a.run(stop); });
-  ASSERT_TRUE(waitUntil([&] { return started.load(); }));
+  std::shared_ptr<LeaseStore> store_ = std::make_shared<LeaseStore>();
+  std::atomic<bool> started_{false}, stopped_{false};
+  std::atomic<int> result_{-1};  // run()'s result: 1 true, 0 false, -1 not returned
+  StopSignal stop_;
+  std::unique_ptr<LeaderElector> elector_;
+  std::thread thread_;
+};
+
+TEST_F(LeaderElectorRunTest, LosesLeadershipWhenRenewalsFailPastDeadline) {
+  start();
+  ASSERT_TRUE(eventually([&] { return started_.load(); }));
   {
-    std::lock_guard<std::mutex> l(store->mu);
-    store->failWrites = true;
+    std::lock_guard<std::mutex> l(store_->mu);
+    store_->failWrites = true;
   }
-  ASSERT_TRUE(waitUntil([&] { return stopped.load(); }));
-  t.join();
-  EXPECT_FALSE(result);
-  stop.requestStop();
+  ASSERT_TRUE(eventually([&] { return stopped_.load(); }));
+  join();
+  EXPECT_EQ(result_, 0);
 }
 
-TEST(LeaderElectorRunTest, CleanStopReleasesTheLease) {
-  auto store = std::make_shared<LeaseStore>();
-  std::atomic<bool> started{false}, stopped{false};
-  auto cfg = fastConfig("a");
-  cfg.onStartedLeading = [&] { started = true; };
-  cfg.onStoppedLeading = [&] { stopped = true; };
-  LeaderElector a(std::make_shared<FakeLeaseLock>(store), cfg);
-  StopSignal stop;
-  std::atomic<bool> result{false};
-  std::thread t([&] { result = a.run(stop); });
-  ASSERT_TRUE(waitUntil([&] { return started.load(); }));
-  ASSERT_TRUE(waitUntil([&] {
-    std::lock_guard<std::mutex> l(store->mu);
-    return store->updates >= 2;  // renewing
+TEST_F(LeaderElectorRunTest, CleanStopReleasesTheLease) {
+  start();
+  ASSERT_TRUE(eventually([&] { return started_.load(); }));
+  ASSERT_TRUE(eventually([&] {
+    std::lock_guard<std::mutex> l(store_->mu);
+    return store_->updates >= 2;  // renewing
   }));
-  stop.requestStop();
-  t.join();
-  EXPECT_TRUE(result);
-  EXPECT_TRUE(stopped);
-  std::lock_guard<std::mutex> l(store->mu);
-  EXPECT_EQ(store->record->holderIdentity, "");
+  stop_.requestStop();
+  join();
+  EXPECT_EQ(result_, 1);
+  EXPECT_TRUE(stopped_);
+  std::lock_guard<std::mutex> l(store_->mu);
+  EXPECT_EQ(store_->record->holderIdentity, "");
 }
 
-TEST(LeaderElectorRunTest, StopWhileWaitingToAcquireReturnsWithoutLeading) {
-  auto store = std::make_shared<LeaseStore>();
+TEST_F(LeaderElectorRunTest, StopWhileWaitingToAcquireReturnsWithoutLeading) {
   LeaderElectionRecord other;
   other.holderIdentity = "other";
   other.leaseDurationSeconds = 3600;
-  store->record = other;
-  std::atomic<bool> started{false};
-  auto cfg = fastConfig("a");
-  cfg.onStartedLeading = [&] { started = true; };
-  LeaderElector a(std::make_shared<FakeLeaseLock>(store), cfg);
-  StopSignal stop;
-  std::thread t([&] { a.run(stop); });
-  ASSERT_TRUE(waitUntil([&] { return a.leader() == "other"; }));
-  stop.requestStop();
-  t.join();
-  EXPECT_FALSE(started);
+  store_->record = other;
+  start();
+  ASSERT_TRUE(eventually([&] { return elector_->leader() == "other"; }));
+  stop_.requestStop();
+  join();
+  EXPECT_FALSE(started_);
 }
 
 TEST(MicroTimeTest, FormatsAndParsesMicroseconds) {

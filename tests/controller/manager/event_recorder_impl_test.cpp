@@ -5,32 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/fake_clock.h"
+
 namespace ctrl::manager {
 namespace {
 
 using namespace std::chrono_literals;
+using testsupport::FakeClock;
 using nlohmann::json;
-
-class ManualClock : public Clock {
- public:
-  std::chrono::steady_clock::time_point now() const override {
-    std::lock_guard<std::mutex> l(mu_);
-    return steady_;
-  }
-  std::chrono::system_clock::time_point wallNow() const override {
-    std::lock_guard<std::mutex> l(mu_);
-    return wall_;
-  }
-  void advance(std::chrono::milliseconds d) {
-    std::lock_guard<std::mutex> l(mu_);
-    steady_ += d;
-    wall_ += d;
-  }
- private:
-  mutable std::mutex mu_;
-  std::chrono::steady_clock::time_point steady_{std::chrono::hours(1000)};
-  std::chrono::system_clock::time_point wall_{std::chrono::hours(500000)};
-};
 
 // Records Event writes; create and patch can be made to fail.
 class EventSink : public kube::KubeClient {
@@ -86,7 +68,7 @@ json agent(const std::string& name, const std::string& uid) {
 
 struct Fixture {
   std::shared_ptr<EventSink> sink = std::make_shared<EventSink>();
-  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>();
+  std::shared_ptr<FakeClock> clock = std::make_shared<FakeClock>();
   KubeEventRecorder recorder;
   explicit Fixture(EventRecorderOptions o = {})
       : recorder(sink, [&] {

@@ -8,22 +8,15 @@
 #include <gtest/gtest.h>
 
 #include "tests/mocks/leader/fake_lease_lock.h"
+#include "tests/support/eventually.h"
 
 namespace ctrl::manager {
 namespace {
 
 using namespace std::chrono_literals;
+using testsupport::eventually;
 using leader::fakes::FakeLeaseLock;
 using leader::fakes::LeaseStore;
-
-bool waitUntil(const std::function<bool()>& cond) {
-  auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return cond();
-}
 
 // Records the order things happen in.
 struct Journal {
@@ -60,6 +53,15 @@ leader::LeaderElectionConfig fastElection(const std::string& id) {
   return c;
 }
 
+// noServer() with leader election as candidate "a" on `store`.
+ManagerOptions electing(const std::shared_ptr<LeaseStore>& store) {
+  ManagerOptions o = noServer();
+  o.leaderElection = true;
+  o.leaseLock = std::make_shared<FakeLeaseLock>(store);
+  o.leaderElectionConfig = fastElection("a");
+  return o;
+}
+
 void addRecordingRunnable(Manager& m, Journal& j, const std::string& name, bool needsLeader) {
   m.addRunnable(name, [&j, name](const StopSignal& s) {
     j.add(name + " started");
@@ -83,7 +85,7 @@ TEST(ManagerTest, StartsCachesBeforeControllersAndStopsInReverse) {
   StopSignal stop;
   std::atomic<int> code{-1};
   std::thread t([&] { code = m.run(stop); });
-  ASSERT_TRUE(waitUntil([&] { return j.has("controller started"); }));
+  ASSERT_TRUE(eventually([&] { return j.has("controller started"); }));
   EXPECT_TRUE(m.cachesSynced());
   EXPECT_TRUE(m.isLeader());
   stop.requestStop();
@@ -120,18 +122,15 @@ TEST(ManagerTest, OnlyTheLeaderRunsLeaderRunnablesAndLosingLeaseExitsNonZero) {
   auto store = std::make_shared<LeaseStore>();
   Journal j;
   Registry registry;
-  ManagerOptions o = noServer();
+  ManagerOptions o = electing(store);
   o.registry = &registry;
-  o.leaderElection = true;
-  o.leaseLock = std::make_shared<FakeLeaseLock>(store);
-  o.leaderElectionConfig = fastElection("a");
   Manager m(o);
   addRecordingRunnable(m, j, "controller", true);
   addRecordingRunnable(m, j, "everywhere", false);
   StopSignal stop;
   std::atomic<int> code{-1};
   std::thread t([&] { code = m.run(stop); });
-  ASSERT_TRUE(waitUntil([&] { return j.has("controller started"); }));
+  ASSERT_TRUE(eventually([&] { return j.has("controller started"); }));
   EXPECT_TRUE(m.isLeader());
   EXPECT_EQ(registry.gauge("leader_election_master_status", "").value({{"name", o.leaderElectionId}}), 1);
   {
@@ -152,18 +151,15 @@ TEST(ManagerTest, FollowerRunsNonLeaderRunnablesOnlyAndReleasesNothing) {
   other.leaseDurationSeconds = 3600;
   store->record = other;
   Journal j;
-  ManagerOptions o = noServer();
-  o.leaderElection = true;
-  o.leaseLock = std::make_shared<FakeLeaseLock>(store);
-  o.leaderElectionConfig = fastElection("a");
+  ManagerOptions o = electing(store);
   Manager m(o);
   addRecordingRunnable(m, j, "controller", true);
   addRecordingRunnable(m, j, "everywhere", false);
   StopSignal stop;
   std::atomic<int> code{-1};
   std::thread t([&] { code = m.run(stop); });
-  ASSERT_TRUE(waitUntil([&] { return j.has("everywhere started"); }));
-  ASSERT_TRUE(waitUntil([&] { return m.cachesSynced(); }));
+  ASSERT_TRUE(eventually([&] { return j.has("everywhere started"); }));
+  ASSERT_TRUE(eventually([&] { return m.cachesSynced(); }));
   stop.requestStop();
   t.join();
   EXPECT_EQ(code, 0);
@@ -175,10 +171,7 @@ TEST(ManagerTest, FollowerRunsNonLeaderRunnablesOnlyAndReleasesNothing) {
 TEST(ManagerTest, CleanStopStopsControllersBeforeReleasingTheLease) {
   auto store = std::make_shared<LeaseStore>();
   std::string holderWhenControllerStopped;
-  ManagerOptions o = noServer();
-  o.leaderElection = true;
-  o.leaseLock = std::make_shared<FakeLeaseLock>(store);
-  o.leaderElectionConfig = fastElection("a");
+  ManagerOptions o = electing(store);
   Manager m(o);
   std::atomic<bool> started{false};
   m.addRunnable("controller", [&](const StopSignal& s) {
@@ -191,7 +184,7 @@ TEST(ManagerTest, CleanStopStopsControllersBeforeReleasingTheLease) {
   StopSignal stop;
   std::atomic<int> code{-1};
   std::thread t([&] { code = m.run(stop); });
-  ASSERT_TRUE(waitUntil([&] { return started.load(); }));
+  ASSERT_TRUE(eventually([&] { return started.load(); }));
   stop.requestStop();
   t.join();
   EXPECT_EQ(code, 0);
@@ -213,7 +206,7 @@ TEST(ManagerTest, RunnableThatOverrunsGracePeriodMakesExitNonZero) {
   StopSignal stop;
   std::atomic<int> code{-1};
   std::thread t([&] { code = m.run(stop); });
-  ASSERT_TRUE(waitUntil([&] { return started.load(); }));
+  ASSERT_TRUE(eventually([&] { return started.load(); }));
   stop.requestStop();
   t.join();
   EXPECT_EQ(code, 1);

@@ -20,6 +20,7 @@
 
 #include "controller/cache/store.h"
 #include "controller/kube/kube_client.h"
+#include "tests/support/base64.h"
 
 namespace testmocks {
 
@@ -308,30 +309,13 @@ class FakeKubeClient : public kube::KubeClient {
 
   void bump(json* o) { (*o)["metadata"]["resourceVersion"] = std::to_string(++rv_); }
 
-  static std::string base64(const std::string& in) {
-    static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    unsigned val = 0;
-    int bits = -6;
-    for (unsigned char c : in) {
-      val = (val << 8) + c;
-      bits += 8;
-      while (bits >= 0) {
-        out.push_back(t[(val >> bits) & 0x3F]);
-        bits -= 6;
-      }
-    }
-    if (bits > -6) out.push_back(t[((val << 8) >> (bits + 8)) & 0x3F]);
-    while (out.size() % 4) out.push_back('=');
-    return out;
-  }
   // The server folds a Secret's stringData into data.
   static void foldStringData(json* o) {
     auto sd = o->find("stringData");
     if (sd == o->end()) return;
     if (sd->is_object()) {
       for (auto it = sd->begin(); it != sd->end(); ++it) {
-        (*o)["data"][it.key()] = base64(it.value().get<std::string>());
+        (*o)["data"][it.key()] = testsupport::base64Encode(it.value().get<std::string>());
       }
     }
     o->erase("stringData");

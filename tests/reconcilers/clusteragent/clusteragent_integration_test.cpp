@@ -6,43 +6,33 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <filesystem>
-#include <fstream>
-#include <map>
+#include <functional>
 #include <memory>
-#include <mutex>
-#include <set>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "controller/kube/cpprest_kube_client.h"
-#include "controller/kube/kubeconfig.h"
-#include "controller/manager/event_recorder_impl.h"
-#include "controller/manager/metrics.h"
-#include "reconcilers/clusteragent/setup.h"
+#include "reconcilers/clusteragent/default_client_cert.h"
 #include "tests/support/control_plane.h"
+#include "tests/support/eventually.h"
+#include "tests/support/in_process_operator.h"
+#include "tests/support/test_certificates.h"
 
 namespace clusteragent {
 namespace {
 
 using nlohmann::json;
 using testsupport::ControlPlane;
+using testsupport::InProcessOperator;
 using testsupport::TestNamespace;
 
-const char kOperatorUser[] = "clusteragent-operator-it";
-
+// At most five polls a second (each runs kubectl), with a minute for
+// kube-controller-manager to act.
 bool eventually(const std::function<bool()>& check,
                 std::chrono::seconds deadline = std::chrono::seconds(60)) {
-  const auto end = std::chrono::steady_clock::now() + deadline;
-  for (;;) {
-    if (check()) return true;
-    if (std::chrono::steady_clock::now() > end) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
+  return testsupport::eventually(check, deadline, std::chrono::milliseconds(200));
 }
 
 json kubectlJson(const std::vector<std::string>& args) {
@@ -64,155 +54,20 @@ testsupport::CommandResult kubectlApply(const json& obj) {
                                           obj.dump());
 }
 
-// The operator's ClusterRole(s) from manifests/, as JSON; empty when manifests/ has none yet.
-std::vector<json> manifestClusterRoles(const std::string& repoRoot) {
-  std::vector<json> out;
-  std::error_code ec;
-  const std::filesystem::path dir = repoRoot + "/manifests";
-  if (!std::filesystem::exists(dir, ec)) return out;
-  for (const auto& e : std::filesystem::recursive_directory_iterator(dir, ec)) {
-    const auto p = e.path();
-    if (p.extension() != ".yaml" && p.extension() != ".yml") continue;
-    if (p.filename() == "kustomization.yaml") continue;
-    auto r = ControlPlane::instance().kubectl(
-        {"create", "--dry-run=client", "-o", "json", "-f", p.string()});
-    if (!r.ok()) continue;
-    json parsed;
-    try {
-      parsed = json::parse(r.output);
-    } catch (const json::exception&) {
-      continue;
-    }
-    json items = parsed.value("kind", "") == "List" ? parsed["items"] : json::array({parsed});
-    for (auto& item : items) {
-      if (item.value("kind", "") != "ClusterRole") continue;
-      std::string name = item["metadata"].value("name", "");
-      if (name.find("view") != std::string::npos || name.find("edit") != std::string::npos ||
-          name.find("aggregate") != std::string::npos || name.find("metrics") != std::string::npos) {
-        continue;
-      }
-      out.push_back(item);
-    }
-  }
-  return out;
-}
-
-// What the operator needs, for as long as manifests/ does not ship it.
-json inlineOperatorClusterRole() {
-  json all = {"get", "list", "watch", "create", "update", "patch", "delete"};
-  return {{"apiVersion", "rbac.authorization.k8s.io/v1"},
-          {"kind", "ClusterRole"},
-          {"metadata", {{"name", "clusteragent-operator-it-inline"}}},
-          {"rules",
-           json::array({
-               {{"apiGroups", {"argoproj.io"}}, {"resources", {"clusteragents"}},
-                {"verbs", {"get", "list", "watch", "update", "patch"}}},
-               {{"apiGroups", {"argoproj.io"}}, {"resources", {"clusteragents/status"}},
-                {"verbs", {"get", "update", "patch"}}},
-               {{"apiGroups", {""}}, {"resources", {"secrets", "services", "serviceaccounts"}},
-                {"verbs", all}},
-               {{"apiGroups", {"apps"}}, {"resources", {"deployments"}}, {"verbs", all}},
-               {{"apiGroups", {"rbac.authorization.k8s.io"}},
-                {"resources", {"roles", "rolebindings", "clusterroles", "clusterrolebindings"}},
-                {"verbs", {"get", "list", "watch", "create", "update", "patch", "delete", "bind",
-                           "escalate"}}},
-               {{"apiGroups", {""}}, {"resources", {"events"}}, {"verbs", {"create", "patch", "update"}}},
-               {{"apiGroups", {"events.k8s.io"}}, {"resources", {"events"}},
-                {"verbs", {"create", "patch", "update"}}},
-               {{"apiGroups", {"coordination.k8s.io"}}, {"resources", {"leases"}}, {"verbs", all}},
-           })}};
-}
-
-
-class OperatorHarness {
- public:
-  static OperatorHarness& instance() {
-    static OperatorHarness* h = new OperatorHarness();  // lives for the test binary
-    return *h;
-  }
-  uint64_t writes() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    uint64_t n = 0;
-    for (const auto& [verb, count] : requests_) {
-      if (verb == "POST" || verb == "PUT" || verb == "PATCH" || verb == "DELETE") n += count;
-    }
-    return n;
-  }
-  ClusterAgentOperator& op() { return *op_; }
-  // Reconciles of one ClusterAgent so far.
-  uint64_t reconciles(const std::string& key) const {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = reconciles_.find(key);
-    return it == reconciles_.end() ? 0 : it->second;
-  }
-  std::string rbacSource;
-
- private:
-  OperatorHarness() {
-    const auto& cp = ControlPlane::instance();
-    auto crd = cp.kubectl({"apply", "--server-side", "--force-conflicts", "-f",
-                           cp.repoRoot() + "/crds/clusteragents.argoproj.io.yaml"});
-    EXPECT_TRUE(crd.ok()) << crd.output;
-    cp.kubectl({"wait", "--for=condition=Established", "--timeout=60s",
-                "crd/clusteragents.argoproj.io"});
-
-    std::vector<json> roles = manifestClusterRoles(cp.repoRoot());
-    rbacSource = roles.empty() ? "inline (manifests/ has no operator ClusterRole yet)" : "manifests/";
-    if (roles.empty()) {
-      roles.push_back(inlineOperatorClusterRole());
-    } else {
-      // A binding to the inline fallback left by an earlier run would widen the user.
-      cp.kubectl({"delete", "clusterrolebinding", "--ignore-not-found",
-                  std::string(kOperatorUser) + "-" + inlineOperatorClusterRole()["metadata"].value("name", "")});
-    }
-    for (const auto& role : roles) {
-      auto r = kubectlApply(role);
-      EXPECT_TRUE(r.ok()) << r.output;
-      const std::string name = role["metadata"]["name"];
-      json binding = {{"apiVersion", "rbac.authorization.k8s.io/v1"},
-                      {"kind", "ClusterRoleBinding"},
-                      {"metadata", {{"name", std::string(kOperatorUser) + "-" + name}}},
-                      {"roleRef", {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "ClusterRole"}, {"name", name}}},
-                      {"subjects", json::array({{{"kind", "User"}, {"apiGroup", "rbac.authorization.k8s.io"}, {"name", kOperatorUser}}})}};
-      auto b = kubectlApply(binding);
-      EXPECT_TRUE(b.ok()) << b.output;
-    }
-
-    std::string kubeconfig = cp.mintUserKubeconfig(kOperatorUser, {});
-    auto config = ctrl::kube::loadKubeconfigFile(kubeconfig);
-    EXPECT_TRUE(config.isOk()) << config.status().toString();
-    ctrl::kube::KubeClientOptions co;
-    co.onRequest = [this](const std::string& verb, int) {
-      std::lock_guard<std::mutex> lock(mu_);
-      ++requests_[verb];
-    };
-    auto client = ctrl::kube::CpprestKubeClient::create(*config, co);
-    EXPECT_TRUE(client.isOk()) << client.status().toString();
-    // Events go through their own client so they do not count as reconcile writes.
-    auto eventClient = ctrl::kube::CpprestKubeClient::create(*config);
-    recorder_ = std::make_unique<ctrl::manager::KubeEventRecorder>(*eventClient);
-    OperatorOptions oo;
-    oo.agentImage = "quay.io/argoprojlabs/argocd-agent:v0.9.0";
-    oo.onReconcile = [this](const ctrl::queue::ReconcileObservation& o) {
-      std::lock_guard<std::mutex> lock(mu_);
-      ++reconciles_[o.key];
-    };
-    op_ = std::make_unique<ClusterAgentOperator>(*client, recorder_.get(), oo);
-    EXPECT_TRUE(op_->start(std::chrono::seconds(60))) << "caches did not sync";
-  }
-
-  mutable std::mutex mu_;
-  std::map<std::string, uint64_t> requests_;
-  std::map<std::string, uint64_t> reconciles_;
-  std::unique_ptr<ctrl::manager::KubeEventRecorder> recorder_;
-  std::unique_ptr<ClusterAgentOperator> op_;
-};
-
 class ClusterAgentIntegrationTest : public ::testing::Test {
  protected:
+  // One operator for the suite, watching every namespace; stopped after it
+  // so it does not reconcile other suites' ClusterAgents.
+  static void SetUpTestSuite() {
+    operator_ = new InProcessOperator(InProcessOperator::Options{});
+  }
+  static void TearDownTestSuite() {
+    delete operator_;
+    operator_ = nullptr;
+  }
+
   void SetUp() override {
-    harness_ = &OperatorHarness::instance();
-    RecordProperty("operator_rbac", harness_->rbacSource);
+    ASSERT_TRUE(operator_ != nullptr && operator_->started());
     ns_ = std::make_unique<TestNamespace>(
         "ca", std::vector<std::string>{"pod-security.kubernetes.io/enforce=restricted"});
   }
@@ -258,25 +113,37 @@ class ClusterAgentIntegrationTest : public ::testing::Test {
            {"metadata", {{"name", name}, {"namespace", ns()}}},
            {"stringData", {{"token", token}}}});
   }
+  // Upstream's default client certificate Secret, which the agent loads
+  // from its namespace when spec.auth.clientCertSecretRef is unset; without
+  // it CredentialsReady is False (ClientCertificateMissing).
+  void applyClientCert() {
+    auto cert = testsupport::makeSelfSignedCertificate();
+    apply({{"apiVersion", "v1"},
+           {"kind", "Secret"},
+           {"metadata", {{"name", kDefaultClientCertSecret}, {"namespace", ns()}}},
+           {"type", "kubernetes.io/tls"},
+           {"stringData", {{"tls.crt", cert.certPem}, {"tls.key", cert.keyPem}}}});
+  }
   // Waits until reconciles stop writing: a reconcile forced now must write nothing.
   uint64_t writesAfterForcedReconcile(const std::string& name) {
-    uint64_t before = harness_->writes();
+    uint64_t before = operator_->writes();
     uint64_t reconciled = reconcileCount(name);
-    harness_->op().controller().enqueue(ns() + "/" + name);
+    operator_->op().controller().enqueue(ns() + "/" + name);
     EXPECT_TRUE(eventually([&] { return reconcileCount(name) > reconciled; }));
-    return harness_->writes() - before;
+    return operator_->writes() - before;
   }
 
   uint64_t reconcileCount(const std::string& name) const {
-    return harness_->reconciles(ns() + "/" + name);
+    return operator_->reconciles(ns() + "/" + name);
   }
 
   static constexpr const char* kInlineToken = "it-token-5f1c2b7e-DO-NOT-LEAK";
-  OperatorHarness* harness_ = nullptr;
+  static inline InProcessOperator* operator_ = nullptr;
   std::unique_ptr<TestNamespace> ns_;
 };
 
 TEST_F(ClusterAgentIntegrationTest, SeedManifestBecomesEveryChildAndTheTokenStaysSecret) {
+  applyClientCert();
   apply(seedManifest());
   const std::string name = "aro-agent";
   json owner;
@@ -330,6 +197,7 @@ TEST_F(ClusterAgentIntegrationTest, SeedManifestBecomesEveryChildAndTheTokenStay
 }
 
 TEST_F(ClusterAgentIntegrationTest, DeletedOrEditedChildrenAreRestored) {
+  applyClientCert();
   apply(seedManifest());
   ASSERT_TRUE(eventually([&] { return !get("service", "aro-agent-agent-metrics").is_null(); }));
   json svc = get("service", "aro-agent-agent-metrics");
@@ -355,6 +223,7 @@ TEST_F(ClusterAgentIntegrationTest, DeletedOrEditedChildrenAreRestored) {
 }
 
 TEST_F(ClusterAgentIntegrationTest, MissingSecretIsReportedThenRotationRollsTheAgent) {
+  applyClientCert();
   json ca = seedManifest("rot");
   ca["spec"].erase("authToken");
   ca["spec"]["authTokenSecretRef"] = {{"name", "rot-token"}};
@@ -397,6 +266,7 @@ TEST_F(ClusterAgentIntegrationTest, MissingSecretIsReportedThenRotationRollsTheA
 }
 
 TEST_F(ClusterAgentIntegrationTest, DeletionCleansUpClusterScopedAndReleasesTheFinalizer) {
+  applyClientCert();
   json ca = seedManifest("gone");
   ca["spec"]["rbac"] = {{"clusterWide", true}};
   apply(ca);
@@ -422,6 +292,32 @@ TEST_F(ClusterAgentIntegrationTest, DeletionCleansUpClusterScopedAndReleasesTheF
   // The garbage collector (kube-controller-manager) removes the namespaced children.
   EXPECT_TRUE(eventually([&] { return get("deployment", "gone-agent").is_null(); }));
   EXPECT_TRUE(eventually([&] { return get("secret", "gone-agent-creds").is_null(); }));
+}
+
+// Without spec.auth.clientCertSecretRef upstream's agent loads its client
+// certificate from Secret argocd-agent-client-tls and exits without it: the
+// operator reports that and waits; creating the Secret heals the ClusterAgent
+// without any change to it.
+TEST_F(ClusterAgentIntegrationTest, MissingClientCertIsReportedUntilTheSecretIsCreated) {
+  apply(seedManifest("nocert"));
+  ASSERT_TRUE(eventually([&] { return conditionIs("nocert", "CredentialsReady", "False"); }));
+  json c = condition("nocert", "CredentialsReady");
+  EXPECT_EQ(c.value("reason", ""), "ClientCertificateMissing") << c.dump();
+  EXPECT_NE(c.value("message", "").find(ns() + "/argocd-agent-client-tls"), std::string::npos)
+      << c.dump();
+  EXPECT_NE(c.value("message", "").find("spec.auth.clientCertSecretRef"), std::string::npos)
+      << c.dump();
+  EXPECT_TRUE(get("deployment", "nocert-agent").is_null());
+  auto generation = [&] {
+    return get("clusteragent", "nocert")["metadata"].value("generation", int64_t{0});
+  };
+  const int64_t generationBefore = generation();
+
+  applyClientCert();
+  ASSERT_TRUE(eventually([&] { return conditionIs("nocert", "CredentialsReady", "True"); }))
+      << condition("nocert", "CredentialsReady").dump();
+  EXPECT_TRUE(eventually([&] { return !get("deployment", "nocert-agent").is_null(); }));
+  EXPECT_EQ(generation(), generationBefore);  // healed without touching the ClusterAgent
 }
 
 TEST_F(ClusterAgentIntegrationTest, InvalidSpecPastTheSchemaIsReportedWithoutAHotLoop) {

@@ -5,11 +5,13 @@
 #include "reconcilers/clusteragent/condition_types.h"
 #include "reconcilers/clusteragent/ensure_finalizer.h"
 #include "tests/reconcilers/clusteragent/reconciler_fixture.h"
+#include "tests/support/test_certificates.h"
 
 namespace clusteragent::testing {
 namespace {
 
 using Kind = ctrl::queue::Result::Kind;
+using testsupport::base64Encode;
 const std::string kToken = "tok-SUPER-SECRET-1";
 
 class ClusterAgentReconcilerTest : public ReconcilerFixture {
@@ -18,6 +20,7 @@ class ClusterAgentReconcilerTest : public ReconcilerFixture {
                                   {"clusterName", "aro-prod"},
                                   {"authTokenSecretRef", {{"name", "aro-token"}}}}) {
     fake_->seed(kClusterAgents, clusterAgent("argocd", "aro-agent", std::move(spec)));
+    seedDefaultClientCert();
   }
   void seedToken(const std::string& token = kToken) {
     fake_->seed(res::kSecrets, secret("argocd", "aro-token", {{"token", token}}));
@@ -166,7 +169,7 @@ TEST_F(ClusterAgentReconcilerTest, RotatingTheTokenUpdatesCredsSecretAndRollsThe
   EXPECT_NE(credsHash(), hash1);
   auto creds2 = *fake_->object(res::kSecrets, "argocd", "aro-agent-agent-creds");
   EXPECT_NE(creds2.dump(), creds1.dump());
-  EXPECT_NE(creds2.dump().find(b64("aro-prod:tok-ROTATED-2")), std::string::npos);
+  EXPECT_NE(creds2.dump().find(base64Encode("aro-prod:tok-ROTATED-2")), std::string::npos);
   EXPECT_EQ(fake_->callCount("get", "secrets"), 1u);
   expectTokenNowhereButCredsSecret("tok-ROTATED-2");
 }
@@ -176,13 +179,13 @@ TEST_F(ClusterAgentReconcilerTest, TamperedCredsSecretIsRewritten) {
   seedToken();
   converge();
   auto creds = *fake_->object(res::kSecrets, "argocd", "aro-agent-agent-creds");
-  creds["data"] = {{"userpass.creds", b64("aro-prod:wrong")}};
+  creds["data"] = {{"userpass.creds", base64Encode("aro-prod:wrong")}};
   creds.erase("stringData");
   fake_->seed(res::kSecrets, creds);
   fake_->clearRecords();
   reconcile();
   auto fixed = *fake_->object(res::kSecrets, "argocd", "aro-agent-agent-creds");
-  EXPECT_NE(fixed.dump().find(b64("aro-prod:" + kToken)), std::string::npos);
+  EXPECT_NE(fixed.dump().find(base64Encode("aro-prod:" + kToken)), std::string::npos);
 }
 
 TEST_F(ClusterAgentReconcilerTest, DriftIsRepaired) {
@@ -340,6 +343,72 @@ TEST_F(ClusterAgentReconcilerTest, CaSecretMustBeAPemCertificate) {
   EXPECT_EQ(condition(kCredentialsReady)["reason"], "InvalidCertificate");
   EXPECT_NE(condition(kCredentialsReady)["message"].get<std::string>().find("argocd/ca"),
             std::string::npos);
+}
+
+// Upstream's agent exits without a client certificate: with no
+// spec.auth.clientCertSecretRef it loads argocd-agent-client-tls from
+// argocdNamespace, so that Secret gates the Deployment like a missing token.
+TEST_F(ClusterAgentReconcilerTest, MissingDefaultClientCertIsAConditionThenItsCreationHeals) {
+  seedAgent(json{{"serverAddr", "https://argocd.example.com"}, {"clusterName", "aro-prod"},
+                 {"authTokenSecretRef", {{"name", "aro-token"}}}, {"argocdNamespace", "gitops"}});
+  seedToken();
+  EXPECT_EQ(reconcile().kind, Kind::kDone);
+  json c = condition(kCredentialsReady);
+  EXPECT_EQ(c["status"], "False");
+  EXPECT_EQ(c["reason"], "ClientCertificateMissing");
+  const std::string message = c["message"];
+  EXPECT_NE(message.find("gitops/argocd-agent-client-tls"), std::string::npos) << message;
+  EXPECT_NE(message.find("spec.auth.clientCertSecretRef"), std::string::npos) << message;
+  EXPECT_FALSE(fake_->object(res::kDeployments, "argocd", "aro-agent-agent").has_value());
+  EXPECT_EQ(status()["phase"], "Degraded");
+
+  // The Secret's key in the index wakes this ClusterAgent when it appears.
+  sync();
+  auto woken = clusterAgents_.byIndex(kSecretRefIndex, "gitops/argocd-agent-client-tls");
+  ASSERT_EQ(woken.size(), 1u);
+  EXPECT_EQ((*woken[0])["metadata"]["name"], "aro-agent");
+
+  seedDefaultClientCert("gitops");
+  EXPECT_EQ(reconcile().kind, Kind::kDone);
+  EXPECT_EQ(condition(kCredentialsReady)["status"], "True");
+  ASSERT_TRUE(fake_->object(res::kDeployments, "argocd", "aro-agent-agent").has_value());
+  // The agent reads it from the API itself: nothing to mount or point it at.
+  const std::string pod = deployment()["spec"]["template"].dump();
+  EXPECT_EQ(pod.find("argocd-agent-client-tls"), std::string::npos);
+  EXPECT_EQ(pod.find("ARGOCD_AGENT_TLS_CLIENT_CERT_PATH"), std::string::npos);
+
+  // Rotating it rolls the agent, as for any credential it loads at start.
+  const std::string hash = credsHash();
+  auto other = testsupport::makeSelfSignedCertificate();
+  fake_->seed(res::kSecrets, secret("gitops", kDefaultClientCertSecret,
+                                    {{"tls.crt", other.certPem}, {"tls.key", other.keyPem}},
+                                    "kubernetes.io/tls"));
+  EXPECT_EQ(reconcile().kind, Kind::kDone);
+  EXPECT_NE(credsHash(), hash);
+}
+
+TEST_F(ClusterAgentReconcilerTest, MalformedDefaultClientCertIsNamed) {
+  seedAgent();
+  seedToken();
+  fake_->seed(res::kSecrets, secret("argocd", kDefaultClientCertSecret,
+                                    {{"tls.crt", testpem::kCert}, {"tls.key", "not a key"}},
+                                    "kubernetes.io/tls"));
+  reconcile();
+  EXPECT_EQ(condition(kCredentialsReady)["reason"], "InvalidPrivateKey");
+  EXPECT_NE(condition(kCredentialsReady)["message"].get<std::string>().find(
+                "argocd/argocd-agent-client-tls"),
+            std::string::npos);
+}
+
+TEST_F(ClusterAgentReconcilerTest, ReferencedClientCertReplacesTheDefault) {
+  seedAgent(json{{"serverAddr", "https://argocd.example.com"}, {"clusterName", "aro-prod"},
+                 {"auth", {{"clientCertSecretRef", {{"name", "own-cert"}}}}}});
+  ASSERT_TRUE(fake_->remove(res::kSecrets, "argocd", kDefaultClientCertSecret).isOk());
+  fake_->seed(res::kSecrets, secret("argocd", "own-cert",
+                                    {{"tls.crt", testpem::kCert}, {"tls.key", testpem::kKey}},
+                                    "kubernetes.io/tls"));
+  reconcile();
+  EXPECT_EQ(condition(kCredentialsReady)["status"], "True");
 }
 
 }  // namespace

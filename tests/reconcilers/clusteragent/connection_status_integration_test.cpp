@@ -14,12 +14,14 @@
 #include "controller/kube/cpprest_kube_client.h"
 #include "controller/kube/kubeconfig.h"
 #include "reconcilers/clusteragent/condition_types.h"
+#include "reconcilers/clusteragent/default_client_cert.h"
 #include "reconcilers/clusteragent/object_meta.h"
 #include "reconcilers/clusteragent/ownership.h"
 #include "reconcilers/clusteragent/prober/certificate_expiry.h"
 #include "reconcilers/clusteragent/setup.h"
 #include "tests/support/control_plane.h"
 #include "tests/support/eventually.h"
+#include "tests/support/in_process_operator.h"
 #include "tests/support/loopback_listener.h"
 #include "tests/support/test_certificates.h"
 #include "tests/support/tls_test_server.h"
@@ -36,50 +38,15 @@ using testsupport::eventually;
 using testsupport::TestNamespace;
 
 constexpr auto kDeadline = seconds(30);
-const char kOperatorUser[] = "clusteragent-connection-it";
 
 // eventually(), polling the API server at most ten times a second.
 bool poll(const std::function<bool()>& check, std::chrono::milliseconds deadline = kDeadline) {
-  return eventually(
-      [&] {
-        if (check()) return true;
-        std::this_thread::sleep_for(milliseconds(100));
-        return false;
-      },
-      deadline);
+  return eventually(check, deadline, milliseconds(100));
 }
 const ctrl::kube::Resource kResourceQuotas{"", "v1", "resourcequotas", "ResourceQuota", true};
 
 class ConnectionStatusIntegrationTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    const ControlPlane& cp = ControlPlane::instance();
-    auto r = cp.kubectl({"apply", "-f", cp.repoRoot() + "/crds/clusteragents.argoproj.io.yaml"});
-    ASSERT_TRUE(r.ok()) << r.output;
-    r = cp.kubectl({"wait", "--for=condition=Established", "--timeout=60s",
-                    "crd/clusteragents.argoproj.io"});
-    ASSERT_TRUE(r.ok()) << r.output;
-    // The operator runs as a user holding only the shipped ClusterRole, so the
-    // pod watch and the CA Secret GET are covered by manifests/ RBAC.
-    r = cp.kubectl({"apply", "-f", cp.repoRoot() + "/manifests/base/cluster_role.yaml"});
-    ASSERT_TRUE(r.ok()) << r.output;
-    json binding = {{"apiVersion", "rbac.authorization.k8s.io/v1"},
-                    {"kind", "ClusterRoleBinding"},
-                    {"metadata", {{"name", kOperatorUser}}},
-                    {"roleRef",
-                     {{"apiGroup", "rbac.authorization.k8s.io"},
-                      {"kind", "ClusterRole"},
-                      {"name", "clusteragent-operator"}}},
-                    {"subjects",
-                     json::array({{{"kind", "User"},
-                                   {"apiGroup", "rbac.authorization.k8s.io"},
-                                   {"name", kOperatorUser}}})}};
-    r = cp.kubectl({"apply", "-f", "-"}, binding.dump());
-    ASSERT_TRUE(r.ok()) << r.output;
-    operatorKubeconfig_ = new std::string(cp.mintUserKubeconfig(kOperatorUser, {}));
-    ASSERT_FALSE(operatorKubeconfig_->empty());
-  }
-
   void SetUp() override {
     auto config = ctrl::kube::loadKubeconfigFile(cp_.adminKubeconfig());
     ASSERT_TRUE(config.isOk()) << config.status().toString();
@@ -97,24 +64,33 @@ class ConnectionStatusIntegrationTest : public ::testing::Test {
                               {"stringData", {{"token", "not-a-real-token"}}}},
                              "test")
                     .isOk());
+    // Upstream's default client certificate Secret: without it (and without
+    // spec.auth.clientCertSecretRef) no agent Deployment is created.
+    auto cert = testsupport::makeSelfSignedCertificate();
+    ASSERT_TRUE(client_
+                    ->create(res::kSecrets, ns(),
+                             {{"apiVersion", "v1"},
+                              {"kind", "Secret"},
+                              {"metadata", {{"name", kDefaultClientCertSecret}}},
+                              {"type", "kubernetes.io/tls"},
+                              {"stringData",
+                               {{"tls.crt", cert.certPem}, {"tls.key", cert.keyPem}}}},
+                             "test")
+                    .isOk());
   }
 
+  // The operator, as the least-privilege user, watching this test's namespace only.
   void startOperator() {
-    auto config = ctrl::kube::loadKubeconfigFile(*operatorKubeconfig_);
-    ASSERT_TRUE(config.isOk()) << config.status().toString();
-    auto client = ctrl::kube::CpprestKubeClient::create(*config);
-    ASSERT_TRUE(client.isOk()) << client.status().toString();
-    OperatorOptions o;
-    o.namespaces = {ns()};
-    o.connection.probeInterval = milliseconds(1000);
-    o.connection.probeTimeout = milliseconds(1000);
-    op_ = std::make_unique<ClusterAgentOperator>(*client, nullptr, o);
-    ASSERT_TRUE(op_->start(seconds(60)));
+    testsupport::InProcessOperator::Options o;
+    o.recordEvents = false;
+    o.operatorOptions.namespaces = {ns()};
+    o.operatorOptions.connection.probeInterval = milliseconds(1000);
+    o.operatorOptions.connection.probeTimeout = milliseconds(1000);
+    op_ = std::make_unique<testsupport::InProcessOperator>(std::move(o));
+    ASSERT_TRUE(op_->started());
   }
 
-  void TearDown() override {
-    if (op_) op_->stop();
-  }
+  void TearDown() override { op_.reset(); }
 
   const std::string& ns() const { return ns_->name(); }
 
@@ -126,6 +102,25 @@ class ConnectionStatusIntegrationTest : public ::testing::Test {
                               {"stringData", {{"ca.crt", caPem}}}},
                              "test");
     ASSERT_TRUE(r.isOk()) << r.status().toString();
+  }
+
+  // A principal stand-in on loopback whose certificate chains to a CA kept in
+  // Secret `caSecret`, and the spec fragment of an agent that trusts it.
+  struct TrustedServer {
+    testsupport::IssuedCertificate leaf;
+    std::unique_ptr<testsupport::TlsTestServer> server;
+    std::string url() const { return "https://127.0.0.1:" + std::to_string(server->port()); }
+  };
+  TrustedServer startTrustedServer(const std::string& caSecret) {
+    testsupport::TestCertificateAuthority ca(caSecret);
+    TrustedServer t;
+    t.leaf = ca.issue();
+    t.server = std::make_unique<testsupport::TlsTestServer>(t.leaf.certPem, t.leaf.keyPem);
+    createCaSecret(caSecret, ca.certPem());
+    return t;
+  }
+  static json trusting(const std::string& caSecret) {
+    return {{"tls", {{"caSecretRef", {{"name", caSecret}}}}}};
   }
 
   void createAgent(const std::string& name, const std::string& serverAddr,
@@ -191,29 +186,24 @@ class ConnectionStatusIntegrationTest : public ::testing::Test {
                          {"lastState", lastState}}});
   }
 
-  static inline std::string* operatorKubeconfig_ = nullptr;  // minted once per binary
   const ControlPlane& cp_ = ControlPlane::instance();
   ctrl::kube::KubeClientPtr client_;
   std::unique_ptr<TestNamespace> ns_;
-  std::unique_ptr<ClusterAgentOperator> op_;
+  std::unique_ptr<testsupport::InProcessOperator> op_;
 };
 
 // ---------------------------------------------------------------- ServerReachable
 
 TEST_F(ConnectionStatusIntegrationTest, TrustedServerIsReachableWithCertificateExpiry) {
-  testsupport::TestCertificateAuthority ca("principal-ca");
-  auto leaf = ca.issue();
-  testsupport::TlsTestServer server(leaf.certPem, leaf.keyPem);
-  createCaSecret("principal-ca", ca.certPem());
+  TrustedServer server = startTrustedServer("principal-ca");
   startOperator();
-  createAgent("trusted", "https://127.0.0.1:" + std::to_string(server.port()),
-              {{"tls", {{"caSecretRef", {{"name", "principal-ca"}}}}}});
+  createAgent("trusted", server.url(), trusting("principal-ca"));
   expectReason("trusted", kServerReachable, "Reachable");
   EXPECT_EQ(condition("trusted", kServerReachable)["status"], "True");
   const json st = agent("trusted")["status"];
   EXPECT_EQ(st["server"]["host"], "127.0.0.1");
-  EXPECT_EQ(st["server"]["port"], server.port());
-  EXPECT_EQ(st["server"]["certificateNotAfter"], prober::formatRfc3339(leaf.notAfter));
+  EXPECT_EQ(st["server"]["port"], server.server->port());
+  EXPECT_EQ(st["server"]["certificateNotAfter"], prober::formatRfc3339(server.leaf.notAfter));
   EXPECT_TRUE(st["server"].contains("lastProbeTime"));
   EXPECT_EQ(st.dump().find("BEGIN CERTIFICATE"), std::string::npos);
   EXPECT_TRUE(ctrl::conditions::findCondition(st["conditions"], kServerCertificateExpiring) ==
@@ -229,7 +219,7 @@ TEST_F(ConnectionStatusIntegrationTest, ServerFailuresHaveTheirReasons) {
   testsupport::TlsTestServer expiredServer(expired.certPem, expired.keyPem);
   createCaSecret("trusted-ca", trusted.certPem());
   startOperator();
-  const json tls = {{"tls", {{"caSecretRef", {{"name", "trusted-ca"}}}}}};
+  const json tls = trusting("trusted-ca");
   createAgent("untrusted", "https://127.0.0.1:" + std::to_string(untrustedServer.port()), tls);
   createAgent("expired", "https://127.0.0.1:" + std::to_string(expiredServer.port()), tls);
   createAgent("refused", "127.0.0.1:" + std::to_string(testsupport::unusedLoopbackPort()), tls);
@@ -248,14 +238,10 @@ TEST_F(ConnectionStatusIntegrationTest, ServerFailuresHaveTheirReasons) {
 
 TEST_F(ConnectionStatusIntegrationTest, SilentServerTimesOutWhileOthersKeepConverging) {
   testsupport::LoopbackListener silent;  // accepts TCP, never speaks TLS
-  testsupport::TestCertificateAuthority ca("ca");
-  auto leaf = ca.issue();
-  testsupport::TlsTestServer server(leaf.certPem, leaf.keyPem);
-  createCaSecret("ca", ca.certPem());
+  TrustedServer server = startTrustedServer("ca");
   startOperator();
-  const json tls = {{"tls", {{"caSecretRef", {{"name", "ca"}}}}}};
-  createAgent("silent", "https://127.0.0.1:" + std::to_string(silent.port()), tls);
-  createAgent("healthy", "https://127.0.0.1:" + std::to_string(server.port()), tls);
+  createAgent("silent", "https://127.0.0.1:" + std::to_string(silent.port()), trusting("ca"));
+  createAgent("healthy", server.url(), trusting("ca"));
   expectReason("healthy", kServerReachable, "Reachable");
   expectReason("silent", kServerReachable, "Timeout");
   EXPECT_NE(condition("silent", kServerReachable).value("message", "").find("127.0.0.1"),
@@ -271,13 +257,9 @@ TEST_F(ConnectionStatusIntegrationTest, SilentServerTimesOutWhileOthersKeepConve
 // ---------------------------------------------------------------- Connected
 
 TEST_F(ConnectionStatusIntegrationTest, PodStatesGiveConnectedReasons) {
-  testsupport::TestCertificateAuthority ca("ca");
-  auto leaf = ca.issue();
-  testsupport::TlsTestServer server(leaf.certPem, leaf.keyPem);
-  createCaSecret("ca", ca.certPem());
+  TrustedServer server = startTrustedServer("ca");
   startOperator();
-  createAgent("pods", "https://127.0.0.1:" + std::to_string(server.port()),
-              {{"tls", {{"caSecretRef", {{"name", "ca"}}}}}});
+  createAgent("pods", server.url(), trusting("ca"));
   const std::string pod = agentPod("pods");
   ASSERT_FALSE(pod.empty());
 
@@ -354,13 +336,12 @@ TEST_F(ConnectionStatusIntegrationTest, NoAgentPodsWhenTheQuotaForbidsThem) {
 // A converged ClusterAgent is not written again while probes keep finding the
 // same result.
 TEST_F(ConnectionStatusIntegrationTest, NoStatusWriteWhenNothingChanged) {
-  testsupport::TestCertificateAuthority ca("ca");
-  auto leaf = ca.issue();
-  testsupport::TlsTestServer server(leaf.certPem, leaf.keyPem);
-  createCaSecret("ca", ca.certPem());
+  TrustedServer trusted = startTrustedServer("ca");
+  testsupport::TlsTestServer& server = *trusted.server;
   startOperator();
-  createAgent("steady", "https://127.0.0.1:" + std::to_string(server.port()),
-              {{"tls", {{"caSecretRef", {{"name", "ca"}}}}}, {"replicas", 0}});
+  json paused = trusting("ca");
+  paused["replicas"] = 0;
+  createAgent("steady", trusted.url(), paused);
   expectReason("steady", kServerReachable, "Reachable");
   expectReason("steady", kConnected, "Paused");
   // Settled: the same resourceVersion over two reads a probe interval apart.

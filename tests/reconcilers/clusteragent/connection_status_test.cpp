@@ -42,16 +42,7 @@ class ConnectionStatusTest : public ReconcilerFixture {
     observer_ = std::make_shared<ConnectionObserver>(prober_, o, clock_, registry_);
     observer_->setOnResultChanged([this](const std::string&) { ++changes_; });
     observer_->start();
-    Caches c;
-    c.clusterAgents = &clusterAgents_;
-    c.deployments = &deployments_;
-    c.services = &services_;
-    c.serviceAccounts = &serviceAccounts_;
-    c.secrets = &secrets_;
-    c.roles = &roles_;
-    c.roleBindings = &roleBindings_;
-    c.clusterRoles = &clusterRoles_;
-    c.clusterRoleBindings = &clusterRoleBindings_;
+    Caches c = caches();
     c.pods = &pods_;
     ReconcilerOptions opts;
     opts.agentImage = "quay.io/argoprojlabs/argocd-agent:v0.9.0";
@@ -69,6 +60,7 @@ class ConnectionStatusTest : public ReconcilerFixture {
                               {"tls", {{"caSecretRef", {{"name", "aro-ca"}}}}}}));
     fake_->seed(res::kSecrets, secret("argocd", "aro-token", {{"token", "t0k"}}));
     fake_->seed(res::kSecrets, secret("argocd", "aro-ca", {{"ca.crt", testpem::kCert}}));
+    seedDefaultClientCert();
   }
   void setPod(json status) {
     json pod = {{"apiVersion", "v1"},

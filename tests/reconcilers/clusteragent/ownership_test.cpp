@@ -59,9 +59,36 @@ TEST(SecretReferencesTest, EveryReferencedSecretOnce) {
 
 TEST(SecretReferencesTest, ToleratesMalformedSpecs) {
   json ca = {{"metadata", {{"namespace", "ns"}}},
-             {"spec", {{"authTokenSecretRef", "oops"}, {"tls", {{"caSecretRef", {{"name", 3}}}}}}}};
-  EXPECT_TRUE(referencedSecretKeys(ca).empty());
-  EXPECT_TRUE(referencedSecretKeys(json{{"metadata", {{"namespace", "ns"}}}}).empty());
+             {"spec",
+              {{"authTokenSecretRef", "oops"},
+               {"tls", {{"caSecretRef", {{"name", 3}}}}},
+               {"argocdNamespace", 7},
+               {"env", "oops"}}}};
+  // Only upstream's default client certificate Secret is left.
+  const std::vector<std::string> onlyDefault = {"ns/argocd-agent-client-tls"};
+  EXPECT_EQ(referencedSecretKeys(ca), onlyDefault);
+  EXPECT_EQ(referencedSecretKeys(json{{"metadata", {{"namespace", "ns"}}}}), onlyDefault);
+  EXPECT_EQ(referencedSecretKeys(json{{"metadata", {{"namespace", "ns"}}}, {"spec", "oops"}}),
+            onlyDefault);
+}
+
+// Without its own client certificate the agent loads argocd-agent-client-tls
+// from argocdNamespace; creating that Secret must wake the ClusterAgent.
+TEST(SecretReferencesTest, DefaultClientCertSecretInTheAgentNamespace) {
+  json ca = {{"metadata", {{"namespace", "ns"}, {"name", "a"}}},
+             {"spec", {{"authTokenSecretRef", {{"name", "tok"}}}, {"argocdNamespace", "gitops"}}}};
+  EXPECT_EQ(referencedSecretKeys(ca),
+            (std::vector<std::string>{"gitops/argocd-agent-client-tls", "ns/tok"}));
+
+  ca["spec"]["env"] = {{{"name", "ARGOCD_AGENT_TLS_SECRET_NAME"}, {"value", "mine"}}};
+  EXPECT_EQ(referencedSecretKeys(ca), (std::vector<std::string>{"gitops/mine", "ns/tok"}));
+
+  ca["spec"]["env"] = {{{"name", "ARGOCD_AGENT_INSECURE_PLAINTEXT"}, {"value", "true"}}};
+  EXPECT_EQ(referencedSecretKeys(ca), (std::vector<std::string>{"ns/tok"}));
+
+  ca["spec"].erase("env");
+  ca["spec"]["auth"] = {{"clientCertSecretRef", {{"name", "cert"}}}};
+  EXPECT_EQ(referencedSecretKeys(ca), (std::vector<std::string>{"ns/cert", "ns/tok"}));
 }
 
 }  // namespace

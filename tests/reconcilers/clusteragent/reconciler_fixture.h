@@ -11,10 +11,13 @@
 #include "controller/cache/store.h"
 #include "controller/manager/event_recorder.h"
 #include "reconcilers/clusteragent/clusteragent_reconciler.h"
+#include "reconcilers/clusteragent/default_client_cert.h"
 #include "reconcilers/clusteragent/ownership.h"
 #include "reconcilers/clusteragent/secret_digest.h"
 #include "reconcilers/clusteragent/secret_references.h"
 #include "tests/mocks/kube/fake_kube_client.h"
+#include "tests/reconcilers/clusteragent/test_pem.h"
+#include "tests/support/base64.h"
 
 namespace clusteragent::testing {
 
@@ -37,24 +40,6 @@ class RecordingEventRecorder : public ctrl::manager::EventRecorder {
   std::vector<RecordedEvent> events;
 };
 
-inline std::string b64(const std::string& s) {
-  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  unsigned val = 0;
-  int bits = -6;
-  for (unsigned char c : s) {
-    val = (val << 8) + c;
-    bits += 8;
-    while (bits >= 0) {
-      out.push_back(t[(val >> bits) & 0x3F]);
-      bits -= 6;
-    }
-  }
-  if (bits > -6) out.push_back(t[((val << 8) >> (bits + 8)) & 0x3F]);
-  while (out.size() % 4) out.push_back('=');
-  return out;
-}
-
 inline json clusterAgent(const std::string& ns, const std::string& name, json spec) {
   return json{{"apiVersion", "argoproj.io/v1alpha1"},
               {"kind", "ClusterAgent"},
@@ -66,7 +51,7 @@ inline json secret(const std::string& ns, const std::string& name, const json& s
                    const std::string& type = "Opaque") {
   json data = json::object();
   for (auto it = stringData.begin(); it != stringData.end(); ++it) {
-    data[it.key()] = b64(it.value().get<std::string>());
+    data[it.key()] = testsupport::base64Encode(it.value().get<std::string>());
   }
   return json{{"apiVersion", "v1"},
               {"kind", "Secret"},
@@ -87,6 +72,13 @@ class ReconcilerFixture : public ::testing::Test {
       s->addIndex(kOwnerIndex, ownerIndex);
     }
     clusterAgents_.addIndex(kSecretRefIndex, referencedSecretKeys);
+    ReconcilerOptions opts;
+    opts.agentImage = "quay.io/argoprojlabs/argocd-agent:v0.9.0";
+    reconciler_ = std::make_unique<ClusterAgentReconciler>(fake_, caches(), &events_, opts);
+  }
+
+  // The fixture's stores as the reconciler's caches (no pods).
+  Caches caches() {
     Caches c;
     c.clusterAgents = &clusterAgents_;
     c.deployments = &deployments_;
@@ -97,9 +89,17 @@ class ReconcilerFixture : public ::testing::Test {
     c.roleBindings = &roleBindings_;
     c.clusterRoles = &clusterRoles_;
     c.clusterRoleBindings = &clusterRoleBindings_;
-    ReconcilerOptions opts;
-    opts.agentImage = "quay.io/argoprojlabs/argocd-agent:v0.9.0";
-    reconciler_ = std::make_unique<ClusterAgentReconciler>(fake_, c, &events_, opts);
+    return c;
+  }
+
+  // Upstream's default client certificate Secret in `ns` (the agent's
+  // argocdNamespace): without it, and without spec.auth.clientCertSecretRef,
+  // CredentialsReady is False.
+  void seedDefaultClientCert(const std::string& ns = "argocd") {
+    fake_->seed(res::kSecrets,
+                secret(ns, kDefaultClientCertSecret,
+                       {{"tls.crt", testpem::kCert}, {"tls.key", testpem::kKey}},
+                       "kubernetes.io/tls"));
   }
 
   void sync() {

@@ -3,28 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "tests/reconcilers/clusteragent/test_pem.h"
+#include "tests/support/base64.h"
 
 namespace clusteragent {
 namespace {
 
-std::string b64(const std::string& s) {
-  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < s.size(); i += 3) {
-    unsigned v = (static_cast<unsigned char>(s[i]) << 16) | (static_cast<unsigned char>(s[i + 1]) << 8) |
-                 static_cast<unsigned char>(s[i + 2]);
-    out += {t[v >> 18], t[(v >> 12) & 63], t[(v >> 6) & 63], t[v & 63]};
-  }
-  if (s.size() - i == 1) {
-    unsigned v = static_cast<unsigned char>(s[i]) << 16;
-    out += {t[v >> 18], t[(v >> 12) & 63], '=', '='};
-  } else if (s.size() - i == 2) {
-    unsigned v = (static_cast<unsigned char>(s[i]) << 16) | (static_cast<unsigned char>(s[i + 1]) << 8);
-    out += {t[v >> 18], t[(v >> 12) & 63], t[(v >> 6) & 63], '='};
-  }
-  return out;
-}
+using testsupport::base64Encode;
 
 json secret(const json& data) {
   return json{{"apiVersion", "v1"},
@@ -36,19 +20,19 @@ json secret(const json& data) {
 }
 
 TEST(SecretDigestTest, ValuesAreReplacedByDigests) {
-  json d = digestSecret(secret({{"token", b64("s3cr3t-value")}}));
+  json d = digestSecret(secret({{"token", base64Encode("s3cr3t-value")}}));
   EXPECT_FALSE(d.contains("data"));
   EXPECT_FALSE(d["metadata"].contains("managedFields"));
   EXPECT_EQ(d["metadata"]["name"], "s");
   EXPECT_EQ(d["type"], "Opaque");
   EXPECT_EQ((*dataDigest(d, "token"))["sha256"], sha256Hex("s3cr3t-value"));
   EXPECT_EQ(d.dump().find("s3cr3t"), std::string::npos);
-  EXPECT_EQ(d.dump().find(b64("s3cr3t-value")), std::string::npos);
+  EXPECT_EQ(d.dump().find(base64Encode("s3cr3t-value")), std::string::npos);
   EXPECT_EQ(dataDigest(d, "other"), nullptr);
 }
 
 TEST(SecretDigestTest, LastAppliedConfigurationIsDropped) {
-  json s = secret({{"token", b64("s3cr3t-value")}});
+  json s = secret({{"token", base64Encode("s3cr3t-value")}});
   s["metadata"]["annotations"] = {
       {"kubectl.kubernetes.io/last-applied-configuration", "{\"stringData\":{\"token\":\"s3cr3t-value\"}}"},
       {"keep", "me"}};
@@ -64,23 +48,24 @@ TEST(SecretDigestTest, Sha256KnownAnswer) {
 
 TEST(SecretDigestTest, PaddingVariantsDecodeExactly) {
   for (std::string v : {"a", "ab", "abc", "abcd"}) {
-    json d = digestSecret(secret({{"k", b64(v)}}));
+    json d = digestSecret(secret({{"k", base64Encode(v)}}));
     EXPECT_EQ((*dataDigest(d, "k"))["sha256"], sha256Hex(v)) << v;
   }
 }
 
 TEST(SecretDigestTest, StringDataDigestsLikeData) {
-  json viaData = digestSecret(secret({{"k", b64("v")}}));
+  json viaData = digestSecret(secret({{"k", base64Encode("v")}}));
   json s = secret(json::object());
   s["stringData"] = {{"k", "v"}};
   EXPECT_EQ(digestSecret(s)["dataDigest"], viaData["dataDigest"]);
 }
 
 TEST(SecretDigestTest, PemKinds) {
-  json d = digestSecret(secret({{"ca.crt", b64(testpem::kCert)},
-                                {"tls.key", b64(testpem::kKey)},
-                                {"bad.crt", b64("-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----\n")},
-                                {"token", b64("plain")}}));
+  json d = digestSecret(secret({{"ca.crt", base64Encode(testpem::kCert)},
+                                {"tls.key", base64Encode(testpem::kKey)},
+                                {"bad.crt", base64Encode("-----BEGIN CERTIFICATE-----\nnope\n"
+                                                         "-----END CERTIFICATE-----\n")},
+                                {"token", base64Encode("plain")}}));
   EXPECT_EQ((*dataDigest(d, "ca.crt"))["pem"], "certificate");
   EXPECT_EQ((*dataDigest(d, "tls.key"))["pem"], "privateKey");
   EXPECT_EQ((*dataDigest(d, "bad.crt"))["pem"], "invalid");
@@ -90,7 +75,7 @@ TEST(SecretDigestTest, PemKinds) {
 TEST(SecretDigestTest, BundleWithOneBrokenCertificateIsInvalid) {
   std::string bundle = std::string(testpem::kCert) +
                        "-----BEGIN CERTIFICATE-----\nbroken\n-----END CERTIFICATE-----\n";
-  json d = digestSecret(secret({{"ca.crt", b64(bundle)}}));
+  json d = digestSecret(secret({{"ca.crt", base64Encode(bundle)}}));
   EXPECT_EQ((*dataDigest(d, "ca.crt"))["pem"], "invalid");
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "tests/support/connect_test_proxy.h"
+#include "tests/support/eventually.h"
 #include "tests/support/loopback_listener.h"
 #include "tests/support/test_certificates.h"
 #include "tests/support/tls_test_server.h"
@@ -30,14 +31,7 @@ using testsupport::TlsTestServer;
 
 // The client can finish its handshake before the server has read the last
 // flight, so what the server saw is polled for, with a generous deadline.
-bool eventually(const std::function<bool()>& pred) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return true;
-}
+using testsupport::eventually;
 
 class OpensslTlsProberTest : public ::testing::Test {
  protected:

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "tests/mocks/prober/mock_tls_prober.h"
+#include "tests/support/fake_clock.h"
 
 namespace clusteragent::prober {
 namespace {
@@ -20,29 +21,7 @@ using ::testing::_;
 using ::testing::Invoke;
 using ::testing::StrictMock;
 using namespace std::chrono_literals;
-
-// A clock that moves only when told to.
-class ManualClock final : public ctrl::Clock {
- public:
-  std::chrono::steady_clock::time_point now() const override {
-    std::lock_guard<std::mutex> lock(mu_);
-    return steady_;
-  }
-  std::chrono::system_clock::time_point wallNow() const override {
-    std::lock_guard<std::mutex> lock(mu_);
-    return wall_;
-  }
-  void advance(std::chrono::milliseconds d) {
-    std::lock_guard<std::mutex> lock(mu_);
-    steady_ += d;
-    wall_ += d;
-  }
-
- private:
-  mutable std::mutex mu_;
-  std::chrono::steady_clock::time_point steady_{std::chrono::hours(1000)};
-  std::chrono::system_clock::time_point wall_{std::chrono::hours(490000)};
-};
+using testsupport::FakeClock;
 
 // Lets a test hold probes of some targets until it releases them.
 class Gate {
@@ -150,7 +129,7 @@ class ProbeSchedulerTest : public ::testing::Test {
 
   std::shared_ptr<StrictMock<MockTlsProber>> prober_ =
       std::make_shared<StrictMock<MockTlsProber>>();
-  std::shared_ptr<ManualClock> clock_ = std::make_shared<ManualClock>();
+  std::shared_ptr<FakeClock> clock_ = std::make_shared<FakeClock>();
   std::unique_ptr<ProbeScheduler> scheduler_;
   // Owned here so they outlive the workers that may wait on them.
   std::vector<std::unique_ptr<Gate>> gates_;
