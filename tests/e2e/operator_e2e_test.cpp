@@ -20,6 +20,7 @@
 #include "tests/support/eventually.h"
 #include "tests/support/operator_process.h"
 #include "tests/support/service_account_kubeconfig.h"
+#include "tests/support/test_certificates.h"
 
 namespace {
 
@@ -97,6 +98,7 @@ class OperatorE2ETest : public ::testing::Test {
     const std::string dir = std::string(E2E_ARTIFACT_DIR) + "/" + ns();
     std::filesystem::create_directories(dir);
     log_path_ = dir + "/operator.log";
+    createAgentClientCertificate(dir);
     kubeconfig_ = dir + "/operator.kubeconfig";
     ASSERT_TRUE(testsupport::writeServiceAccountKubeconfig(kOperatorNamespace,
                                                            kOperatorServiceAccount, kubeconfig_));
@@ -147,6 +149,32 @@ class OperatorE2ETest : public ::testing::Test {
     ns_.reset();
     // It holds a token; the log stays for reading.
     if (!kubeconfig_.empty()) std::filesystem::remove(kubeconfig_);
+  }
+
+  // What the cluster admin provisions beside the samples: the agent's TLS client
+  // certificate, `argocd-agent-client-tls` in the agent namespace (upstream's
+  // default, which the agent needs in every auth mode). Its key must stay out
+  // of the operator's log as much as a token.
+  void createAgentClientCertificate(const std::string& dir) {
+    const auto cert = testsupport::makeSelfSignedCertificate();
+    const std::string certFile = dir + "/client.crt";
+    const std::string keyFile = dir + "/client.key";
+    std::ofstream(certFile) << cert.certPem;
+    std::ofstream(keyFile) << cert.keyPem;
+    CommandResult r = kubectl({"create", "secret", "tls", "argocd-agent-client-tls",
+                               "--cert=" + certFile, "--key=" + keyFile});
+    std::filesystem::remove(keyFile);
+    ASSERT_TRUE(r.ok()) << r.output;
+    tokens_.push_back(keyLine(cert.keyPem));
+  }
+
+  // A line from the middle of a PEM key: what a leak would show verbatim.
+  static std::string keyLine(const std::string& pem) {
+    std::istringstream lines(pem);
+    std::string line;
+    std::getline(lines, line);  // -----BEGIN
+    std::getline(lines, line);
+    return line;
   }
 
   // SIGTERM: the operator must exit 0 within its grace period, having handed
