@@ -30,7 +30,7 @@ Result ClusterAgentReconciler::reconcileInvalid(ReconcileContext& ctx, const std
   ctx.status.specMessage = message;
   forgetConnection(options_, ctx.ns, ctx.name);
   ctrl::logging::warn("invalid spec", {{"clusteragent", ctx.key}, {"error", message}});
-  auto s = updateStatus(ctx, recorder_, clock_->wallNow());
+  auto s = updateStatus(ctx, recorder_, &statusWrites_, clock_->wallNow());
   if (!s.isOk()) return Result::error("status: " + s.toString());
   return Result::terminal("invalid spec: " + message);
 }
@@ -39,6 +39,7 @@ Result ClusterAgentReconciler::reconcile(const ctrl::queue::Request& req) {
   auto cached = caches_.clusterAgents ? caches_.clusterAgents->get(req.key()) : nullptr;
   if (!cached) {  // deleted; children go with it
     forgetConnection(options_, req.ns, req.name);
+    statusWrites_.forget(req.key());
     return Result::done();
   }
 
@@ -91,7 +92,7 @@ Result ClusterAgentReconciler::reconcile(const ctrl::queue::Request& req) {
     }
     if (r.stop) break;
   }
-  auto s = updateStatus(ctx, recorder_, clock_->wallNow());
+  auto s = updateStatus(ctx, recorder_, &statusWrites_, clock_->wallNow());
   if (!s.isOk()) {
     if (!errors.empty()) errors += "; ";
     errors += "status: " + s.toString();

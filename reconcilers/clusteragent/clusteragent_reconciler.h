@@ -20,6 +20,7 @@
 #include "controller/queue/reconciler.h"
 #include "reconcilers/clusteragent/caches.h"
 #include "reconcilers/clusteragent/reconcile_context.h"
+#include "reconcilers/clusteragent/status_write_memo.h"
 
 namespace clusteragent {
 
@@ -39,6 +40,7 @@ class ClusterAgentReconciler : public ctrl::queue::Reconciler {
   ctrl::manager::EventRecorder* recorder_;
   ReconcilerOptions options_;
   ctrl::ClockPtr clock_;
+  StatusWriteMemo statusWrites_;
 };
 
 }  // namespace clusteragent

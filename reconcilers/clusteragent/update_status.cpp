@@ -6,8 +6,9 @@
 namespace clusteragent {
 
 ctrl::kube::Status updateStatus(ReconcileContext& ctx, ctrl::manager::EventRecorder* recorder,
-                                std::chrono::system_clock::time_point now) {
-  const json current = ctx.cr.value("status", json::object());
+                                StatusWriteMemo* memo, std::chrono::system_clock::time_point now) {
+  const json cached = ctx.cr.value("status", json::object());
+  const json current = memo ? memo->basis(ctx.key, ctx.cr) : cached;
   std::vector<ConditionFlip> flips;
   json next = nextStatus(current, evaluateStatus(ctx.status), ctx.status.generation, now, &flips);
   if (next == current) return ctrl::kube::Status::ok();
@@ -15,8 +16,10 @@ ctrl::kube::Status updateStatus(ReconcileContext& ctx, ctrl::manager::EventRecor
   // A merge patch of the whole status: top-level keys we no longer set are
   // nulled so they are removed; conditions (an array) are replaced whole.
   json patch = next;
-  for (auto it = current.begin(); it != current.end(); ++it) {
-    if (!next.contains(it.key())) patch[it.key()] = nullptr;
+  for (const json* had : {&current, &cached}) {
+    for (auto it = had->begin(); it != had->end(); ++it) {
+      if (!next.contains(it.key())) patch[it.key()] = nullptr;
+    }
   }
   ctrl::kube::PatchOptions po;
   po.subresource = "status";
@@ -24,6 +27,9 @@ ctrl::kube::Status updateStatus(ReconcileContext& ctx, ctrl::manager::EventRecor
   auto res = ctx.client.patch(kClusterAgents, ctx.ns, ctx.name, ctrl::kube::PatchType::kMerge,
                               json{{"status", patch}}, po);
   if (!res.isOk()) return res.status();
+  if (memo) {
+    memo->record(ctx.key, res.value()["metadata"].value("resourceVersion", ""), next);
+  }
   ctrl::logging::info("status updated", {{"clusteragent", ctx.key},
                                          {"phase", next.value("phase", "")},
                                          {"flips", flips.size()}});

@@ -116,6 +116,37 @@ TEST_F(ClusterAgentReconcilerTest, StatusWriteHappensOnlyWhenStatusChanges) {
   EXPECT_EQ(events_.events.size(), before);
 }
 
+// Children's watch events wake the ClusterAgent again within milliseconds of
+// its status write, often before its own watch event brings that write into
+// the cache. Such a reconcile must not write the same status again nor repeat
+// the condition-flip Events.
+TEST_F(ClusterAgentReconcilerTest, CacheLaggingOurStatusWriteDoesNotRewriteItOrRepeatEvents) {
+  seedAgent();
+  seedToken();
+  reconcile();
+  reconcile();
+  fake_->clearRecords();
+  reconcile();
+  ASSERT_EQ(fake_->writeCount(), 0u) << "settled";
+
+  markDeploymentAvailable();
+  sync();
+  EXPECT_EQ(reconciler_->reconcile({"argocd", "aro-agent"}).kind, Kind::kDone);
+  ASSERT_EQ(fake_->callCount("patch", "clusteragents"), 1u) << "DeploymentAvailable flipped";
+  const size_t events = events_.events.size();
+
+  // Woken again before the ClusterAgent's store has seen that write.
+  fake_->clearRecords();
+  EXPECT_EQ(reconciler_->reconcile({"argocd", "aro-agent"}).kind, Kind::kDone);
+  EXPECT_EQ(fake_->writeCount(), 0u);
+  EXPECT_EQ(events_.events.size(), events);
+
+  // Caught up: compared with the cache again, still nothing to write.
+  EXPECT_EQ(reconcile().kind, Kind::kDone);
+  EXPECT_EQ(fake_->writeCount(), 0u);
+  EXPECT_EQ(condition(kDeploymentAvailable)["status"], "True");
+}
+
 TEST_F(ClusterAgentReconcilerTest, MissingTokenSecretIsAConditionNotAnError) {
   seedAgent();
   auto r = reconcile();
