@@ -4,7 +4,7 @@ WERROR ?= OFF
 CTL := tests/controlplane/ctl
 CP_DIR := .cache/controlplane
 
-.PHONY: all deps build test test-unit test-integration test-e2e run cluster-up cluster-down controlplane bench format clean
+.PHONY: all deps build test test-unit test-integration test-e2e run cluster-up cluster-down controlplane bench format format-check clean
 
 all: build
 
@@ -46,8 +46,14 @@ run: build
 bench: build controlplane
 	@bash hack/bench.sh
 
+FORMAT_SOURCES = find bench cmd controller reconcilers tests -name '*.cpp' -o -name '*.h'
+
+# clang-format (Debian package clang-format) rewrites / checks against .clang-format.
 format:
-	@find controller reconcilers cmd tests -name '*.cpp' -o -name '*.h' | xargs clang-format -i
+	@$(FORMAT_SOURCES) | xargs clang-format -i
+
+format-check:
+	@$(FORMAT_SOURCES) | xargs clang-format --dry-run --Werror
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -8,13 +8,13 @@
 #include <random>
 #include <thread>
 
-#include "tests/support/operator_process.h"
 #include "bench/prometheus_sample.h"
 #include "bench/sample_objects.h"
 #include "controller/kube/cpprest_kube_client.h"
 #include "controller/kube/kubeconfig.h"
 #include "reconcilers/clusteragent/ownership.h"
 #include "tests/support/control_plane.h"
+#include "tests/support/operator_process.h"
 
 namespace bench {
 namespace {
@@ -48,7 +48,9 @@ std::string randomSuffix() {
   return s;
 }
 
-double seconds(SteadyClock::duration d) { return std::chrono::duration<double>(d).count(); }
+double seconds(SteadyClock::duration d) {
+  return std::chrono::duration<double>(d).count();
+}
 
 // What /metrics said at one moment, reduced to what the benchmark compares.
 struct Snapshot {
@@ -103,7 +105,8 @@ struct Delta {
 };
 
 Delta diff(const Snapshot& a, const Snapshot& b) {
-  return {delta(a.requestsByVerb, b.requestsByVerb), delta(a.reconcilesByResult, b.reconcilesByResult),
+  return {delta(a.requestsByVerb, b.requestsByVerb),
+          delta(a.reconcilesByResult, b.reconcilesByResult),
           delta(a.appliesByOutcome, b.appliesByOutcome)};
 }
 
@@ -118,8 +121,8 @@ std::string joinCounts(const std::map<std::string, double>& m) {
 }
 
 void reportPhase(ReportTable& t, const std::string& phase, const Delta& d, int n) {
-  t.addNumber(kSection, phase + ": API requests", d.requests(), "req",
-              joinCounts(d.requestsByVerb), 0);
+  t.addNumber(kSection, phase + ": API requests", d.requests(), "req", joinCounts(d.requestsByVerb),
+              0);
   t.addNumber(kSection, phase + ": API writes", d.writes(), "req", "POST+PUT+PATCH+DELETE", 0);
   t.addNumber(kSection, phase + ": requests per ClusterAgent", d.requests() / n, "req/CA", "", 2);
   t.addNumber(kSection, phase + ": writes per ClusterAgent", d.writes() / n, "req/CA", "", 2);
@@ -164,7 +167,8 @@ ConvergenceState observe(KubeClient& client, const std::string& ns) {
     for (const auto& ca : (*cas)["items"]) {
       const json& g = ca["metadata"]["generation"];
       const json* og = ca.contains("status") ? &ca["status"] : nullptr;
-      if (og && og->contains("observedGeneration") && (*og)["observedGeneration"] == g) ++st.converged;
+      if (og && og->contains("observedGeneration") && (*og)["observedGeneration"] == g)
+        ++st.converged;
     }
   }
   ctrl::kube::ListOptions lo;
@@ -189,7 +193,7 @@ void cleanUp(KubeClient& client, const std::string& ns) {
     for (const auto& ca : (*cas)["items"]) {
       const std::string name = ca["metadata"]["name"];
       (void)client.patch(clusteragent::kClusterAgents, ns, name, ctrl::kube::PatchType::kMerge,
-                   {{"metadata", {{"finalizers", nullptr}}}});
+                         {{"metadata", {{"finalizers", nullptr}}}});
     }
   }
   auto s = client.remove(res::kNamespaces, "", ns);
@@ -226,9 +230,10 @@ class Run {
 
 bool Run::setUp() {
   const testsupport::ControlPlane& cp = testsupport::ControlPlane::instance();
-  auto crd = cp.kubectl({"apply", "--server-side", "-f", cp.repoRoot() + "/crds/clusteragents.argoproj.io.yaml"});
-  auto established = cp.kubectl({"wait", "--for=condition=Established", "--timeout=60s",
-                                 "crd/clusteragents.argoproj.io"});
+  auto crd = cp.kubectl(
+      {"apply", "--server-side", "-f", cp.repoRoot() + "/crds/clusteragents.argoproj.io.yaml"});
+  auto established = cp.kubectl(
+      {"wait", "--for=condition=Established", "--timeout=60s", "crd/clusteragents.argoproj.io"});
   if (!crd.ok() || !established.ok()) {
     loud("cannot install the ClusterAgent CRD: " + crd.output + established.output);
     return false;
@@ -249,10 +254,11 @@ bool Run::setUp() {
   }
   client_ = *client;
   ns_ = "bench-" + randomSuffix();
-  json nsObj = {{"apiVersion", "v1"},
-                {"kind", "Namespace"},
-                {"metadata",
-                 {{"name", ns_}, {"labels", {{"pod-security.kubernetes.io/enforce", "restricted"}}}}}};
+  json nsObj = {
+      {"apiVersion", "v1"},
+      {"kind", "Namespace"},
+      {"metadata",
+       {{"name", ns_}, {"labels", {{"pod-security.kubernetes.io/enforce", "restricted"}}}}}};
   auto created = client_->create(res::kNamespaces, "", nsObj);
   if (!created.isOk()) {
     loud("create namespace: " + created.status().toString());
@@ -293,10 +299,10 @@ bool Run::startOperator() {
   log_path_ = o_.logDir + "/operator.log";
   op_ = std::make_unique<OperatorProcess>(
       o_.operatorBinary,
-      std::vector<std::string>{"--kubeconfig", cp.adminKubeconfig(), "--namespace", ns_,
-                               "--metrics-bind-address", "127.0.0.1:" + std::to_string(metrics_port_),
-                               "--health-probe-bind-address", "127.0.0.1:" + std::to_string(health),
-                               "--log-format", "json", "--log-level", "info"},
+      std::vector<std::string>{
+          "--kubeconfig", cp.adminKubeconfig(), "--namespace", ns_, "--metrics-bind-address",
+          "127.0.0.1:" + std::to_string(metrics_port_), "--health-probe-bind-address",
+          "127.0.0.1:" + std::to_string(health), "--log-format", "json", "--log-level", "info"},
       log_path_);
   std::string error;
   if (!op_->start(&error)) {
@@ -324,8 +330,8 @@ bool Run::converge() {
     st = observe(*client_, ns_);
     if (st.converged == o_.count && st.deployments == o_.count) break;
     if (SteadyClock::now() - start > bound) {
-      loud("no convergence within " + std::to_string(bound.count()) + " s: " +
-           std::to_string(st.converged) + "/" + std::to_string(o_.count) + " observed, " +
+      loud("no convergence within " + std::to_string(bound.count()) +
+           " s: " + std::to_string(st.converged) + "/" + std::to_string(o_.count) + " observed, " +
            std::to_string(st.deployments) + " Deployments; log tail:\n" + fileTail(log_path_, 30));
       return false;
     }
@@ -338,8 +344,9 @@ bool Run::converge() {
     return false;
   }
   if (snap_.requestsByVerb.empty()) {
-    loud("/metrics has no API request counter (looked for clusteragent_operator_api_requests_total"
-         " and rest_client_requests_total)");
+    loud(
+        "/metrics has no API request counter (looked for clusteragent_operator_api_requests_total"
+        " and rest_client_requests_total)");
     return false;
   }
   t_.addNumber(kSection, "operator start -> /metrics up", firstMetricsAt, "s", "", 2);
@@ -359,13 +366,15 @@ bool Run::settle() {
   // After convergence the deployment controller still writes Deployment
   // status (ReplicaSets, Pods) and each change wakes the owner once more.
   auto start = SteadyClock::now();
-  Snapshot s = waitQuiet(metrics_port_, std::chrono::seconds(5), std::chrono::seconds(60 + o_.count));
+  Snapshot s =
+      waitQuiet(metrics_port_, std::chrono::seconds(5), std::chrono::seconds(60 + o_.count));
   Delta d = diff(snap_, s);
   t_.addNumber(kSection, "settle: time to quiet (5 s without reconcile/write)",
                seconds(SteadyClock::now() - start), "s", "", 1);
   t_.addNumber(kSection, "settle: API writes", d.writes(), "req",
                joinCounts(d.requestsByVerb) + "; status catching up with child status", 0);
-  t_.addNumber(kSection, "settle: reconciles", d.reconciles(), "", joinCounts(d.reconcilesByResult), 0);
+  t_.addNumber(kSection, "settle: reconciles", d.reconciles(), "", joinCounts(d.reconcilesByResult),
+               0);
   snap_ = s;
   return true;
 }
@@ -374,7 +383,8 @@ bool Run::steadyState() {
   auto before = op_->usage();
   std::this_thread::sleep_for(o_.steadyWindow);
   if (!op_->running()) {
-    loud("the operator exited during the steady-state window; log tail:\n" + fileTail(log_path_, 30));
+    loud("the operator exited during the steady-state window; log tail:\n" +
+         fileTail(log_path_, 30));
     return false;
   }
   Snapshot s = scrape(metrics_port_);
@@ -382,12 +392,14 @@ bool Run::steadyState() {
   Delta d = diff(snap_, s);
   snap_ = s;
   const std::string phase = "steady " + std::to_string(o_.steadyWindow.count()) + " s";
-  t_.addNumber(kSection, phase + ": API requests", d.requests(), "req", joinCounts(d.requestsByVerb), 0);
+  t_.addNumber(kSection, phase + ": API requests", d.requests(), "req",
+               joinCounts(d.requestsByVerb), 0);
   t_.addNumber(kSection, phase + ": API writes (must be 0)", d.writes(), "req", "", 0);
-  t_.addNumber(kSection, phase + ": reconciles", d.reconciles(), "", joinCounts(d.reconcilesByResult), 0);
+  t_.addNumber(kSection, phase + ": reconciles", d.reconciles(), "",
+               joinCounts(d.reconcilesByResult), 0);
   if (before && after) {
-    t_.addNumber(kSection, phase + ": operator CPU", (after->cpuSeconds - before->cpuSeconds) * 1000,
-                 "ms", "", 0);
+    t_.addNumber(kSection, phase + ": operator CPU",
+                 (after->cpuSeconds - before->cpuSeconds) * 1000, "ms", "", 0);
   }
   if (d.writes() > 0) {
     loud(formatNumber(d.writes(), 0) + " API writes while nothing changed (" +
@@ -404,8 +416,10 @@ bool Run::forcedNoOpReconcile() {
   auto start = SteadyClock::now();
   for (int i = 0; i < o_.count; ++i) {
     const std::string name = "agent-" + std::to_string(i);
-    json patch = {{"metadata", {{"annotations", {{"bench.clusteragent.io/touched", std::to_string(i)}}}}}};
-    auto r = client_->patch(clusteragent::kClusterAgents, ns_, name, ctrl::kube::PatchType::kMerge, patch);
+    json patch = {
+        {"metadata", {{"annotations", {{"bench.clusteragent.io/touched", std::to_string(i)}}}}}};
+    auto r = client_->patch(clusteragent::kClusterAgents, ns_, name, ctrl::kube::PatchType::kMerge,
+                            patch);
     if (!r.isOk()) {
       loud("annotate " + ns_ + "/" + name + ": " + r.status().toString());
       return false;
@@ -413,15 +427,18 @@ bool Run::forcedNoOpReconcile() {
   }
   const double wanted = before.reconciles() + o_.count;
   const bool haveReconcileMetric = !before.reconcilesByResult.empty();
-  Snapshot s = waitQuiet(metrics_port_, std::chrono::seconds(3), std::chrono::seconds(60 + o_.count),
-                         [&](const Snapshot& x) { return !haveReconcileMetric || x.reconciles() >= wanted; });
+  Snapshot s = waitQuiet(
+      metrics_port_, std::chrono::seconds(3), std::chrono::seconds(60 + o_.count),
+      [&](const Snapshot& x) { return !haveReconcileMetric || x.reconciles() >= wanted; });
   Delta d = diff(before, s);
   snap_ = s;
   t_.addNumber(kSection, "no-op reconcile of all N: time", seconds(SteadyClock::now() - start), "s",
                "annotate each CA, wait for N reconciles + 3 s quiet", 1);
-  t_.addNumber(kSection, "no-op reconcile: API requests", d.requests(), "req", joinCounts(d.requestsByVerb), 0);
+  t_.addNumber(kSection, "no-op reconcile: API requests", d.requests(), "req",
+               joinCounts(d.requestsByVerb), 0);
   t_.addNumber(kSection, "no-op reconcile: API writes (must be 0)", d.writes(), "req", "", 0);
-  t_.addNumber(kSection, "no-op reconcile: reconciles", d.reconciles(), "", joinCounts(d.reconcilesByResult), 0);
+  t_.addNumber(kSection, "no-op reconcile: reconciles", d.reconciles(), "",
+               joinCounts(d.reconcilesByResult), 0);
   if (d.reconciles() > 0) {
     t_.addNumber(kSection, "no-op reconcile: requests per reconcile", d.requests() / d.reconciles(),
                  "req", "0 = served from the cache", 2);
@@ -457,7 +474,8 @@ bool Run::deleteAll() {
   Snapshot s = waitQuiet(metrics_port_, std::chrono::seconds(3), std::chrono::seconds(30));
   Delta d = diff(before, s);
   t_.addNumber(kSection, "delete all N: time until gone", took, "s", "", 2);
-  t_.addNumber(kSection, "delete: API requests", d.requests(), "req", joinCounts(d.requestsByVerb), 0);
+  t_.addNumber(kSection, "delete: API requests", d.requests(), "req", joinCounts(d.requestsByVerb),
+               0);
   t_.addNumber(kSection, "delete: writes per ClusterAgent", d.writes() / o_.count, "req/CA", "", 2);
   return true;
 }
@@ -482,8 +500,10 @@ void Run::reportEvents() {
 void Run::reportUsage(const std::string& when) {
   auto u = op_->usage();
   if (!u) return;
-  t_.addNumber(kSection, "operator RSS " + when, u->rssMiB, "MiB",
-               "peak " + formatNumber(u->peakRssMiB, 1) + " MiB, " + std::to_string(u->threads) + " threads", 1);
+  t_.addNumber(
+      kSection, "operator RSS " + when, u->rssMiB, "MiB",
+      "peak " + formatNumber(u->peakRssMiB, 1) + " MiB, " + std::to_string(u->threads) + " threads",
+      1);
   t_.addNumber(kSection, "operator CPU " + when, u->cpuSeconds, "s", "user+system since start", 2);
 }
 
@@ -509,7 +529,8 @@ ConvergenceOutcome Run::execute() {
 
 ConvergenceOutcome runConvergenceBenchmark(const ConvergenceOptions& options, ReportTable& table) {
   if (access(options.operatorBinary.c_str(), X_OK) != 0) {
-    table.add(kSection, "convergence", "SKIPPED", "", "no operator binary at " + options.operatorBinary);
+    table.add(kSection, "convergence", "SKIPPED", "",
+              "no operator binary at " + options.operatorBinary);
     return ConvergenceOutcome::kSkipped;
   }
   if (helpText(options.operatorBinary).find("--metrics-bind-address") == std::string::npos) {

@@ -13,10 +13,10 @@
 namespace bench {
 
 struct ConvergenceOptions {
-  int count = 50;                                  // BENCH_N
-  std::chrono::seconds steadyWindow{20};           // BENCH_STEADY_SECONDS
-  std::string operatorBinary;                      // BENCH_OPERATOR
-  std::string logDir;                              // operator log goes here
+  int count = 50;                         // BENCH_N
+  std::chrono::seconds steadyWindow{20};  // BENCH_STEADY_SECONDS
+  std::string operatorBinary;             // BENCH_OPERATOR
+  std::string logDir;                     // operator log goes here
 };
 
 enum class ConvergenceOutcome { kMeasured, kSkipped, kFailed };

@@ -64,9 +64,9 @@ bool runMicroBenchmarks(ReportTable& t) {
     }
   }
   const int kBuild = 3000;
-  addNs(t, "parse ClusterAgent + build desired Deployment", nsPerOp(kBuild, [&](int) {
-          g_sink = g_sink + buildDesired(ca).object.size();
-        }), kBuild, "incl. credentials hash");
+  addNs(t, "parse ClusterAgent + build desired Deployment",
+        nsPerOp(kBuild, [&](int) { g_sink = g_sink + buildDesired(ca).object.size(); }), kBuild,
+        "incl. credentials hash");
 
   const json desired = buildDesired(ca).object;
   const json live = serverPopulated(desired);
@@ -77,14 +77,16 @@ bool runMicroBenchmarks(ReportTable& t) {
     ok = false;
   }
   const int kMatch = 5000;
-  addNs(t, "ownedFieldsMatch(desired, live Deployment)", nsPerOp(kMatch, [&](int) {
-          g_sink = g_sink + ctrl::apply::ownedFieldsMatch(desired, live);
-        }), kMatch, std::string("live JSON ") + std::to_string(live.dump().size()) + " B");
+  addNs(
+      t, "ownedFieldsMatch(desired, live Deployment)",
+      nsPerOp(kMatch, [&](int) { g_sink = g_sink + ctrl::apply::ownedFieldsMatch(desired, live); }),
+      kMatch, std::string("live JSON ") + std::to_string(live.dump().size()) + " B");
   json drifted = live;
   drifted["spec"]["template"]["spec"]["containers"][0]["image"] = "example.com/other:1";
-  addNs(t, "ownedFieldsMatch, drifted image", nsPerOp(kMatch, [&](int) {
-          g_sink = g_sink + ctrl::apply::ownedFieldsMatch(desired, drifted);
-        }), kMatch);
+  addNs(t, "ownedFieldsMatch, drifted image",
+        nsPerOp(kMatch,
+                [&](int) { g_sink = g_sink + ctrl::apply::ownedFieldsMatch(desired, drifted); }),
+        kMatch);
 
   // Store: 1000 distinct Deployments, upserted then read back by key.
   const int kObjects = 1000;
@@ -100,12 +102,14 @@ bool runMicroBenchmarks(ReportTable& t) {
   }
   ctrl::cache::Store store;
   const int kStoreOps = 5000;
-  addNs(t, "Store upsert (1000 keys, 2 indexes)", nsPerOp(kStoreOps, [&](int i) {
-          g_sink = g_sink + (store.upsert(objects[i % kObjects]) != nullptr);
-        }), kStoreOps);
-  addNs(t, "Store get", nsPerOp(kStoreOps, [&](int i) {
-          g_sink = g_sink + (store.get(keys[i % kObjects]) != nullptr);
-        }), kStoreOps);
+  addNs(t, "Store upsert (1000 keys, 2 indexes)",
+        nsPerOp(kStoreOps,
+                [&](int i) { g_sink = g_sink + (store.upsert(objects[i % kObjects]) != nullptr); }),
+        kStoreOps);
+  addNs(t, "Store get",
+        nsPerOp(kStoreOps,
+                [&](int i) { g_sink = g_sink + (store.get(keys[i % kObjects]) != nullptr); }),
+        kStoreOps);
 
   // WorkQueue: one add + get + done per op, batches of 100 distinct keys.
   {
@@ -127,14 +131,17 @@ bool runMicroBenchmarks(ReportTable& t) {
   // One watch event line as the server sends it.
   const std::string line = json{{"type", "MODIFIED"}, {"object", live}}.dump();
   const int kParse = 3000;
-  addNs(t, "parse watch event line (Deployment)", nsPerOp(kParse, [&](int) {
-          auto ev = ctrl::kube::parseWatchEvent(line);
-          g_sink = g_sink + ev.isOk();
-        }), kParse, std::to_string(line.size()) + " B");
+  addNs(t, "parse watch event line (Deployment)",
+        nsPerOp(kParse,
+                [&](int) {
+                  auto ev = ctrl::kube::parseWatchEvent(line);
+                  g_sink = g_sink + ev.isOk();
+                }),
+        kParse, std::to_string(line.size()) + " B");
 
-  addNs(t, "json::parse alone (same line)", nsPerOp(kParse, [&](int) {
-          g_sink = g_sink + json::parse(line).size();
-        }), kParse, "the parser's share of the above");
+  addNs(t, "json::parse alone (same line)",
+        nsPerOp(kParse, [&](int) { g_sink = g_sink + json::parse(line).size(); }), kParse,
+        "the parser's share of the above");
 
   // What caching a whole object costs: heap held by 1000 parsed copies of the
   // live Deployment, per copy (the performance notes' "the cache is the memory").

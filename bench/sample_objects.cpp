@@ -53,22 +53,22 @@ json managedFieldsEntry(const std::string& manager, const std::string& operation
 }  // namespace
 
 json sampleClusterAgent(const std::string& ns, const std::string& name) {
-  return {{"apiVersion", "argoproj.io/v1alpha1"},
-          {"kind", "ClusterAgent"},
-          {"metadata",
-           {{"name", name},
-            {"namespace", ns},
-            {"uid", "5d0c6d7e-8f10-4a1b-9c2d-3e4f5a6b7c8d"},
-            {"generation", 1},
-            {"labels", {{"bench.clusteragent.io/run", "1"}}}}},
-          {"spec",
-           {{"serverAddr", "https://127.0.0.1:1"},
-            {"clusterName", name},
-            {"authTokenSecretRef", {{"name", name + "-token"}}},
-            {"resources",
-             {{"requests", {{"cpu", "50m"}, {"memory", "64Mi"}}},
-              {"limits", {{"memory", "256Mi"}}}}},
-            {"env", json::array({{{"name", "BENCH"}, {"value", "1"}}})}}}};
+  return {
+      {"apiVersion", "argoproj.io/v1alpha1"},
+      {"kind", "ClusterAgent"},
+      {"metadata",
+       {{"name", name},
+        {"namespace", ns},
+        {"uid", "5d0c6d7e-8f10-4a1b-9c2d-3e4f5a6b7c8d"},
+        {"generation", 1},
+        {"labels", {{"bench.clusteragent.io/run", "1"}}}}},
+      {"spec",
+       {{"serverAddr", "https://127.0.0.1:1"},
+        {"clusterName", name},
+        {"authTokenSecretRef", {{"name", name + "-token"}}},
+        {"resources",
+         {{"requests", {{"cpu", "50m"}, {"memory", "64Mi"}}}, {"limits", {{"memory", "256Mi"}}}}},
+        {"env", json::array({{{"name", "BENCH"}, {"value", "1"}}})}}}};
 }
 
 json sampleTokenSecret(const std::string& ns, const std::string& name) {
@@ -97,15 +97,15 @@ json serverPopulated(const json& desired) {
   meta["generation"] = 1;
   meta["creationTimestamp"] = "2026-11-29T08:00:00Z";
   meta["annotations"]["deployment.kubernetes.io/revision"] = "1";
-  meta["managedFields"] = json::array(
-      {managedFieldsEntry("clusteragent-operator", "Apply"),
-       managedFieldsEntry("kube-controller-manager", "Update")});
+  meta["managedFields"] = json::array({managedFieldsEntry("clusteragent-operator", "Apply"),
+                                       managedFieldsEntry("kube-controller-manager", "Update")});
 
   json& spec = live["spec"];
   spec.emplace("progressDeadlineSeconds", 600);
   spec.emplace("revisionHistoryLimit", 10);
-  spec.emplace("strategy", json{{"type", "RollingUpdate"},
-                                {"rollingUpdate", {{"maxSurge", "25%"}, {"maxUnavailable", "25%"}}}});
+  spec.emplace("strategy",
+               json{{"type", "RollingUpdate"},
+                    {"rollingUpdate", {{"maxSurge", "25%"}, {"maxUnavailable", "25%"}}}});
   json& pod = spec["template"]["spec"];
   pod.emplace("dnsPolicy", "ClusterFirst");
   pod.emplace("restartPolicy", "Always");
@@ -127,19 +127,18 @@ json serverPopulated(const json& desired) {
       {"replicas", 1},
       {"updatedReplicas", 1},
       {"unavailableReplicas", 1},
-      {"conditions",
-       json::array({{{"type", "Available"},
-                     {"status", "False"},
-                     {"reason", "MinimumReplicasUnavailable"},
-                     {"message", "Deployment does not have minimum availability."},
-                     {"lastUpdateTime", "2026-11-29T08:00:01Z"},
-                     {"lastTransitionTime", "2026-11-29T08:00:01Z"}},
-                    {{"type", "Progressing"},
-                     {"status", "True"},
-                     {"reason", "ReplicaSetUpdated"},
-                     {"message", "ReplicaSet \"x-agent-5d8f\" is progressing."},
-                     {"lastUpdateTime", "2026-11-29T08:00:01Z"},
-                     {"lastTransitionTime", "2026-11-29T08:00:01Z"}}})}};
+      {"conditions", json::array({{{"type", "Available"},
+                                   {"status", "False"},
+                                   {"reason", "MinimumReplicasUnavailable"},
+                                   {"message", "Deployment does not have minimum availability."},
+                                   {"lastUpdateTime", "2026-11-29T08:00:01Z"},
+                                   {"lastTransitionTime", "2026-11-29T08:00:01Z"}},
+                                  {{"type", "Progressing"},
+                                   {"status", "True"},
+                                   {"reason", "ReplicaSetUpdated"},
+                                   {"message", "ReplicaSet \"x-agent-5d8f\" is progressing."},
+                                   {"lastUpdateTime", "2026-11-29T08:00:01Z"},
+                                   {"lastTransitionTime", "2026-11-29T08:00:01Z"}}})}};
   return live;
 }
 

@@ -4,9 +4,8 @@
 // managedFields, status), so ownedFieldsMatch and JSON parsing are measured
 // on what the operator really sees.
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace bench {
 

@@ -1,10 +1,10 @@
 #include "cmd/flags.h"
 
-#include "cmd/duration_flag.h"
-
 #include <cstdlib>
 #include <functional>
 #include <map>
+
+#include "cmd/duration_flag.h"
 
 namespace cmd {
 namespace {
@@ -12,7 +12,9 @@ namespace {
 using ctrl::kube::Code;
 using ctrl::kube::Status;
 
-Status bad(const std::string& msg) { return Status(Code::kInvalidArgument, msg); }
+Status bad(const std::string& msg) {
+  return Status(Code::kInvalidArgument, msg);
+}
 
 bool parseBool(const std::string& v, bool* out) {
   if (v == "true" || v == "1") {
@@ -57,7 +59,11 @@ ctrl::kube::StatusOr<Flags> parseFlags(const std::vector<std::string>& args, boo
   Flags f;
   using Setter = std::function<Status(const std::string&)>;
   const std::map<std::string, Setter> valued = {
-      {"kubeconfig", [&](const std::string& v) { f.kubeconfig = v; return Status::ok(); }},
+      {"kubeconfig",
+       [&](const std::string& v) {
+         f.kubeconfig = v;
+         return Status::ok();
+       }},
       {"namespace",
        [&](const std::string& v) {
          auto parts = splitComma(v);
@@ -72,16 +78,21 @@ ctrl::kube::StatusOr<Flags> parseFlags(const std::vector<std::string>& args, boo
          return Status::ok();
        }},
       {"leader-election-namespace",
-       [&](const std::string& v) { f.leaderElectionNamespace = v; return Status::ok(); }},
+       [&](const std::string& v) {
+         f.leaderElectionNamespace = v;
+         return Status::ok();
+       }},
       {"metrics-bind-address",
        [&](const std::string& v) {
-         if (!validBindAddress(v)) return bad("--metrics-bind-address: want host:port or :port, got \"" + v + "\"");
+         if (!validBindAddress(v))
+           return bad("--metrics-bind-address: want host:port or :port, got \"" + v + "\"");
          f.metricsBindAddress = v;
          return Status::ok();
        }},
       {"health-probe-bind-address",
        [&](const std::string& v) {
-         if (!validBindAddress(v)) return bad("--health-probe-bind-address: want host:port or :port, got \"" + v + "\"");
+         if (!validBindAddress(v))
+           return bad("--health-probe-bind-address: want host:port or :port, got \"" + v + "\"");
          f.healthProbeBindAddress = v;
          return Status::ok();
        }},
@@ -95,7 +106,8 @@ ctrl::kube::StatusOr<Flags> parseFlags(const std::vector<std::string>& args, boo
        }},
       {"log-format",
        [&](const std::string& v) {
-         if (v != "json" && v != "text") return bad("--log-format: want json or text, got \"" + v + "\"");
+         if (v != "json" && v != "text")
+           return bad("--log-format: want json or text, got \"" + v + "\"");
          f.logFormat = v;
          return Status::ok();
        }},
@@ -104,7 +116,8 @@ ctrl::kube::StatusOr<Flags> parseFlags(const std::vector<std::string>& args, boo
          char* end = nullptr;
          long n = std::strtol(v.c_str(), &end, 10);
          if (v.empty() || *end != '\0' || n < 1 || n > 64) {
-           return bad("--max-concurrent-reconciles: want an integer from 1 to 64, got \"" + v + "\"");
+           return bad("--max-concurrent-reconciles: want an integer from 1 to 64, got \"" + v +
+                      "\"");
          }
          f.maxConcurrentReconciles = static_cast<int>(n);
          return Status::ok();
@@ -181,7 +194,8 @@ Flags:
         comma-separated. Default: all namespaces.
   --agent-image IMAGE
         agent image for ClusterAgents that do not set spec.image.
-        Default: )" + std::string(kDefaultAgentImage) + R"(
+        Default: )" +
+         std::string(kDefaultAgentImage) + R"(
   --leader-elect[=true|false]
         elect a leader through a Lease so only one replica reconciles.
         Default: false.

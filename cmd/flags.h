@@ -20,8 +20,8 @@ struct Flags {
   std::string leaderElectionNamespace;  // "": the operator's own namespace
   std::string metricsBindAddress = ":8080";
   std::string healthProbeBindAddress = ":8081";
-  std::string logLevel = "info";        // debug | info | warn | error
-  std::string logFormat;                // json | text; "" until parsed: json, text on a tty
+  std::string logLevel = "info";  // debug | info | warn | error
+  std::string logFormat;          // json | text; "" until parsed: json, text on a tty
   int maxConcurrentReconciles = 2;
   std::chrono::milliseconds probeInterval{60000};  // ServerReachable probe of each serverAddr
   std::chrono::milliseconds probeTimeout{5000};

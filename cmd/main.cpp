@@ -40,9 +40,11 @@ int main(int argc, char** argv) {
   // Before any other thread: signals go to the handler thread only.
   auto stop = ctrl::manager::setupSignalHandler();
 
-  auto config = ctrl::kube::resolveClientConfig(ctrl::kube::configSourcesFromEnvironment(flags.kubeconfig));
+  auto config =
+      ctrl::kube::resolveClientConfig(ctrl::kube::configSourcesFromEnvironment(flags.kubeconfig));
   if (!config.isOk()) {
-    ctrl::logging::error("cannot load client configuration", {{"error", config.status().toString()}});
+    ctrl::logging::error("cannot load client configuration",
+                         {{"error", config.status().toString()}});
     return 1;
   }
   auto& requests = ctrl::manager::Registry::global().counter(

@@ -16,19 +16,20 @@ const char* outcomeName(ApplyOutcome o) {
   return "unknown";
 }
 
-kube::StatusOr<ApplyOutcome> applyIfChanged(kube::KubeClient& client, const kube::Resource& resource,
-                                            const json& desired, const json* live,
-                                            const ApplyOptions& opts) {
+kube::StatusOr<ApplyOutcome> applyIfChanged(kube::KubeClient& client,
+                                            const kube::Resource& resource, const json& desired,
+                                            const json* live, const ApplyOptions& opts) {
   const json& meta = desired.value("metadata", json::object());
   const std::string name = meta.value("name", "");
   const std::string ns = resource.namespaced ? meta.value("namespace", "") : "";
   if (name.empty()) {
-    return kube::Status(kube::Code::kInvalidArgument,
-                        "apply " + resource.qualifiedName() + ": desired object has no metadata.name");
+    return kube::Status(kube::Code::kInvalidArgument, "apply " + resource.qualifiedName() +
+                                                          ": desired object has no metadata.name");
   }
   if (resource.namespaced && ns.empty()) {
-    return kube::Status(kube::Code::kInvalidArgument, "apply " + resource.qualifiedName() + " \"" +
-                                                          name + "\": desired object has no namespace");
+    return kube::Status(
+        kube::Code::kInvalidArgument,
+        "apply " + resource.qualifiedName() + " \"" + name + "\": desired object has no namespace");
   }
   if (live != nullptr && !live->is_null()) {
     bool same = opts.comparable ? ownedFieldsMatch(opts.comparable(desired), *live)

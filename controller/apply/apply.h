@@ -5,9 +5,8 @@
 // Deployments, Secrets, RBAC and Services alike.
 
 #include <functional>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "controller/kube/kube_client.h"
 
@@ -35,8 +34,8 @@ struct ApplyOptions {
 // conflicting manager's edit is drift to repair). Returns kCreated when there
 // was no live object, kUpdated when it differed, kUnchanged without calling
 // the API when it matched.
-kube::StatusOr<ApplyOutcome> applyIfChanged(kube::KubeClient& client, const kube::Resource& resource,
-                                            const json& desired, const json* live,
-                                            const ApplyOptions& opts = {});
+kube::StatusOr<ApplyOutcome> applyIfChanged(kube::KubeClient& client,
+                                            const kube::Resource& resource, const json& desired,
+                                            const json* live, const ApplyOptions& opts = {});
 
 }  // namespace ctrl::apply

@@ -27,7 +27,9 @@ bool isZero(const json& v) {
   }
 }
 
-bool isNumber(const json& v) { return v.is_number(); }
+bool isNumber(const json& v) {
+  return v.is_number();
+}
 
 // ownKey: the key this value sits under; parentKey: the key of the object
 // holding it. Quantities live directly under ResourceRequirements' `limits`

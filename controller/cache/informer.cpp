@@ -28,9 +28,13 @@ Informer::Informer(kube::KubeClientPtr client, InformerOptions opts, ClockPtr cl
       clock_(clock ? std::move(clock) : std::make_shared<RealClock>()),
       impl_(std::make_unique<Impl>()) {}
 
-Informer::~Informer() { stop(); }
+Informer::~Informer() {
+  stop();
+}
 
-void Informer::addEventHandlers(EventHandlers h) { handlers_.push_back(std::move(h)); }
+void Informer::addEventHandlers(EventHandlers h) {
+  handlers_.push_back(std::move(h));
+}
 
 void Informer::addIndex(const std::string& name, IndexFunc fn) {
   store_.addIndex(name, std::move(fn));
@@ -97,8 +101,8 @@ void Informer::start() {
       }
     });
   }
-  logging::info("informer started", {{"resource", opts_.resource.qualifiedName()},
-                                     {"namespaces", namespaces.size()}});
+  logging::info("informer started",
+                {{"resource", opts_.resource.qualifiedName()}, {"namespaces", namespaces.size()}});
 }
 
 void Informer::stop() {
@@ -106,9 +110,7 @@ void Informer::stop() {
   impl_->stopped = true;
   impl_->stop.requestStop();
   for (auto& r : impl_->reflectors) r->interrupt();
-  {
-    std::lock_guard<std::mutex> lock(impl_->sync_mu);
-  }
+  { std::lock_guard<std::mutex> lock(impl_->sync_mu); }
   impl_->sync_cv.notify_all();
   for (auto& t : impl_->threads) {
     if (t.joinable()) t.join();

@@ -34,7 +34,7 @@ struct InformerOptions {
   std::vector<std::string> namespaces;  // empty: all namespaces (or cluster-scoped)
   std::string labelSelector;
   std::string fieldSelector;
-  TransformFunc transform;              // optional
+  TransformFunc transform;                                           // optional
   std::chrono::milliseconds resyncPeriod{std::chrono::minutes(10)};  // 0: never
   int64_t pageSize = 500;
   std::chrono::seconds watchTimeout{300};
@@ -47,7 +47,7 @@ class Informer {
   Informer(const Informer&) = delete;
   Informer& operator=(const Informer&) = delete;
 
-  void addEventHandlers(EventHandlers h);          // before start()
+  void addEventHandlers(EventHandlers h);                // before start()
   void addIndex(const std::string& name, IndexFunc fn);  // before start()
 
   void start();  // spawns the reflector threads

@@ -143,7 +143,8 @@ StatusOr<std::vector<ObjectPtr>> Reflector::listAll(std::string* resourceVersion
 Status Reflector::listAndReplace(const StopSignal& stop) {
   std::string rv;
   auto items = listAll(&rv, opts_.pageSize);
-  if (!items.isOk() && kube::isGone(items.status()) && opts_.pageSize > 0 && !stop.stopRequested()) {
+  if (!items.isOk() && kube::isGone(items.status()) && opts_.pageSize > 0 &&
+      !stop.stopRequested()) {
     // The continue token expired between pages: one unpaged list is consistent.
     logging::info("paged list expired, listing without paging", logFields());
     items = listAll(&rv, 0);

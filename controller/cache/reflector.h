@@ -17,8 +17,8 @@
 
 #include "controller/cache/store.h"
 #include "controller/clock/stop_signal.h"
-#include "controller/kube/kube_client.h"
 #include "controller/kube/backoff.h"
+#include "controller/kube/kube_client.h"
 
 namespace ctrl::cache {
 
@@ -45,7 +45,7 @@ struct ReflectorSink {
   std::function<void(const ObjectPtr& obj)> onAdd;
   std::function<void(const ObjectPtr& oldObj, const ObjectPtr& newObj)> onUpdate;
   std::function<void(const ObjectPtr& obj)> onDelete;
-  std::function<void()> onSynced;                           // after each successful list
+  std::function<void()> onSynced;                            // after each successful list
   std::function<void(const std::string& reason)> onRestart;  // reconnect or relist
 };
 

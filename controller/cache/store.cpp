@@ -18,7 +18,9 @@ std::string namespaceOf(const json& obj) {
   return ns != md->end() && ns->is_string() ? ns->get<std::string>() : "";
 }
 
-std::vector<std::string> namespaceIndex(const json& obj) { return {namespaceOf(obj)}; }
+std::vector<std::string> namespaceIndex(const json& obj) {
+  return {namespaceOf(obj)};
+}
 
 std::vector<std::string> ownerUidIndex(const json& obj) {
   std::vector<std::string> uids;

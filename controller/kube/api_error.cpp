@@ -29,17 +29,28 @@ Code codeFromHttp(int httpCode, const std::string& reason) {
   if (reason == "Timeout" || reason == "ServerTimeout") return Code::kTimeout;
   if (reason == "Expired" || reason == "Gone") return Code::kGone;
   switch (httpCode) {
-    case 400: return Code::kBadRequest;
-    case 401: return Code::kUnauthorized;
-    case 403: return Code::kForbidden;
-    case 404: return Code::kNotFound;
-    case 405: return Code::kMethodNotAllowed;
-    case 409: return Code::kConflict;
-    case 410: return Code::kGone;
-    case 422: return Code::kInvalid;
-    case 429: return Code::kTooManyRequests;
-    case 504: return Code::kTimeout;
-    default: break;
+    case 400:
+      return Code::kBadRequest;
+    case 401:
+      return Code::kUnauthorized;
+    case 403:
+      return Code::kForbidden;
+    case 404:
+      return Code::kNotFound;
+    case 405:
+      return Code::kMethodNotAllowed;
+    case 409:
+      return Code::kConflict;
+    case 410:
+      return Code::kGone;
+    case 422:
+      return Code::kInvalid;
+    case 429:
+      return Code::kTooManyRequests;
+    case 504:
+      return Code::kTimeout;
+    default:
+      break;
   }
   if (httpCode >= 500 && httpCode <= 599) return Code::kServerError;
   if (httpCode >= 400 && httpCode <= 499) return Code::kBadRequest;

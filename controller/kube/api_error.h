@@ -3,9 +3,8 @@
 // Status, the way client-go's apierrors classify them. Messages come from the
 // server's Status, never from the request body.
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "controller/kube/status.h"
 

@@ -19,8 +19,7 @@ struct BackoffPolicy {
 };
 
 // The delay before retry number `attempt` (0-based); unitRandom in [0, 1).
-std::chrono::milliseconds backoffDelay(const BackoffPolicy& policy, int attempt,
-                                       double unitRandom);
+std::chrono::milliseconds backoffDelay(const BackoffPolicy& policy, int attempt, double unitRandom);
 
 class Backoff {
  public:

@@ -1,12 +1,12 @@
 #include "controller/kube/cpprest_kube_client.h"
 
+#include <cpprest/http_client.h>
+
 #include <algorithm>
 #include <condition_variable>
 #include <mutex>
 #include <system_error>
 #include <thread>
-
-#include <cpprest/http_client.h>
 
 #include "controller/kube/api_error.h"
 #include "controller/kube/cpprest_watch_stream.h"
@@ -308,9 +308,9 @@ StatusOr<WatchStreamPtr> CpprestKubeClient::watch(const Resource& r, const std::
       if (!shared->second.wait_for(lock, impl_->options.requestTimeout, [&] { return *done; })) {
         cts.cancel();
         impl_->report("WATCH", 0);
-        return Status(Code::kTimeout,
-                      what + ": no response headers within " +
-                          std::to_string(impl_->options.requestTimeout.count()) + "s");
+        return Status(Code::kTimeout, what + ": no response headers within " +
+                                          std::to_string(impl_->options.requestTimeout.count()) +
+                                          "s");
       }
     }
     resp = task.get();

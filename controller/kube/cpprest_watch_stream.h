@@ -3,12 +3,12 @@
 // A WatchStream over a chunked watch response: bytes are pulled from the
 // response body as they arrive, framed into lines and parsed into events.
 
+#include <cpprest/http_client.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
-
-#include <cpprest/http_client.h>
 
 #include "controller/kube/kube_client.h"
 #include "controller/kube/watch_framing.h"

@@ -8,10 +8,9 @@
 
 #include <chrono>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "controller/kube/resource.h"
 #include "controller/kube/status.h"
@@ -23,7 +22,7 @@ using nlohmann::json;
 struct ListOptions {
   std::string labelSelector;
   std::string fieldSelector;
-  int64_t limit = 0;           // 0: no paging
+  int64_t limit = 0;  // 0: no paging
   std::string continueToken;
   std::string resourceVersion;
   std::string resourceVersionMatch;  // "", "NotOlderThan", "Exact"

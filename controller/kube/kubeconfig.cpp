@@ -1,11 +1,11 @@
 #include "controller/kube/kubeconfig.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <optional>
 #include <sstream>
-
-#include <yaml-cpp/yaml.h>
 
 #include "controller/kube/base64.h"
 #include "controller/kube/token_source.h"
@@ -84,8 +84,7 @@ Status inlineOrFile(const YAML::Node& node, const std::string& key, const std::s
 }  // namespace
 
 StatusOr<ClientConfig> parseKubeconfig(const std::string& yamlText, const std::string& baseDir,
-                                       const std::string& context,
-                                       const std::string& sourceName) {
+                                       const std::string& context, const std::string& sourceName) {
   const std::string where = "kubeconfig " + sourceName;
   YAML::Node root;
   try {
@@ -142,8 +141,8 @@ StatusOr<ClientConfig> parseKubeconfig(const std::string& yamlText, const std::s
       }
       const YAML::Node& user = *userEntry;
       const std::string userWhere = where + " user \"" + userName + "\"";
-      if (Status s = inlineOrFile(user, "client-certificate", baseDir, userWhere,
-                                  &cfg.clientCertData);
+      if (Status s =
+              inlineOrFile(user, "client-certificate", baseDir, userWhere, &cfg.clientCertData);
           !s.isOk()) {
         return s;
       }
@@ -166,12 +165,13 @@ StatusOr<ClientConfig> parseKubeconfig(const std::string& yamlText, const std::s
           }
         }
       }
-      bool hasCredentials = !cfg.clientCertData.empty() || !cfg.bearerToken.empty() ||
-                            !cfg.tokenFile.empty();
+      bool hasCredentials =
+          !cfg.clientCertData.empty() || !cfg.bearerToken.empty() || !cfg.tokenFile.empty();
       if (!hasCredentials && (user["exec"] || user["auth-provider"])) {
         return Status(Code::kInvalidArgument,
-                      userWhere + ": exec and auth-provider credential plugins are not supported; "
-                                  "use a token, tokenFile or client certificate");
+                      userWhere +
+                          ": exec and auth-provider credential plugins are not supported; "
+                          "use a token, tokenFile or client certificate");
       }
     }
     return cfg;

@@ -11,23 +11,22 @@
 namespace ctrl::kube {
 
 struct ClientConfig {
-  std::string server;                // https://host:port
-  std::string caData;                // PEM; "" means the system trust store
+  std::string server;  // https://host:port
+  std::string caData;  // PEM; "" means the system trust store
   bool insecureSkipTlsVerify = false;
-  std::string tlsServerName;         // overrides SNI / verified name when set
-  std::string clientCertData;        // PEM
-  std::string clientKeyData;         // PEM
+  std::string tlsServerName;   // overrides SNI / verified name when set
+  std::string clientCertData;  // PEM
+  std::string clientKeyData;   // PEM
   std::string bearerToken;
-  std::string tokenFile;             // re-read periodically (rotated SA tokens)
-  std::string defaultNamespace;      // context namespace or the in-cluster namespace file
-  std::string source;                // "kubeconfig /path (context x)" or "in-cluster": for logs
+  std::string tokenFile;         // re-read periodically (rotated SA tokens)
+  std::string defaultNamespace;  // context namespace or the in-cluster namespace file
+  std::string source;            // "kubeconfig /path (context x)" or "in-cluster": for logs
 };
 
 // Parses kubeconfig YAML text. baseDir resolves relative file references;
 // sourceName names the file in errors. An empty context selects current-context.
 StatusOr<ClientConfig> parseKubeconfig(const std::string& yamlText, const std::string& baseDir,
-                                       const std::string& context,
-                                       const std::string& sourceName);
+                                       const std::string& context, const std::string& sourceName);
 StatusOr<ClientConfig> loadKubeconfigFile(const std::string& path, const std::string& context = "");
 
 // The ServiceAccount mount; overridable for tests.
@@ -43,12 +42,12 @@ StatusOr<ClientConfig> loadInClusterConfig(const std::string& serviceHost,
 
 // The inputs of the precedence rule, captured from flags and the environment.
 struct ConfigSources {
-  std::string explicitPath;                   // --kubeconfig
-  std::string context;                        // --context
-  std::optional<std::string> kubeconfigEnv;   // $KUBECONFIG
-  std::optional<std::string> serviceHost;     // $KUBERNETES_SERVICE_HOST
-  std::optional<std::string> servicePort;     // $KUBERNETES_SERVICE_PORT
-  std::string home;                           // $HOME
+  std::string explicitPath;                  // --kubeconfig
+  std::string context;                       // --context
+  std::optional<std::string> kubeconfigEnv;  // $KUBECONFIG
+  std::optional<std::string> serviceHost;    // $KUBERNETES_SERVICE_HOST
+  std::optional<std::string> servicePort;    // $KUBERNETES_SERVICE_PORT
+  std::string home;                          // $HOME
   InClusterPaths inClusterPaths;
 };
 

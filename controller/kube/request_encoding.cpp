@@ -40,8 +40,7 @@ std::string QueryString::str() const {
 
 std::string listQuery(const ListOptions& opts) {
   QueryString q;
-  q.addIfSet("labelSelector", opts.labelSelector)
-      .addIfSet("fieldSelector", opts.fieldSelector);
+  q.addIfSet("labelSelector", opts.labelSelector).addIfSet("fieldSelector", opts.fieldSelector);
   if (opts.limit > 0) q.add("limit", std::to_string(opts.limit));
   q.addIfSet("continue", opts.continueToken)
       .addIfSet("resourceVersion", opts.resourceVersion)
@@ -69,20 +68,28 @@ std::string patchQuery(PatchType type, const PatchOptions& opts) {
 
 const char* patchContentType(PatchType type) {
   switch (type) {
-    case PatchType::kMerge: return "application/merge-patch+json";
-    case PatchType::kJson: return "application/json-patch+json";
-    case PatchType::kStrategicMerge: return "application/strategic-merge-patch+json";
-    case PatchType::kApply: return "application/apply-patch+yaml";
+    case PatchType::kMerge:
+      return "application/merge-patch+json";
+    case PatchType::kJson:
+      return "application/json-patch+json";
+    case PatchType::kStrategicMerge:
+      return "application/strategic-merge-patch+json";
+    case PatchType::kApply:
+      return "application/apply-patch+yaml";
   }
   return "application/merge-patch+json";
 }
 
 const char* patchTypeName(PatchType type) {
   switch (type) {
-    case PatchType::kMerge: return "merge";
-    case PatchType::kJson: return "json";
-    case PatchType::kStrategicMerge: return "strategic";
-    case PatchType::kApply: return "apply";
+    case PatchType::kMerge:
+      return "merge";
+    case PatchType::kJson:
+      return "json";
+    case PatchType::kStrategicMerge:
+      return "strategic";
+    case PatchType::kApply:
+      return "apply";
   }
   return "merge";
 }

@@ -3,11 +3,10 @@
 // calls, patch content types and the DeleteOptions body. Kept apart from the
 // HTTP transport so it is unit-testable.
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "controller/kube/kube_client.h"
 

@@ -27,22 +27,31 @@ const Resource kDeployments{"apps", "v1", "deployments", "Deployment", true};
 const Resource kReplicaSets{"apps", "v1", "replicasets", "ReplicaSet", true};
 const Resource kRoles{"rbac.authorization.k8s.io", "v1", "roles", "Role", true};
 const Resource kRoleBindings{"rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding",
-                              true};
+                             true};
 const Resource kClusterRoles{"rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole",
                              false};
 const Resource kClusterRoleBindings{"rbac.authorization.k8s.io", "v1", "clusterrolebindings",
                                     "ClusterRoleBinding", false};
 const Resource kLeases{"coordination.k8s.io", "v1", "leases", "Lease", true};
-const Resource kCustomResourceDefinitions{"apiextensions.k8s.io", "v1",
-                                          "customresourcedefinitions",
+const Resource kCustomResourceDefinitions{"apiextensions.k8s.io", "v1", "customresourcedefinitions",
                                           "CustomResourceDefinition", false};
 
 const std::vector<const Resource*>& wellKnown() {
-  static const std::vector<const Resource*> all = {
-      &kNamespaces,  &kPods,          &kSecrets,      &kConfigMaps,          &kServices,
-      &kServiceAccounts, &kEvents,    &kDeployments,  &kReplicaSets,         &kRoles,
-      &kRoleBindings, &kClusterRoles, &kClusterRoleBindings, &kLeases,
-      &kCustomResourceDefinitions};
+  static const std::vector<const Resource*> all = {&kNamespaces,
+                                                   &kPods,
+                                                   &kSecrets,
+                                                   &kConfigMaps,
+                                                   &kServices,
+                                                   &kServiceAccounts,
+                                                   &kEvents,
+                                                   &kDeployments,
+                                                   &kReplicaSets,
+                                                   &kRoles,
+                                                   &kRoleBindings,
+                                                   &kClusterRoles,
+                                                   &kClusterRoleBindings,
+                                                   &kLeases,
+                                                   &kCustomResourceDefinitions};
   return all;
 }
 

@@ -18,30 +18,30 @@ namespace ctrl::kube {
 
 enum class Code {
   kOk,
-  kNotFound,         // 404
-  kAlreadyExists,    // 409 reason AlreadyExists
-  kConflict,         // 409 (resourceVersion / apply conflict)
-  kInvalid,          // 422, with field causes
-  kGone,             // 410: resourceVersion too old, relist
-  kForbidden,        // 403
-  kUnauthorized,     // 401
-  kTooManyRequests,  // 429, see retryAfter()
-  kBadRequest,       // 400
-  kMethodNotAllowed, // 405
-  kServerError,      // 5xx
-  kTimeout,          // 504 / server or client timeout
-  kUnavailable,      // no connection (refused, DNS, TLS, reset)
-  kCancelled,        // the caller stopped the operation
-  kInvalidArgument,  // a client-side error: bad config, malformed input
-  kInternal,         // a bug or an unexpected response
+  kNotFound,          // 404
+  kAlreadyExists,     // 409 reason AlreadyExists
+  kConflict,          // 409 (resourceVersion / apply conflict)
+  kInvalid,           // 422, with field causes
+  kGone,              // 410: resourceVersion too old, relist
+  kForbidden,         // 403
+  kUnauthorized,      // 401
+  kTooManyRequests,   // 429, see retryAfter()
+  kBadRequest,        // 400
+  kMethodNotAllowed,  // 405
+  kServerError,       // 5xx
+  kTimeout,           // 504 / server or client timeout
+  kUnavailable,       // no connection (refused, DNS, TLS, reset)
+  kCancelled,         // the caller stopped the operation
+  kInvalidArgument,   // a client-side error: bad config, malformed input
+  kInternal,          // a bug or an unexpected response
 };
 
 const char* codeName(Code code);
 
 // One field-level cause of an Invalid error (metav1.StatusCause).
 struct FieldCause {
-  std::string type;     // e.g. FieldValueInvalid
-  std::string field;    // e.g. spec.serverAddr
+  std::string type;   // e.g. FieldValueInvalid
+  std::string field;  // e.g. spec.serverAddr
   std::string message;
 };
 
@@ -60,10 +60,22 @@ class [[nodiscard]] Status {
   const std::vector<FieldCause>& causes() const { return causes_; }
   std::optional<std::chrono::seconds> retryAfter() const { return retry_after_; }
 
-  Status& withHttpCode(int c) { http_code_ = c; return *this; }
-  Status& withReason(std::string r) { reason_ = std::move(r); return *this; }
-  Status& withCauses(std::vector<FieldCause> c) { causes_ = std::move(c); return *this; }
-  Status& withRetryAfter(std::chrono::seconds s) { retry_after_ = s; return *this; }
+  Status& withHttpCode(int c) {
+    http_code_ = c;
+    return *this;
+  }
+  Status& withReason(std::string r) {
+    reason_ = std::move(r);
+    return *this;
+  }
+  Status& withCauses(std::vector<FieldCause> c) {
+    causes_ = std::move(c);
+    return *this;
+  }
+  Status& withRetryAfter(std::chrono::seconds s) {
+    retry_after_ = s;
+    return *this;
+  }
 
   // "NotFound: deployments.apps \"x\" not found" — safe to log: built from the
   // server's message, never from a request body.
@@ -78,16 +90,36 @@ class [[nodiscard]] Status {
   std::optional<std::chrono::seconds> retry_after_;
 };
 
-inline bool isNotFound(const Status& s) { return s.code() == Code::kNotFound; }
-inline bool isAlreadyExists(const Status& s) { return s.code() == Code::kAlreadyExists; }
-inline bool isConflict(const Status& s) { return s.code() == Code::kConflict; }
-inline bool isInvalid(const Status& s) { return s.code() == Code::kInvalid; }
-inline bool isGone(const Status& s) { return s.code() == Code::kGone; }
-inline bool isForbidden(const Status& s) { return s.code() == Code::kForbidden; }
-inline bool isUnauthorized(const Status& s) { return s.code() == Code::kUnauthorized; }
-inline bool isTooManyRequests(const Status& s) { return s.code() == Code::kTooManyRequests; }
-inline bool isServerError(const Status& s) { return s.code() == Code::kServerError; }
-inline bool isTimeout(const Status& s) { return s.code() == Code::kTimeout; }
+inline bool isNotFound(const Status& s) {
+  return s.code() == Code::kNotFound;
+}
+inline bool isAlreadyExists(const Status& s) {
+  return s.code() == Code::kAlreadyExists;
+}
+inline bool isConflict(const Status& s) {
+  return s.code() == Code::kConflict;
+}
+inline bool isInvalid(const Status& s) {
+  return s.code() == Code::kInvalid;
+}
+inline bool isGone(const Status& s) {
+  return s.code() == Code::kGone;
+}
+inline bool isForbidden(const Status& s) {
+  return s.code() == Code::kForbidden;
+}
+inline bool isUnauthorized(const Status& s) {
+  return s.code() == Code::kUnauthorized;
+}
+inline bool isTooManyRequests(const Status& s) {
+  return s.code() == Code::kTooManyRequests;
+}
+inline bool isServerError(const Status& s) {
+  return s.code() == Code::kServerError;
+}
+inline bool isTimeout(const Status& s) {
+  return s.code() == Code::kTimeout;
+}
 
 // Safe to retry without changing the request: throttling, server-side
 // trouble, timeouts, lost connections.
@@ -96,7 +128,7 @@ bool isRetryable(const Status& s);
 template <typename T>
 class [[nodiscard]] StatusOr {
  public:
-  StatusOr(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  StatusOr(T value) : value_(std::move(value)) {}          // NOLINT: implicit by design
   StatusOr(Status status) : status_(std::move(status)) {}  // NOLINT: implicit by design
 
   bool isOk() const { return status_.isOk(); }

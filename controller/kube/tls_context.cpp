@@ -1,11 +1,11 @@
 #include "controller/kube/tls_context.h"
 
-#include <memory>
-#include <vector>
-
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+
+#include <memory>
+#include <vector>
 
 namespace ctrl::kube {
 namespace {

@@ -46,23 +46,34 @@ StatusOr<WatchEvent> parseWatchEvent(const std::string& line) {
   }
   const std::string& t = type->get_ref<const std::string&>();
   WatchEvent ev;
-  if (t == "ADDED") ev.type = WatchEvent::Type::kAdded;
-  else if (t == "MODIFIED") ev.type = WatchEvent::Type::kModified;
-  else if (t == "DELETED") ev.type = WatchEvent::Type::kDeleted;
-  else if (t == "BOOKMARK") ev.type = WatchEvent::Type::kBookmark;
-  else if (t == "ERROR") ev.type = WatchEvent::Type::kError;
-  else return Status(Code::kInternal, "watch event of unknown type \"" + t + "\"");
+  if (t == "ADDED")
+    ev.type = WatchEvent::Type::kAdded;
+  else if (t == "MODIFIED")
+    ev.type = WatchEvent::Type::kModified;
+  else if (t == "DELETED")
+    ev.type = WatchEvent::Type::kDeleted;
+  else if (t == "BOOKMARK")
+    ev.type = WatchEvent::Type::kBookmark;
+  else if (t == "ERROR")
+    ev.type = WatchEvent::Type::kError;
+  else
+    return Status(Code::kInternal, "watch event of unknown type \"" + t + "\"");
   ev.object = std::move(*object);
   return ev;
 }
 
 const char* watchEventTypeName(WatchEvent::Type type) {
   switch (type) {
-    case WatchEvent::Type::kAdded: return "ADDED";
-    case WatchEvent::Type::kModified: return "MODIFIED";
-    case WatchEvent::Type::kDeleted: return "DELETED";
-    case WatchEvent::Type::kBookmark: return "BOOKMARK";
-    case WatchEvent::Type::kError: return "ERROR";
+    case WatchEvent::Type::kAdded:
+      return "ADDED";
+    case WatchEvent::Type::kModified:
+      return "MODIFIED";
+    case WatchEvent::Type::kDeleted:
+      return "DELETED";
+    case WatchEvent::Type::kBookmark:
+      return "BOOKMARK";
+    case WatchEvent::Type::kError:
+      return "ERROR";
   }
   return "UNKNOWN";
 }

@@ -125,11 +125,13 @@ bool LeaderElector::release() {
   released.renewTime = now;
   kube::Status s = lock_->update(released);
   if (!s.isOk()) {
-    logging::error("releasing leader lease failed", {{"lease", lock_->describe()}, {"error", s.toString()}});
+    logging::error("releasing leader lease failed",
+                   {{"lease", lock_->describe()}, {"error", s.toString()}});
     return false;
   }
   observe(released);
-  logging::info("released leader lease", {{"lease", lock_->describe()}, {"identity", config_.identity}});
+  logging::info("released leader lease",
+                {{"lease", lock_->describe()}, {"identity", config_.identity}});
   return true;
 }
 
@@ -140,10 +142,12 @@ bool LeaderElector::acquire(const StopSignal& stop) {
   std::uniform_real_distribution<double> jitter(1.0, 1.2);  // client-go JitterFactor 1.2
   while (!stop.stopRequested()) {
     if (tryAcquireOrRenew()) {
-      logging::info("acquired leader lease", {{"lease", lock_->describe()}, {"identity", config_.identity}});
+      logging::info("acquired leader lease",
+                    {{"lease", lock_->describe()}, {"identity", config_.identity}});
       return true;
     }
-    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(config_.retryPeriod * jitter(rng));
+    auto wait =
+        std::chrono::duration_cast<std::chrono::milliseconds>(config_.retryPeriod * jitter(rng));
     if (stop.waitFor(wait)) break;
   }
   return false;

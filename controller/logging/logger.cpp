@@ -1,14 +1,14 @@
 #include "controller/logging/logger.h"
 
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <memory>
 #include <mutex>
-
-#include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
 
 namespace ctrl::logging {
 namespace {
@@ -30,7 +30,8 @@ LoggerState& state() {
 spdlog::logger& sink() {
   LoggerState& s = state();
   std::call_once(s.once, [&s] {
-    s.sink = std::make_shared<spdlog::logger>("ctrl", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+    s.sink =
+        std::make_shared<spdlog::logger>("ctrl", std::make_shared<spdlog::sinks::stderr_sink_mt>());
     s.sink->set_pattern("%v");
     s.sink->set_level(spdlog::level::trace);
     s.sink->flush_on(spdlog::level::trace);
@@ -40,20 +41,28 @@ spdlog::logger& sink() {
 
 const char* levelName(Level level) {
   switch (level) {
-    case Level::kDebug: return "debug";
-    case Level::kInfo: return "info";
-    case Level::kWarn: return "warn";
-    case Level::kError: return "error";
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarn:
+      return "warn";
+    case Level::kError:
+      return "error";
   }
   return "info";
 }
 
 const char* levelTextName(Level level) {
   switch (level) {
-    case Level::kDebug: return "DEBUG";
-    case Level::kInfo: return "INFO";
-    case Level::kWarn: return "WARN";
-    case Level::kError: return "ERROR";
+    case Level::kDebug:
+      return "DEBUG";
+    case Level::kInfo:
+      return "INFO";
+    case Level::kWarn:
+      return "WARN";
+    case Level::kError:
+      return "ERROR";
   }
   return "INFO";
 }
@@ -73,7 +82,8 @@ std::string timestampNow() {
 
 // Invalid UTF-8 (a byte string from somewhere) must not make logging throw.
 std::string jsonString(std::string_view s) {
-  return nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return nlohmann::json(std::string(s))
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string jsonValue(const nlohmann::json& v) {
@@ -101,14 +111,19 @@ std::string oneLine(std::string_view msg) {
   std::string out;
   out.reserve(msg.size());
   for (char c : msg) {
-    if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else out += c;
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\r')
+      out += "\\r";
+    else
+      out += c;
   }
   return out;
 }
 
-bool isReserved(const std::string& key) { return key == "ts" || key == "level" || key == "msg"; }
+bool isReserved(const std::string& key) {
+  return key == "ts" || key == "level" || key == "msg";
+}
 
 }  // namespace
 
@@ -119,22 +134,31 @@ void configure(Format format, Level level) {
 }
 
 bool parseLevel(std::string_view s, Level* out) {
-  if (s == "debug") *out = Level::kDebug;
-  else if (s == "info") *out = Level::kInfo;
-  else if (s == "warn" || s == "warning") *out = Level::kWarn;
-  else if (s == "error") *out = Level::kError;
-  else return false;
+  if (s == "debug")
+    *out = Level::kDebug;
+  else if (s == "info")
+    *out = Level::kInfo;
+  else if (s == "warn" || s == "warning")
+    *out = Level::kWarn;
+  else if (s == "error")
+    *out = Level::kError;
+  else
+    return false;
   return true;
 }
 
 bool parseFormat(std::string_view s, Format* out) {
-  if (s == "json") *out = Format::kJson;
-  else if (s == "text") *out = Format::kText;
-  else return false;
+  if (s == "json")
+    *out = Format::kJson;
+  else if (s == "text")
+    *out = Format::kText;
+  else
+    return false;
   return true;
 }
 
-std::string renderLine(Format format, Level level, std::string_view msg, const nlohmann::json& fields) {
+std::string renderLine(Format format, Level level, std::string_view msg,
+                       const nlohmann::json& fields) {
   nlohmann::json obj = fields;
   if (!obj.is_object()) {
     obj = nlohmann::json::object();

@@ -5,9 +5,8 @@
 // so a loop cannot flood the API server. Best effort: failures are logged.
 // Never put a Secret value in a message.
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace ctrl::manager {
 

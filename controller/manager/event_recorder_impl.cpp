@@ -33,7 +33,8 @@ std::string objectKey(const json& involved) {
   const json meta = involved.value("metadata", json::object());
   std::string uid = meta.value("uid", "");
   if (!uid.empty()) return uid;
-  return involved.value("kind", "") + "/" + meta.value("namespace", "") + "/" + meta.value("name", "");
+  return involved.value("kind", "") + "/" + meta.value("namespace", "") + "/" +
+         meta.value("name", "");
 }
 
 json objectReference(const json& involved) {
@@ -65,8 +66,8 @@ KubeEventRecorder::~KubeEventRecorder() {
   worker_.join();
 }
 
-void KubeEventRecorder::event(const json& involved, const std::string& type, const std::string& reason,
-                              const std::string& message) {
+void KubeEventRecorder::event(const json& involved, const std::string& type,
+                              const std::string& reason, const std::string& message) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_ || queue_.size() >= options_.queueCapacity) {
@@ -125,15 +126,20 @@ void KubeEventRecorder::prune(std::chrono::steady_clock::time_point now) {
   if (now - last_prune_ < std::chrono::minutes(1)) return;
   last_prune_ = now;
   for (auto it = aggregates_.begin(); it != aggregates_.end();) {
-    if (now - it->second.lastSeen >= options_.aggregationWindow) it = aggregates_.erase(it);
-    else ++it;
+    if (now - it->second.lastSeen >= options_.aggregationWindow)
+      it = aggregates_.erase(it);
+    else
+      ++it;
   }
   for (auto it = buckets_.begin(); it != buckets_.end();) {
     // A full bucket carries no state worth keeping.
     double full = std::chrono::duration<double>(now - it->second.refilled).count() /
-                  std::chrono::duration<double>(options_.spamRefillInterval).count() + it->second.tokens;
-    if (full >= options_.spamBurst) it = buckets_.erase(it);
-    else ++it;
+                      std::chrono::duration<double>(options_.spamRefillInterval).count() +
+                  it->second.tokens;
+    if (full >= options_.spamBurst)
+      it = buckets_.erase(it);
+    else
+      ++it;
   }
 }
 
@@ -177,7 +183,8 @@ void KubeEventRecorder::write(const Pending& p) {
   char suffix[32];
   std::snprintf(suffix, sizeof(suffix), "%llx",
                 static_cast<unsigned long long>(
-                    std::chrono::duration_cast<std::chrono::nanoseconds>(wallNow.time_since_epoch()).count()));
+                    std::chrono::duration_cast<std::chrono::nanoseconds>(wallNow.time_since_epoch())
+                        .count()));
   std::string name = ref.value("name", "object") + "." + suffix;
   std::string ts = rfc3339(wallNow);
   json ev = {{"apiVersion", "v1"},

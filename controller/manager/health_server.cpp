@@ -17,13 +17,15 @@ kube::StatusOr<std::string> listenUriFor(const std::string& bindAddress) {
   if (bindAddress.empty() || bindAddress == "0") return std::string();
   auto colon = bindAddress.rfind(':');
   if (colon == std::string::npos) {
-    return kube::Status(kube::Code::kInvalidArgument, "bind address \"" + bindAddress + "\" has no port");
+    return kube::Status(kube::Code::kInvalidArgument,
+                        "bind address \"" + bindAddress + "\" has no port");
   }
   std::string host = bindAddress.substr(0, colon);
   std::string port = bindAddress.substr(colon + 1);
-  if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos || std::stoul(port) > 65535 ||
-      std::stoul(port) == 0) {
-    return kube::Status(kube::Code::kInvalidArgument, "bind address \"" + bindAddress + "\" has a bad port");
+  if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoul(port) > 65535 || std::stoul(port) == 0) {
+    return kube::Status(kube::Code::kInvalidArgument,
+                        "bind address \"" + bindAddress + "\" has a bad port");
   }
   if (host.empty()) host = "0.0.0.0";
   return "http://" + host + ":" + port;
@@ -31,7 +33,9 @@ kube::StatusOr<std::string> listenUriFor(const std::string& bindAddress) {
 
 HealthServer::HealthServer(HealthServerOptions options) : options_(std::move(options)) {}
 
-HealthServer::~HealthServer() { stop(); }
+HealthServer::~HealthServer() {
+  stop();
+}
 
 void HealthServer::addReadinessCheck(const std::string& name, Check check) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -79,7 +83,11 @@ kube::Status HealthServer::start() {
   auto probeUri = listenUriFor(options_.healthProbeBindAddress);
   if (!probeUri.isOk()) return probeUri.status();
 
-  struct Plan { std::string uri; bool metrics; bool probes; };
+  struct Plan {
+    std::string uri;
+    bool metrics;
+    bool probes;
+  };
   std::vector<Plan> plans;
   if (!metricsUri->empty() && *metricsUri == *probeUri) {
     plans.push_back({*metricsUri, true, true});
@@ -106,7 +114,8 @@ kube::Status HealthServer::start() {
       stop();
       return kube::Status(kube::Code::kUnavailable, "listening on " + plan.uri + ": " + e.what());
     }
-    logging::info("serving", {{"address", plan.uri}, {"metrics", plan.metrics}, {"probes", plan.probes}});
+    logging::info("serving",
+                  {{"address", plan.uri}, {"metrics", plan.metrics}, {"probes", plan.probes}});
     std::lock_guard<std::mutex> lock(mu_);
     listeners_.push_back(std::move(l));
   }

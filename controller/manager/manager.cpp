@@ -29,7 +29,8 @@ struct CacheSpec {
 // detached) never touches freed memory.
 class RunGroup {
  public:
-  void start(const std::vector<RunnableSpec>& specs, std::function<void(const std::string&)> onEarlyExit) {
+  void start(const std::vector<RunnableSpec>& specs,
+             std::function<void(const std::string&)> onEarlyExit) {
     for (const RunnableSpec& spec : specs) {
       {
         std::lock_guard<std::mutex> l(state_->mu);
@@ -55,11 +56,14 @@ class RunGroup {
     bool done;
     {
       std::unique_lock<std::mutex> l(state_->mu);
-      done = state_->cv.wait_until(l, deadline, [this] { return state_->finished == state_->started; });
+      done = state_->cv.wait_until(l, deadline,
+                                   [this] { return state_->finished == state_->started; });
     }
     for (auto& t : threads_) {
-      if (done) t.join();
-      else t.detach();
+      if (done)
+        t.join();
+      else
+        t.detach();
     }
     threads_.clear();
     return done;
@@ -94,7 +98,8 @@ struct Manager::Impl {
 
   explicit Impl(ManagerOptions o)
       : options(std::move(o)),
-        server(HealthServerOptions{options.metricsBindAddress, options.healthProbeBindAddress, options.registry}) {
+        server(HealthServerOptions{options.metricsBindAddress, options.healthProbeBindAddress,
+                                   options.registry}) {
     if (!options.clock) options.clock = std::make_shared<RealClock>();
   }
 
@@ -102,7 +107,8 @@ struct Manager::Impl {
   Gauge& leaderGauge() {
     Registry& r = options.registry ? *options.registry : Registry::global();
     return r.gauge("leader_election_master_status",
-                   "Gauge of if the reporting system is master of the relevant lease, 0 indicates backup, 1 indicates master.");
+                   "Gauge of if the reporting system is master of the relevant lease, 0 indicates "
+                   "backup, 1 indicates master.");
   }
 
   std::vector<RunnableSpec> select(bool needsLeader) const {
@@ -143,8 +149,9 @@ struct Manager::Impl {
       if (!c.waitForSync) continue;
       if (stop.stopRequested()) return false;
       if (!c.waitForSync(options.cacheSyncTimeout)) {
-        logging::error("cache did not sync", {{"cache", c.name},
-                                              {"timeoutSeconds", options.cacheSyncTimeout.count() / 1000.0}});
+        logging::error(
+            "cache did not sync",
+            {{"cache", c.name}, {"timeoutSeconds", options.cacheSyncTimeout.count() / 1000.0}});
         return false;
       }
     }
@@ -172,7 +179,8 @@ void Manager::addRunnable(const std::string& name, std::function<void(const Stop
 }
 
 void Manager::addCache(const std::string& name, std::function<void()> start,
-                       std::function<bool(std::chrono::milliseconds)> waitForSync, std::function<void()> stop) {
+                       std::function<bool(std::chrono::milliseconds)> waitForSync,
+                       std::function<void()> stop) {
   impl_->caches.push_back({name, std::move(start), std::move(waitForSync), std::move(stop)});
 }
 
@@ -184,8 +192,12 @@ void Manager::addHealthCheck(const std::string& name, Check check) {
   impl_->server.addHealthCheck(name, std::move(check));
 }
 
-bool Manager::isLeader() const { return impl_->leading.load(); }
-bool Manager::cachesSynced() const { return impl_->synced.load(); }
+bool Manager::isLeader() const {
+  return impl_->leading.load();
+}
+bool Manager::cachesSynced() const {
+  return impl_->synced.load();
+}
 
 int Manager::run(const StopSignal& stop) {
   Impl& m = *impl_;
@@ -212,8 +224,8 @@ int Manager::run(const StopSignal& stop) {
           logging::error("leader election needs a client and a namespace");
           ok = false;
         } else {
-          lock = std::make_shared<leader::KubeLeaseLock>(m.options.client, m.options.leaderElectionNamespace,
-                                                         m.options.leaderElectionId);
+          lock = std::make_shared<leader::KubeLeaseLock>(
+              m.options.client, m.options.leaderElectionNamespace, m.options.leaderElectionId);
         }
       }
       if (lock) {
@@ -226,7 +238,9 @@ int Manager::run(const StopSignal& stop) {
             m.fatal = true;
           }
         };
-        cfg.onNewLeader = [](const std::string& id) { logging::info("new leader elected", {{"identity", id}}); };
+        cfg.onNewLeader = [](const std::string& id) {
+          logging::info("new leader elected", {{"identity", id}});
+        };
         elector = std::make_unique<leader::LeaderElector>(lock, cfg, m.options.clock);
         electorThread = std::thread([&elector, &electorStop] { elector->run(electorStop); });
       }
@@ -241,7 +255,8 @@ int Manager::run(const StopSignal& stop) {
 
   // Controllers first, so in-flight reconciles finish while we still hold the Lease.
   auto deadline = std::chrono::steady_clock::now() + m.options.gracefulShutdownTimeout;
-  logging::info("shutting down", {{"graceSeconds", m.options.gracefulShutdownTimeout.count() / 1000.0}});
+  logging::info("shutting down",
+                {{"graceSeconds", m.options.gracefulShutdownTimeout.count() / 1000.0}});
   if (!m.stopLeaderRunnables(deadline)) {
     logging::error("leader runnables did not stop within the grace period");
     code = 1;

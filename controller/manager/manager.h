@@ -62,7 +62,8 @@ class Manager {
   // A cache: started before any runnable that needs the leader; ready once
   // every waitForSync returned true.
   void addCache(const std::string& name, std::function<void()> start,
-                std::function<bool(std::chrono::milliseconds)> waitForSync, std::function<void()> stop);
+                std::function<bool(std::chrono::milliseconds)> waitForSync,
+                std::function<void()> stop);
   void addReadinessCheck(const std::string& name, Check check);
   void addHealthCheck(const std::string& name, Check check);
 

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
 #include <stdexcept>
 
@@ -25,10 +25,14 @@ std::string formatValue(double v) {
 std::string escapeLabelValue(const std::string& s) {
   std::string out;
   for (char c : s) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -36,9 +40,12 @@ std::string escapeLabelValue(const std::string& s) {
 std::string escapeHelp(const std::string& s) {
   std::string out;
   for (char c : s) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -169,17 +176,20 @@ std::string Registry::render() const {
     out << "# TYPE " << name << " " << e.type << "\n";
     if (e.c) {
       std::lock_guard<std::mutex> l(e.c->mu_);
-      for (const auto& [labels, v] : e.c->values_) out << name << renderLabels(labels) << " " << formatValue(v) << "\n";
+      for (const auto& [labels, v] : e.c->values_)
+        out << name << renderLabels(labels) << " " << formatValue(v) << "\n";
     } else if (e.g) {
       std::lock_guard<std::mutex> l(e.g->mu_);
-      for (const auto& [labels, v] : e.g->values_) out << name << renderLabels(labels) << " " << formatValue(v) << "\n";
+      for (const auto& [labels, v] : e.g->values_)
+        out << name << renderLabels(labels) << " " << formatValue(v) << "\n";
     } else if (e.h) {
       std::lock_guard<std::mutex> l(e.h->mu_);
       for (const auto& [labels, s] : e.h->series_) {
         uint64_t cumulative = 0;
         for (size_t i = 0; i < e.h->buckets_.size(); ++i) {
           cumulative += s.counts[i];
-          out << name << "_bucket" << renderLabels(labels, formatValue(e.h->buckets_[i])) << " " << cumulative << "\n";
+          out << name << "_bucket" << renderLabels(labels, formatValue(e.h->buckets_[i])) << " "
+              << cumulative << "\n";
         }
         out << name << "_bucket" << renderLabels(labels, "+Inf") << " " << s.count << "\n";
         out << name << "_sum" << renderLabels(labels) << " " << formatValue(s.sum) << "\n";

@@ -16,6 +16,7 @@ class Counter {
  public:
   void inc(const Labels& labels = {}, double by = 1);
   double value(const Labels& labels = {}) const;
+
  private:
   friend class Registry;
   mutable std::mutex mu_;
@@ -29,6 +30,7 @@ class Gauge {
   void add(const Labels& labels, double by);
   void remove(const Labels& labels);  // drop a series (object deleted)
   double value(const Labels& labels = {}) const;
+
  private:
   friend class Registry;
   mutable std::mutex mu_;
@@ -41,9 +43,14 @@ class Histogram {
   void observe(const Labels& labels, double v);
   void observe(double v) { observe({}, v); }
   uint64_t count(const Labels& labels = {}) const;
+
  private:
   friend class Registry;
-  struct Series { std::vector<uint64_t> counts; double sum = 0; uint64_t count = 0; };
+  struct Series {
+    std::vector<uint64_t> counts;
+    double sum = 0;
+    uint64_t count = 0;
+  };
   std::vector<double> buckets_;
   mutable std::mutex mu_;
   std::map<Labels, Series> series_;

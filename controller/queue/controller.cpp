@@ -8,10 +8,14 @@ namespace ctrl::queue {
 
 const char* resultKindName(Result::Kind kind) {
   switch (kind) {
-    case Result::Kind::kDone: return "done";
-    case Result::Kind::kRequeueAfter: return "requeue_after";
-    case Result::Kind::kError: return "error";
-    case Result::Kind::kTerminalError: return "terminal_error";
+    case Result::Kind::kDone:
+      return "done";
+    case Result::Kind::kRequeueAfter:
+      return "requeue_after";
+    case Result::Kind::kError:
+      return "error";
+    case Result::Kind::kTerminalError:
+      return "terminal_error";
   }
   return "unknown";
 }
@@ -84,7 +88,9 @@ void Controller::processOne(const std::string& key) {
       break;
     case Result::Kind::kError:
       logging::warn("reconcile failed, retrying with backoff",
-                    {{"controller", name_}, {"object", key}, {"error", result.message},
+                    {{"controller", name_},
+                     {"object", key},
+                     {"error", result.message},
                      {"retries", queue_.numRequeues(key)}});
       queue_.addRateLimited(key);
       break;

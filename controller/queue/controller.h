@@ -34,7 +34,8 @@ struct ControllerOptions {
   WorkQueueMetrics queueMetrics;
 };
 
-const char* resultKindName(Result::Kind kind);  // "done", "requeue_after", "error", "terminal_error"
+const char* resultKindName(
+    Result::Kind kind);  // "done", "requeue_after", "error", "terminal_error"
 
 class Controller {
  public:
@@ -44,7 +45,9 @@ class Controller {
   Controller& operator=(const Controller&) = delete;
 
   void enqueue(const std::string& key) { queue_.add(key); }
-  void enqueueAfter(const std::string& key, std::chrono::milliseconds d) { queue_.addAfter(key, d); }
+  void enqueueAfter(const std::string& key, std::chrono::milliseconds d) {
+    queue_.addAfter(key, d);
+  }
 
   void start();  // spawns the workers; idempotent
   // Stops taking work and waits up to `grace` for in-flight reconciles; true

@@ -61,7 +61,9 @@ cache::EventHandlers enqueueOwner(Controller& c, const std::string& ownerKind,
   });
 }
 
-cache::EventHandlers enqueueMapped(Controller& c, MapFunc map) { return fromMap(c, std::move(map)); }
+cache::EventHandlers enqueueMapped(Controller& c, MapFunc map) {
+  return fromMap(c, std::move(map));
+}
 
 MapFunc mapByIndex(const cache::Store& store, std::string index,
                    std::function<std::string(const json&)> value) {

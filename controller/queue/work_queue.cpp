@@ -73,9 +73,13 @@ void WorkQueue::addRateLimited(const std::string& key) {
   addAfter(key, limiter_.when(key));
 }
 
-void WorkQueue::forget(const std::string& key) { limiter_.forget(key); }
+void WorkQueue::forget(const std::string& key) {
+  limiter_.forget(key);
+}
 
-int WorkQueue::numRequeues(const std::string& key) const { return limiter_.numRequeues(key); }
+int WorkQueue::numRequeues(const std::string& key) const {
+  return limiter_.numRequeues(key);
+}
 
 std::optional<std::string> WorkQueue::get() {
   std::string key;

@@ -29,7 +29,7 @@ namespace ctrl::queue {
 struct WorkQueueMetrics {
   std::function<void(size_t depth)> depth;
   std::function<void()> add;
-  std::function<void()> retry;  // addRateLimited
+  std::function<void()> retry;                                      // addRateLimited
   std::function<void(std::chrono::duration<double>)> queueLatency;  // add -> get
   std::function<void(std::chrono::duration<double>)> workDuration;  // get -> done
 };

@@ -64,8 +64,9 @@ AgentConnection fromPod(const json& pod) {
     if (wreason == "CrashLoopBackOff") {
       a.reason = "CrashLoopBackOff";
       const json last = cs.value("/lastState/terminated"_json_pointer, json::object());
-      a.message = "agent pod " + podName + " is crash-looping (restarts: " +
-                  std::to_string(cs.value("restartCount", 0)) + ")";
+      a.message = "agent pod " + podName +
+                  " is crash-looping (restarts: " + std::to_string(cs.value("restartCount", 0)) +
+                  ")";
       const std::string term = last.value("message", "");
       if (!term.empty()) {
         a.message += "; last termination: " + term;

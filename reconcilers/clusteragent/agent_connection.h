@@ -5,10 +5,9 @@
 // the readiness probe, so a Ready pod means connected; everything else gets
 // the most actionable reason the pod state offers.
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace clusteragent {
 

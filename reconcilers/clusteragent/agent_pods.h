@@ -5,10 +5,9 @@
 // mapped back to the owning ClusterAgent through the argoproj.io/clusteragent
 // label (a Pod's controller owner is its ReplicaSet, not the ClusterAgent).
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "controller/cache/store.h"
 

@@ -26,17 +26,17 @@ DesiredObject buildClusterRole(const ClusterAgentSpec& spec) {
 DesiredObject buildClusterRoleBinding(const ClusterAgentSpec& spec) {
   const auto& m = spec.meta;
   // Upstream hard-codes the subject namespace to "argocd"; bind the real one.
-  json crb = {{"apiVersion", "rbac.authorization.k8s.io/v1"},
-              {"kind", "ClusterRoleBinding"},
-              {"metadata", childMetadata(m, clusterRoleName(m), "")},
-              {"roleRef",
-               {{"apiGroup", "rbac.authorization.k8s.io"},
-                {"kind", "ClusterRole"},
-                {"name", clusterRoleName(m)}}},
-              {"subjects",
-               json::array({{{"kind", "ServiceAccount"},
-                             {"name", serviceAccountName(m)},
-                             {"namespace", m.ns}}})}};
+  json crb = {
+      {"apiVersion", "rbac.authorization.k8s.io/v1"},
+      {"kind", "ClusterRoleBinding"},
+      {"metadata", childMetadata(m, clusterRoleName(m), "")},
+      {"roleRef",
+       {{"apiGroup", "rbac.authorization.k8s.io"},
+        {"kind", "ClusterRole"},
+        {"name", clusterRoleName(m)}}},
+      {"subjects",
+       json::array(
+           {{{"kind", "ServiceAccount"}, {"name", serviceAccountName(m)}, {"namespace", m.ns}}})}};
   return {ctrl::kube::resources::kClusterRoleBindings, std::move(crb), false};
 }
 

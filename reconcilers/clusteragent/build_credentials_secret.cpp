@@ -21,12 +21,11 @@ DesiredObject buildCredentialsSecret(const ClusterAgentSpec& spec, const std::st
   const auto& m = spec.meta;
   // The agent reads the first line as <client id>:<secret>; the client id is
   // the agent name the principal knows.
-  nlohmann::json secret = {
-      {"apiVersion", "v1"},
-      {"kind", "Secret"},
-      {"metadata", childMetadata(m, credentialsSecretName(m), m.ns)},
-      {"type", "Opaque"},
-      {"data", {{kUserpassCredsKey, base64(spec.clusterName + ":" + token)}}}};
+  nlohmann::json secret = {{"apiVersion", "v1"},
+                           {"kind", "Secret"},
+                           {"metadata", childMetadata(m, credentialsSecretName(m), m.ns)},
+                           {"type", "Opaque"},
+                           {"data", {{kUserpassCredsKey, base64(spec.clusterName + ":" + token)}}}};
   return {ctrl::kube::resources::kSecrets, std::move(secret), canOwnerReference(m, m.ns)};
 }
 

@@ -13,7 +13,9 @@ json envVar(const std::string& name, const std::string& value) {
   return {{"name", name}, {"value", value}};
 }
 
-const char* boolText(bool b) { return b ? "true" : "false"; }
+const char* boolText(bool b) {
+  return b ? "true" : "false";
+}
 
 json agentEnv(const ClusterAgentSpec& spec) {
   json env = json::array();
@@ -24,8 +26,8 @@ json agentEnv(const ClusterAgentSpec& spec) {
 
   switch (spec.authMethod) {
     case AuthMethod::kUserpass:
-      env.push_back(envVar("ARGOCD_AGENT_CREDS", std::string("userpass:") + kCredsMountPath + "/" +
-                                                     kUserpassCredsKey));
+      env.push_back(envVar("ARGOCD_AGENT_CREDS",
+                           std::string("userpass:") + kCredsMountPath + "/" + kUserpassCredsKey));
       break;
     case AuthMethod::kMtls:
       env.push_back(envVar("ARGOCD_AGENT_CREDS", "mtls:any"));
@@ -44,8 +46,10 @@ json agentEnv(const ClusterAgentSpec& spec) {
                                           : std::string(kSystemCaBundlePath)));
   }
   if (spec.clientCertSecretName) {
-    env.push_back(envVar("ARGOCD_AGENT_TLS_CLIENT_CERT_PATH", std::string(kClientCertMountPath) + "/tls.crt"));
-    env.push_back(envVar("ARGOCD_AGENT_TLS_CLIENT_KEY_PATH", std::string(kClientCertMountPath) + "/tls.key"));
+    env.push_back(envVar("ARGOCD_AGENT_TLS_CLIENT_CERT_PATH",
+                         std::string(kClientCertMountPath) + "/tls.crt"));
+    env.push_back(
+        envVar("ARGOCD_AGENT_TLS_CLIENT_KEY_PATH", std::string(kClientCertMountPath) + "/tls.key"));
   }
   env.push_back(envVar("ARGOCD_AGENT_TLS_INSECURE", boolText(spec.insecureSkipVerify)));
   env.push_back(envVar("ARGOCD_AGENT_LOG_LEVEL", spec.logLevel));
@@ -127,8 +131,9 @@ DesiredObject buildDeployment(const ClusterAgentSpec& spec, const DeploymentInpu
       {"command", {"/bin/argocd-agent"}},
       {"args", {"agent"}},
       {"env", agentEnv(spec)},
-      {"ports", json::array({{{"name", "metrics"}, {"containerPort", kMetricsPort}, {"protocol", "TCP"}},
-                             {{"name", "health"}, {"containerPort", kHealthPort}, {"protocol", "TCP"}}})},
+      {"ports",
+       json::array({{{"name", "metrics"}, {"containerPort", kMetricsPort}, {"protocol", "TCP"}},
+                    {{"name", "health"}, {"containerPort", kHealthPort}, {"protocol", "TCP"}}})},
       // /healthz is 200 only while connected to the principal: it decides
       // readiness. Liveness must survive a principal outage, so it only checks
       // that the process still listens.
@@ -146,11 +151,11 @@ DesiredObject buildDeployment(const ClusterAgentSpec& spec, const DeploymentInpu
   if (!spec.imagePullPolicy.empty()) container["imagePullPolicy"] = spec.imagePullPolicy;
   if (!spec.resources.empty()) container["resources"] = spec.resources;
 
-  json podSpec = {
-      {"serviceAccountName", serviceAccountName(m)},
-      {"securityContext", {{"runAsNonRoot", true}, {"seccompProfile", {{"type", "RuntimeDefault"}}}}},
-      {"containers", json::array({std::move(container)})},
-      {"volumes", std::move(volumes)}};
+  json podSpec = {{"serviceAccountName", serviceAccountName(m)},
+                  {"securityContext",
+                   {{"runAsNonRoot", true}, {"seccompProfile", {{"type", "RuntimeDefault"}}}}},
+                  {"containers", json::array({std::move(container)})},
+                  {"volumes", std::move(volumes)}};
   if (!spec.imagePullSecrets.empty()) {
     json ips = json::array();
     for (const auto& n : spec.imagePullSecrets) ips.push_back({{"name", n}});

@@ -31,15 +31,15 @@ DesiredObject buildRole(const ClusterAgentSpec& spec) {
 
 DesiredObject buildRoleBinding(const ClusterAgentSpec& spec) {
   const auto& m = spec.meta;
-  json rb = {{"apiVersion", "rbac.authorization.k8s.io/v1"},
-             {"kind", "RoleBinding"},
-             {"metadata", childMetadata(m, roleName(m), spec.argocdNamespace)},
-             {"roleRef",
-              {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "Role"}, {"name", roleName(m)}}},
-             {"subjects",
-              json::array({{{"kind", "ServiceAccount"},
-                            {"name", serviceAccountName(m)},
-                            {"namespace", m.ns}}})}};
+  json rb = {
+      {"apiVersion", "rbac.authorization.k8s.io/v1"},
+      {"kind", "RoleBinding"},
+      {"metadata", childMetadata(m, roleName(m), spec.argocdNamespace)},
+      {"roleRef",
+       {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "Role"}, {"name", roleName(m)}}},
+      {"subjects",
+       json::array(
+           {{{"kind", "ServiceAccount"}, {"name", serviceAccountName(m)}, {"namespace", m.ns}}})}};
   return {ctrl::kube::resources::kRoleBindings, std::move(rb),
           canOwnerReference(m, spec.argocdNamespace)};
 }

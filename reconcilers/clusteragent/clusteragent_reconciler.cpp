@@ -77,16 +77,16 @@ Result ClusterAgentReconciler::reconcile(const ctrl::queue::Request& req) {
   std::string errors;
   using Step = StepResult (*)(ReconcileContext&);
   const std::pair<const char*, Step> steps[] = {
-      {"serviceaccount", ensureServiceAccount}, {"rbac", ensureRbac},
-      {"credentials", ensureCredentials},       {"deployment", ensureDeployment},
+      {"serviceaccount", ensureServiceAccount},  {"rbac", ensureRbac},
+      {"credentials", ensureCredentials},        {"deployment", ensureDeployment},
       {"metrics-service", ensureMetricsService}, {"connection", observeConnection},
   };
   for (const auto& [stepName, step] : steps) {
     StepResult r = step(ctx);
     if (!r.error.isOk()) {
-      ctrl::logging::error("reconcile step failed", {{"clusteragent", ctx.key},
-                                                     {"step", stepName},
-                                                     {"error", r.error.toString()}});
+      ctrl::logging::error(
+          "reconcile step failed",
+          {{"clusteragent", ctx.key}, {"step", stepName}, {"error", r.error.toString()}});
       if (!errors.empty()) errors += "; ";
       errors += std::string(stepName) + ": " + r.error.toString();
     }

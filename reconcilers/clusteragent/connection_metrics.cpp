@@ -9,9 +9,9 @@ ConnectionMetrics::ConnectionMetrics(ctrl::manager::Registry& registry)
       reachable_(registry.gauge(kServerReachableMetric,
                                 "1 when the operator's last probe of serverAddr completed a "
                                 "verified TLS handshake, else 0.")),
-      expiry_(registry.gauge(
-          kCertificateExpiryMetric,
-          "notAfter of the certificate serverAddr presented, in Unix seconds.")) {}
+      expiry_(
+          registry.gauge(kCertificateExpiryMetric,
+                         "notAfter of the certificate serverAddr presented, in Unix seconds.")) {}
 
 void ConnectionMetrics::removeLocked(const std::string& key) {
   auto it = labels_.find(key);
@@ -41,9 +41,9 @@ void ConnectionMetrics::record(const ConnectionSample& s) {
               s.serverReachable ? std::optional<double>(*s.serverReachable ? 1 : 0) : std::nullopt);
   std::optional<double> expiry;
   if (s.certificateNotAfter) {
-    expiry = static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(
-                                     s.certificateNotAfter->time_since_epoch())
-                                     .count());
+    expiry = static_cast<double>(
+        std::chrono::duration_cast<std::chrono::seconds>(s.certificateNotAfter->time_since_epoch())
+            .count());
   }
   setOrRemove(expiry_, expiry);
 }

@@ -25,8 +25,8 @@ inline constexpr const char* kCertificateExpiryMetric =
 struct ConnectionSample {
   std::string ns;
   std::string name;
-  std::string cluster;                 // spec.clusterName
-  std::optional<bool> connected;       // nullopt: not assessed
+  std::string cluster;                  // spec.clusterName
+  std::optional<bool> connected;        // nullopt: not assessed
   std::optional<bool> serverReachable;  // nullopt: not probed yet
   std::optional<std::chrono::system_clock::time_point> certificateNotAfter;
 };

@@ -26,15 +26,23 @@ ConnectionObserver::ConnectionObserver(prober::TlsProberPtr prober,
       });
 }
 
-ConnectionObserver::~ConnectionObserver() { stop(); }
+ConnectionObserver::~ConnectionObserver() {
+  stop();
+}
 
 void ConnectionObserver::setOnResultChanged(std::function<void(const std::string&)> fn) {
   on_changed_ = std::move(fn);
 }
 
-void ConnectionObserver::start() { scheduler_->start(); }
-void ConnectionObserver::stop() { scheduler_->stop(); }
-void ConnectionObserver::run(const ctrl::StopSignal& stop) { scheduler_->run(stop); }
+void ConnectionObserver::start() {
+  scheduler_->start();
+}
+void ConnectionObserver::stop() {
+  scheduler_->stop();
+}
+void ConnectionObserver::run(const ctrl::StopSignal& stop) {
+  scheduler_->run(stop);
+}
 
 ctrl::kube::StatusOr<std::optional<std::string>> ConnectionObserver::caPem(
     const std::string& key, const ClusterAgentSpec& spec, const ctrl::cache::Store* secrets,

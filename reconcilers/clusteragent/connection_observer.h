@@ -71,10 +71,10 @@ class ConnectionObserver {
   // The CA PEM of spec.tls.caSecretRef: from memory when the cached digest
   // is unchanged, else by GET. nullopt + reason/message when unavailable.
   ctrl::kube::StatusOr<std::optional<std::string>> caPem(const std::string& key,
-                                                        const ClusterAgentSpec& spec,
-                                                        const ctrl::cache::Store* secrets,
-                                                        ctrl::kube::KubeClient& client,
-                                                        std::string* whyNot);
+                                                         const ClusterAgentSpec& spec,
+                                                         const ctrl::cache::Store* secrets,
+                                                         ctrl::kube::KubeClient& client,
+                                                         std::string* whyNot);
 
   ConnectionObserverOptions options_;
   ctrl::ClockPtr clock_;

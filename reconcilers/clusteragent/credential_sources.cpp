@@ -72,8 +72,8 @@ CredentialSources resolveCredentialSources(const ClusterAgentSpec& spec, const s
       if (!l.reason.empty()) return notReady(l.reason, l.message);
       out.tokenDigest = l.digest->value("sha256", "");
     } else {
-      return notReady("TokenMissing", "auth method " + method +
-                                          " needs a token: set spec.authTokenSecretRef");
+      return notReady("TokenMissing",
+                      "auth method " + method + " needs a token: set spec.authTokenSecretRef");
     }
     parts.push_back({"token", out.tokenDigest});
     out.sourceHash = credentialsHash(parts);

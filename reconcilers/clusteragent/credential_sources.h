@@ -24,8 +24,8 @@ struct CredentialSources {
   bool tokenInline = false;          // from spec.authToken (no GET needed)
   std::string tokenSecretName;       // from spec.authTokenSecretRef
   std::string tokenSecretKey;
-  std::string tokenDigest;           // sha256 of the token
-  std::string sourceHash;            // what the creds Secret content derives from
+  std::string tokenDigest;  // sha256 of the token
+  std::string sourceHash;   // what the creds Secret content derives from
 };
 
 CredentialSources resolveCredentialSources(const ClusterAgentSpec& spec, const std::string& ns,

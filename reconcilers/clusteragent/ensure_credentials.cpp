@@ -19,7 +19,8 @@ std::string dataDigestOf(const json& digested) {
 }
 
 // The creds Secret as we would write it, with the token given.
-json desiredCredsSecret(ReconcileContext& ctx, const std::string& token, const std::string& source) {
+json desiredCredsSecret(ReconcileContext& ctx, const std::string& token,
+                        const std::string& source) {
   json desired = buildCredentialsSecret(ctx.spec, token).object;
   json& ann = desired["metadata"]["annotations"];
   if (!ann.is_object()) ann = json::object();
@@ -61,8 +62,8 @@ ctrl::kube::StatusOr<std::string> fetchToken(ReconcileContext& ctx) {
 
 StepResult ensureCredentials(ReconcileContext& ctx) {
   static const ctrl::cache::Store kEmpty;
-  ctx.credentials = resolveCredentialSources(
-      ctx.spec, ctx.ns, ctx.caches.secrets ? *ctx.caches.secrets : kEmpty);
+  ctx.credentials =
+      resolveCredentialSources(ctx.spec, ctx.ns, ctx.caches.secrets ? *ctx.caches.secrets : kEmpty);
   ctx.status.credentials = ctx.credentials.assessment;
   const std::string credsName = credentialsSecretName(ctx.spec.meta);
 

@@ -16,7 +16,8 @@ ctrl::kube::Status writeFinalizers(ReconcileContext& ctx, const json& finalizers
   json patch = {{"metadata",
                  {{"resourceVersion", ctx.cr["metadata"].value("resourceVersion", "")},
                   {"finalizers", finalizers}}}};
-  auto res = ctx.client.patch(kClusterAgents, ctx.ns, ctx.name, ctrl::kube::PatchType::kMerge, patch);
+  auto res =
+      ctx.client.patch(kClusterAgents, ctx.ns, ctx.name, ctrl::kube::PatchType::kMerge, patch);
   return res.status();
 }
 

@@ -13,10 +13,9 @@ ctrl::kube::Status deleteIgnoringNotFound(ReconcileContext& ctx, const ctrl::kub
                                           const std::string& ns, const std::string& name) {
   auto s = ctx.client.remove(r, r.namespaced ? ns : "", name);
   if (s.isOk()) {
-    ctrl::logging::info("deleted child", {{"clusteragent", ctx.key},
-                                          {"kind", r.kind},
-                                          {"namespace", ns},
-                                          {"name", name}});
+    ctrl::logging::info(
+        "deleted child",
+        {{"clusteragent", ctx.key}, {"kind", r.kind}, {"namespace", ns}, {"name", name}});
     return s;
   }
   if (ctrl::kube::isNotFound(s)) return ctrl::kube::Status::ok();
@@ -32,7 +31,8 @@ ctrl::kube::Status deleteOwned(ReconcileContext& ctx, const ctrl::cache::Store* 
   ctrl::kube::Status first;
   for (const auto& obj : store->byIndex(kOwnerIndex, ctx.key)) {
     if (!ownedBy(*obj, ctx.ns, ctx.name) || (keep && keep(*obj))) continue;
-    auto s = deleteIgnoringNotFound(ctx, r, obj->value("/metadata/namespace"_json_pointer, std::string()),
+    auto s = deleteIgnoringNotFound(ctx, r,
+                                    obj->value("/metadata/namespace"_json_pointer, std::string()),
                                     obj->value("/metadata/name"_json_pointer, std::string()));
     if (!s.isOk() && first.isOk()) first = s;
   }
@@ -62,7 +62,8 @@ ctrl::kube::Status finalizeDeletion(ReconcileContext& ctx) {
   auto s = writeFinalizers(ctx, finalizers);
   if (ctrl::kube::isNotFound(s)) return ctrl::kube::Status::ok();
   if (s.isOk()) {
-    ctrl::logging::info("released finalizer", {{"clusteragent", ctx.key}, {"finalizer", kFinalizer}});
+    ctrl::logging::info("released finalizer",
+                        {{"clusteragent", ctx.key}, {"finalizer", kFinalizer}});
   }
   return s;
 }

@@ -4,12 +4,24 @@ namespace clusteragent {
 
 using json = nlohmann::json;
 
-std::string serviceAccountName(const ClusterAgentMeta& m) { return m.name + "-agent"; }
-std::string roleName(const ClusterAgentMeta& m) { return m.name + "-agent"; }
-std::string clusterRoleName(const ClusterAgentMeta& m) { return "clusteragent-" + m.ns + "-" + m.name; }
-std::string credentialsSecretName(const ClusterAgentMeta& m) { return m.name + "-agent-creds"; }
-std::string deploymentName(const ClusterAgentMeta& m) { return m.name + "-agent"; }
-std::string metricsServiceName(const ClusterAgentMeta& m) { return m.name + "-agent-metrics"; }
+std::string serviceAccountName(const ClusterAgentMeta& m) {
+  return m.name + "-agent";
+}
+std::string roleName(const ClusterAgentMeta& m) {
+  return m.name + "-agent";
+}
+std::string clusterRoleName(const ClusterAgentMeta& m) {
+  return "clusteragent-" + m.ns + "-" + m.name;
+}
+std::string credentialsSecretName(const ClusterAgentMeta& m) {
+  return m.name + "-agent-creds";
+}
+std::string deploymentName(const ClusterAgentMeta& m) {
+  return m.name + "-agent";
+}
+std::string metricsServiceName(const ClusterAgentMeta& m) {
+  return m.name + "-agent-metrics";
+}
 
 json selectorLabels(const ClusterAgentMeta& m) {
   return {{"app.kubernetes.io/name", "argocd-agent"},
@@ -24,8 +36,12 @@ json commonLabels(const ClusterAgentMeta& m) {
 }
 
 json ownerReference(const ClusterAgentMeta& m) {
-  return {{"apiVersion", kApiVersion}, {"kind", kKind},          {"name", m.name},
-          {"uid", m.uid},              {"controller", true}, {"blockOwnerDeletion", true}};
+  return {{"apiVersion", kApiVersion},
+          {"kind", kKind},
+          {"name", m.name},
+          {"uid", m.uid},
+          {"controller", true},
+          {"blockOwnerDeletion", true}};
 }
 
 bool canOwnerReference(const ClusterAgentMeta& m, const std::string& ns) {

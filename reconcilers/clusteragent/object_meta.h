@@ -17,12 +17,12 @@ inline constexpr const char* kClusterAgentNamespaceLabel = "argoproj.io/clustera
 inline constexpr const char* kCredentialsHashAnnotation = "argoproj.io/credentials-hash";
 
 // Children's names.
-std::string serviceAccountName(const ClusterAgentMeta& m);   // <name>-agent
-std::string roleName(const ClusterAgentMeta& m);             // <name>-agent (Role and RoleBinding)
-std::string clusterRoleName(const ClusterAgentMeta& m);      // clusteragent-<ns>-<name>
+std::string serviceAccountName(const ClusterAgentMeta& m);  // <name>-agent
+std::string roleName(const ClusterAgentMeta& m);            // <name>-agent (Role and RoleBinding)
+std::string clusterRoleName(const ClusterAgentMeta& m);     // clusteragent-<ns>-<name>
 std::string credentialsSecretName(const ClusterAgentMeta& m);  // <name>-agent-creds
-std::string deploymentName(const ClusterAgentMeta& m);       // <name>-agent
-std::string metricsServiceName(const ClusterAgentMeta& m);   // <name>-agent-metrics
+std::string deploymentName(const ClusterAgentMeta& m);         // <name>-agent
+std::string metricsServiceName(const ClusterAgentMeta& m);     // <name>-agent-metrics
 
 // managed-by, argoproj.io/clusteragent, app.kubernetes.io/name=argocd-agent,
 // app.kubernetes.io/instance=<name>.
@@ -35,7 +35,8 @@ nlohmann::json ownerReference(const ClusterAgentMeta& m);
 // metadata for a child named `name` in namespace `ns` ("" = cluster-scoped).
 // Carries the owner reference only when `ns` is the ClusterAgent's namespace;
 // otherwise labels it with the owner's namespace so the finalizer can find it.
-nlohmann::json childMetadata(const ClusterAgentMeta& m, const std::string& name, const std::string& ns);
+nlohmann::json childMetadata(const ClusterAgentMeta& m, const std::string& name,
+                             const std::string& ns);
 bool canOwnerReference(const ClusterAgentMeta& m, const std::string& ns);
 
 }  // namespace clusteragent

@@ -25,8 +25,8 @@ bool ownedBy(const json& obj, const std::string& ns, const std::string& name) {
   const json& labels = obj.value("/metadata/labels"_json_pointer, json::object());
   if (labels.value(kManagedByLabel, "") != kManagedByValue) return false;
   if (labels.value(kClusterAgentLabel, "") != name) return false;
-  std::string ownerNs =
-      labels.value(kClusterAgentNamespaceLabel, obj.value("/metadata/namespace"_json_pointer, std::string()));
+  std::string ownerNs = labels.value(kClusterAgentNamespaceLabel,
+                                     obj.value("/metadata/namespace"_json_pointer, std::string()));
   return ownerNs == ns;
 }
 

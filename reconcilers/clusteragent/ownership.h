@@ -3,9 +3,8 @@
 // reference the reconciler stamps on every child, and the mapping an
 // informer handler uses to turn a changed child back into its owner's key.
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "controller/kube/resource.h"
 #include "reconcilers/clusteragent/object_meta.h"
@@ -18,7 +17,8 @@ extern const ctrl::kube::Resource kClusterAgents;
 
 inline constexpr const char* kFinalizer = "argoproj.io/clusteragent-cleanup";
 // Label selector the owned-kind informers watch with.
-inline constexpr const char* kManagedBySelector = "app.kubernetes.io/managed-by=clusteragent-operator";
+inline constexpr const char* kManagedBySelector =
+    "app.kubernetes.io/managed-by=clusteragent-operator";
 
 // The builders (object_meta.h) put the labels and owner reference on every
 // child; these read them back.

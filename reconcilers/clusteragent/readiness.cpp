@@ -3,8 +3,7 @@
 namespace clusteragent {
 
 bool isAgentPodFailure(const std::string& reason) {
-  return reason == "ImagePullBackOff" || reason == "CrashLoopBackOff" ||
-         reason == "Unschedulable";
+  return reason == "ImagePullBackOff" || reason == "CrashLoopBackOff" || reason == "Unschedulable";
 }
 
 namespace {

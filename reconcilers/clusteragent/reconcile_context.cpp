@@ -10,12 +10,11 @@ ctrl::kube::StatusOr<ctrl::apply::ApplyOutcome> ReconcileContext::apply(
   auto res = ctrl::apply::applyIfChanged(client, r, desired, live, o);
   if (!res.isOk()) return res;
   if (*res != ctrl::apply::ApplyOutcome::kUnchanged) {
-    ctrl::logging::info("applied child",
-                        {{"clusteragent", key},
-                         {"kind", r.kind},
-                         {"name", desired["metadata"].value("name", "")},
-                         {"namespace", desired["metadata"].value("namespace", "")},
-                         {"outcome", ctrl::apply::outcomeName(*res)}});
+    ctrl::logging::info("applied child", {{"clusteragent", key},
+                                          {"kind", r.kind},
+                                          {"name", desired["metadata"].value("name", "")},
+                                          {"namespace", desired["metadata"].value("namespace", "")},
+                                          {"outcome", ctrl::apply::outcomeName(*res)}});
   }
   if (options.onApply) options.onApply(r.kind, *res);
   return res;

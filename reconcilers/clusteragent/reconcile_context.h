@@ -5,10 +5,9 @@
 
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "controller/apply/apply.h"
 #include "controller/kube/kube_client.h"
@@ -43,7 +42,7 @@ struct ReconcileContext {
 
   std::string ns;
   std::string name;
-  std::string key;  // "ns/name": on every log line about this object
+  std::string key;        // "ns/name": on every log line about this object
   ClusterAgentSpec spec;  // valid once ensure steps run
 
   StatusInputs status;

@@ -104,7 +104,8 @@ json digestSecret(json secret) {
       auto decoded = decodeBase64(it.value().get<std::string>());
       // An undecodable value cannot come from the API server; digest the raw
       // text so a desired object with such a value still never matches.
-      digest[it.key()] = digestValue(decoded ? *decoded : "\x01raw:" + it.value().get<std::string>());
+      digest[it.key()] =
+          digestValue(decoded ? *decoded : "\x01raw:" + it.value().get<std::string>());
     }
   }
   auto sdata = secret.find("stringData");

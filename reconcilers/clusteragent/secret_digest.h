@@ -7,9 +7,8 @@
 // on the API server. The one place that needs a value (copying the token into
 // the owned creds Secret) GETs it, and only when its digest changed.
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace clusteragent {
 

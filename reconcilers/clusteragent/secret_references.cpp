@@ -15,9 +15,10 @@ std::vector<std::string> referencedSecretKeys(const json& ca) {
     return spec.contains(p) && spec.at(p).is_string() ? spec.at(p).get<std::string>() : "";
   };
   std::vector<std::string> out;
-  for (const auto& p : {"/authTokenSecretRef/name"_json_pointer, "/tls/caSecretRef/name"_json_pointer,
-                        "/auth/clientCertSecretRef/name"_json_pointer,
-                        "/redis/passwordSecretRef/name"_json_pointer}) {
+  for (const auto& p :
+       {"/authTokenSecretRef/name"_json_pointer, "/tls/caSecretRef/name"_json_pointer,
+        "/auth/clientCertSecretRef/name"_json_pointer,
+        "/redis/passwordSecretRef/name"_json_pointer}) {
     std::string name = stringAt(p);
     if (!name.empty()) out.push_back(ns + "/" + name);
   }

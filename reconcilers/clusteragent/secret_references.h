@@ -7,10 +7,9 @@
 // raw object: the index must work for a ClusterAgent whose spec does not
 // validate too.
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace clusteragent {
 

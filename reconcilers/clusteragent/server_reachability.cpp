@@ -5,8 +5,8 @@
 
 namespace clusteragent {
 
-using nlohmann::json;
 using ctrl::conditions::Condition;
+using nlohmann::json;
 
 ServerReachability gatherServerReachability(const std::string& host, int port,
                                             std::optional<prober::ProbeObservation> observation,

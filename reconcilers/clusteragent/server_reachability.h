@@ -12,11 +12,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "controller/conditions/conditions.h"
 #include "reconcilers/clusteragent/prober/probe_scheduler.h"

@@ -20,12 +20,12 @@ std::vector<std::string> ownerKeys(const json& obj) {
 }
 
 ctrl::manager::Counter& reconcileCounter() {
-  return ctrl::manager::Registry::global().counter(
-      "clusteragent_reconcile_total", "ClusterAgent reconciles by result.");
+  return ctrl::manager::Registry::global().counter("clusteragent_reconcile_total",
+                                                   "ClusterAgent reconciles by result.");
 }
 ctrl::manager::Histogram& reconcileDuration() {
-  return ctrl::manager::Registry::global().histogram(
-      "clusteragent_reconcile_duration_seconds", "Time spent in one ClusterAgent reconcile.");
+  return ctrl::manager::Registry::global().histogram("clusteragent_reconcile_duration_seconds",
+                                                     "Time spent in one ClusterAgent reconcile.");
 }
 ctrl::manager::Counter& applyCounter() {
   return ctrl::manager::Registry::global().counter(
@@ -83,11 +83,13 @@ ClusterAgentOperator::ClusterAgentOperator(ctrl::kube::KubeClientPtr client,
     informers_[i]->addEventHandlers(ctrl::queue::enqueueMapped(c, ownerKeys));
   }
   // Secrets also wake every ClusterAgent that references them.
-  informers_.back()->addEventHandlers(ctrl::queue::enqueueMapped(
-      c, ctrl::queue::mapByIndex(caStore, kSecretRefIndex, nullptr)));
+  informers_.back()->addEventHandlers(
+      ctrl::queue::enqueueMapped(c, ctrl::queue::mapByIndex(caStore, kSecretRefIndex, nullptr)));
 }
 
-ClusterAgentOperator::~ClusterAgentOperator() { stop(); }
+ClusterAgentOperator::~ClusterAgentOperator() {
+  stop();
+}
 
 std::unique_ptr<ctrl::cache::Informer> ClusterAgentOperator::makeInformer(
     const ctrl::kube::Resource& r, bool ownedKind) {

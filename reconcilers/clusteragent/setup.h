@@ -31,7 +31,7 @@ struct OperatorOptions {
   std::string agentImage = "quay.io/argoprojlabs/argocd-agent:v0.9.0";
   int maxConcurrentReconciles = 2;
   std::chrono::milliseconds resyncPeriod{std::chrono::minutes(10)};
-  ctrl::ClockPtr clock;  // null: real time
+  ctrl::ClockPtr clock;                  // null: real time
   ConnectionObserverOptions connection;  // --probe-interval, --probe-timeout
   prober::TlsProberPtr prober;           // null: OpensslTlsProber
   // Also called after every reconcile (besides the metrics), e.g. by tests.

@@ -8,9 +8,12 @@ namespace clusteragent {
 
 const char* authMethodName(AuthMethod m) {
   switch (m) {
-    case AuthMethod::kUserpass: return "userpass";
-    case AuthMethod::kMtls: return "mtls";
-    case AuthMethod::kHeader: return "header";
+    case AuthMethod::kUserpass:
+      return "userpass";
+    case AuthMethod::kMtls:
+      return "mtls";
+    case AuthMethod::kHeader:
+      return "header";
   }
   return "unknown";
 }
@@ -153,8 +156,10 @@ class Reader {
     if (!ref) return std::nullopt;
     auto name = str(*ref, "name", path + ".name");
     if (!name || name->empty()) {
-      if (!member(*ref, "name")) error(path + ".name", "Required value");
-      else if (name) error(path + ".name", "must not be empty");
+      if (!member(*ref, "name"))
+        error(path + ".name", "Required value");
+      else if (name)
+        error(path + ".name", "must not be empty");
       return std::nullopt;
     }
     auto k = str(*ref, "key", path + ".key");
@@ -183,7 +188,8 @@ bool isDnsName(const std::string& host) {
   size_t start = 0;
   while (true) {
     size_t dot = host.find('.', start);
-    std::string label = host.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    std::string label =
+        host.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     if (label.empty() || label.size() > 63) return false;
     for (char c : label) {
       if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') return false;
@@ -260,7 +266,8 @@ void parseCredentials(const json& s, Reader& r, ClusterAgentSpec* spec, ParseRes
   if (const json* auth = r.object(s, "auth", "spec.auth")) {
     method = r.enumValue(*auth, "method", "spec.auth.method", {"userpass", "mtls", "header"});
     if (!method && r.member(*auth, "method")) spec->authMethodExplicit = true;  // invalid, reported
-    if (const json* cert = r.object(*auth, "clientCertSecretRef", "spec.auth.clientCertSecretRef")) {
+    if (const json* cert =
+            r.object(*auth, "clientCertSecretRef", "spec.auth.clientCertSecretRef")) {
       auto name = r.str(*cert, "name", "spec.auth.clientCertSecretRef.name");
       if (name && !name->empty()) {
         spec->clientCertSecretName = *name;
@@ -318,14 +325,16 @@ void parseAgent(const json& s, Reader& r, const ParseOptions& options, ClusterAg
   spec->argocdNamespace = spec->meta.ns;
   if (auto ns = r.str(s, "argocdNamespace", "spec.argocdNamespace")) {
     if (!isDns1123Label(*ns)) {
-      r.error("spec.argocdNamespace", "invalid value " + quotedValue(*ns) + ": must be a DNS-1123 label");
+      r.error("spec.argocdNamespace",
+              "invalid value " + quotedValue(*ns) + ": must be a DNS-1123 label");
     } else {
       spec->argocdNamespace = *ns;
     }
   }
   spec->image = r.str(s, "image", "spec.image").value_or("");
   if (spec->image.empty()) spec->image = options.defaultImage;
-  if (spec->image.empty()) r.error("spec.image", "Required value (the operator has no default image)");
+  if (spec->image.empty())
+    r.error("spec.image", "Required value (the operator has no default image)");
   spec->imagePullPolicy =
       r.enumValue(s, "imagePullPolicy", "spec.imagePullPolicy", {"Always", "IfNotPresent", "Never"})
           .value_or("");
@@ -376,14 +385,15 @@ void parsePod(const json& s, Reader& r, ClusterAgentSpec* spec) {
 }
 
 void parseTuning(const json& s, Reader& r, ClusterAgentSpec* spec) {
-  spec->logLevel = r.enumValue(s, "logLevel", "spec.logLevel",
-                               {"trace", "debug", "info", "warn", "error"})
-                       .value_or("info");
-  spec->logFormat = r.enumValue(s, "logFormat", "spec.logFormat", {"text", "json"}).value_or("text");
+  spec->logLevel =
+      r.enumValue(s, "logLevel", "spec.logLevel", {"trace", "debug", "info", "warn", "error"})
+          .value_or("info");
+  spec->logFormat =
+      r.enumValue(s, "logFormat", "spec.logFormat", {"text", "json"}).value_or("text");
   if (auto k = r.str(s, "keepAliveInterval", "spec.keepAliveInterval")) {
     if (!isGoDuration(*k)) {
-      r.error("spec.keepAliveInterval",
-              "invalid value " + quotedValue(*k) + ": must be a duration such as \"30s\" or \"1m30s\"");
+      r.error("spec.keepAliveInterval", "invalid value " + quotedValue(*k) +
+                                            ": must be a duration such as \"30s\" or \"1m30s\"");
     } else {
       spec->keepAliveInterval = *k;
     }
@@ -393,16 +403,16 @@ void parseTuning(const json& s, Reader& r, ClusterAgentSpec* spec) {
 
   if (const json* redis = r.object(s, "redis", "spec.redis")) {
     spec->redis.address = r.str(*redis, "address", "spec.redis.address").value_or("");
-    spec->redis.passwordSecretRef = r.secretKeyRef(*redis, "passwordSecretRef",
-                                                   "spec.redis.passwordSecretRef",
-                                                   kDefaultRedisPasswordKey);
+    spec->redis.passwordSecretRef = r.secretKeyRef(
+        *redis, "passwordSecretRef", "spec.redis.passwordSecretRef", kDefaultRedisPasswordKey);
   }
   if (const json* proxy = r.object(s, "proxy", "spec.proxy")) {
     spec->proxy.httpsProxy = r.str(*proxy, "httpsProxy", "spec.proxy.httpsProxy").value_or("");
     spec->proxy.noProxy = r.str(*proxy, "noProxy", "spec.proxy.noProxy").value_or("");
   }
   if (const json* rbac = r.object(s, "rbac", "spec.rbac")) {
-    spec->rbac.clusterWide = r.boolean(*rbac, "clusterWide", "spec.rbac.clusterWide").value_or(false);
+    spec->rbac.clusterWide =
+        r.boolean(*rbac, "clusterWide", "spec.rbac.clusterWide").value_or(false);
     if (const json* rules = r.array(*rbac, "extraRules", "spec.rbac.extraRules")) {
       for (size_t i = 0; i < rules->size(); ++i) {
         std::string path = "spec.rbac.extraRules[" + std::to_string(i) + "]";
@@ -479,7 +489,8 @@ std::optional<ServerAddress> parseServerAddr(const std::string& addr, std::strin
     auto close = rest.find(']');
     if (close == std::string::npos) return fail("unterminated IPv6 address");
     out.host = rest.substr(1, close - 1);
-    if (out.host.empty() || out.host.find_first_not_of("0123456789abcdefABCDEF:.") != std::string::npos ||
+    if (out.host.empty() ||
+        out.host.find_first_not_of("0123456789abcdefABCDEF:.") != std::string::npos ||
         out.host.find(':') == std::string::npos) {
       return fail("invalid IPv6 address");
     }

@@ -23,8 +23,8 @@ inline constexpr const char* kKind = "ClusterAgent";
 inline constexpr const char* kPlural = "clusteragents";
 
 inline constexpr int kDefaultServerPort = 443;
-inline constexpr const char* kDefaultTokenKey = "token";    // authTokenSecretRef.key
-inline constexpr const char* kDefaultCaKey = "ca.crt";      // tls.caSecretRef.key
+inline constexpr const char* kDefaultTokenKey = "token";         // authTokenSecretRef.key
+inline constexpr const char* kDefaultCaKey = "ca.crt";           // tls.caSecretRef.key
 inline constexpr const char* kDefaultRedisPasswordKey = "auth";  // redis.passwordSecretRef.key
 
 enum class AuthMethod { kUserpass, kMtls, kHeader };
@@ -52,8 +52,8 @@ struct ClusterAgentSpec {
   ClusterAgentMeta meta;
 
   // --- connection -------------------------------------------------------
-  std::string serverAddr;  // as written by the user
-  std::string serverHost;  // derived: host part of serverAddr ("[::1]" -> "::1")
+  std::string serverAddr;               // as written by the user
+  std::string serverHost;               // derived: host part of serverAddr ("[::1]" -> "::1")
   int serverPort = kDefaultServerPort;  // derived: port of serverAddr, default 443
   std::string clusterName;
 
@@ -65,7 +65,8 @@ struct ClusterAgentSpec {
   std::optional<SecretKeyRef> authTokenSecretRef;  // key defaults to "token"
   AuthMethod authMethod = AuthMethod::kMtls;  // effective (explicit, or derived from the token)
   bool authMethodExplicit = false;            // spec.auth.method was written
-  std::optional<std::string> clientCertSecretName;  // auth.clientCertSecretRef.name (kubernetes.io/tls)
+  std::optional<std::string>
+      clientCertSecretName;  // auth.clientCertSecretRef.name (kubernetes.io/tls)
 
   // --- TLS --------------------------------------------------------------
   std::optional<SecretKeyRef> caSecretRef;  // tls.caSecretRef, key defaults to "ca.crt"
@@ -86,14 +87,14 @@ struct ClusterAgentSpec {
   json affinity = json::object();    // core/v1 Affinity; {} = none
   std::string priorityClassName;
 
-  std::string logLevel = "info";   // trace|debug|info|warn|error
-  std::string logFormat = "text";  // text|json
-  std::string keepAliveInterval;   // "" = agent default; else a Go duration ("30s", "1m30s")
+  std::string logLevel = "info";          // trace|debug|info|warn|error
+  std::string logFormat = "text";         // text|json
+  std::string keepAliveInterval;          // "" = agent default; else a Go duration ("30s", "1m30s")
   std::optional<bool> enableWebSocket;    // unset = agent default
   std::optional<bool> enableCompression;  // unset = agent default
 
   struct Redis {
-    std::string address;                           // "" = agent default
+    std::string address;                            // "" = agent default
     std::optional<SecretKeyRef> passwordSecretRef;  // key defaults to "auth"
   } redis;
 
@@ -129,7 +130,8 @@ struct FieldError {
 // the status carries a Warning-level condition for it.
 struct FieldWarning {
   std::string field;
-  std::string reason;  // CamelCase, usable as a condition reason: "InlineAuthToken", "InsecureSkipVerify"
+  std::string
+      reason;  // CamelCase, usable as a condition reason: "InlineAuthToken", "InsecureSkipVerify"
   std::string message;
 };
 

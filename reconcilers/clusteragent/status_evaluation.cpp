@@ -35,8 +35,7 @@ DeploymentAssessment assessDeployment(const json* deployment, const std::string&
   }
   const json& d = *deployment;
   a.exists = true;
-  const json& containers =
-      d.value("/spec/template/spec/containers"_json_pointer, json::array());
+  const json& containers = d.value("/spec/template/spec/containers"_json_pointer, json::array());
   if (!containers.empty()) a.image = containers[0].value("image", "");
   int64_t generation = intAt(d, "/metadata/generation"_json_pointer);
   int64_t observed = intAt(d, "/status/observedGeneration"_json_pointer);

@@ -7,11 +7,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "controller/conditions/conditions.h"
 #include "reconcilers/clusteragent/agent_connection.h"
@@ -23,7 +22,8 @@ using nlohmann::json;
 
 struct CredentialsAssessment {
   bool ready = false;
-  std::string reason;   // CredentialsReady, SecretNotFound, SecretKeyMissing, InvalidCertificate, ...
+  std::string
+      reason;  // CredentialsReady, SecretNotFound, SecretKeyMissing, InvalidCertificate, ...
   std::string message;  // names the Secret and key; never a value
   std::string hash;     // credentials hash (pod-template annotation) when ready
 };
@@ -31,7 +31,8 @@ struct CredentialsAssessment {
 struct DeploymentAssessment {
   bool exists = false;
   bool available = false;
-  std::string reason;  // Available, NotCreated, Progressing, Unavailable, Paused, WaitingForCredentials
+  std::string
+      reason;  // Available, NotCreated, Progressing, Unavailable, Paused, WaitingForCredentials
   std::string message;
   std::string name;
   std::string image;

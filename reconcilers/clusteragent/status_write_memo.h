@@ -26,8 +26,7 @@ class StatusWriteMemo {
   nlohmann::json basis(const std::string& key, const nlohmann::json& cached);
 
   // After a successful /status write: `written` landed as `resourceVersion`.
-  void record(const std::string& key, const std::string& resourceVersion,
-              nlohmann::json written);
+  void record(const std::string& key, const std::string& resourceVersion, nlohmann::json written);
 
   void forget(const std::string& key);
   size_t size() const;

@@ -30,9 +30,9 @@ ctrl::kube::Status updateStatus(ReconcileContext& ctx, ctrl::manager::EventRecor
   if (memo) {
     memo->record(ctx.key, res.value()["metadata"].value("resourceVersion", ""), next);
   }
-  ctrl::logging::info("status updated", {{"clusteragent", ctx.key},
-                                         {"phase", next.value("phase", "")},
-                                         {"flips", flips.size()}});
+  ctrl::logging::info(
+      "status updated",
+      {{"clusteragent", ctx.key}, {"phase", next.value("phase", "")}, {"flips", flips.size()}});
   if (recorder != nullptr) {
     for (const auto& f : flips) {
       recorder->event(ctx.cr, f.warning ? "Warning" : "Normal", f.reason,

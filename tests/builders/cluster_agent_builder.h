@@ -59,10 +59,11 @@ inline ClusterAgentOption withSpecField(std::string field, json value) {
 // https://principal.example.com and uid "uid-1"; options override.
 template <typename... Options>
 json makeClusterAgent(const std::string& name, Options&&... options) {
-  json o = {{"apiVersion", "argoproj.io/v1alpha1"},
-            {"kind", "ClusterAgent"},
-            {"metadata", {{"name", name}, {"namespace", "argocd"}, {"uid", "uid-1"}, {"generation", 1}}},
-            {"spec", {{"serverAddr", "https://principal.example.com"}, {"clusterName", "c1"}}}};
+  json o = {
+      {"apiVersion", "argoproj.io/v1alpha1"},
+      {"kind", "ClusterAgent"},
+      {"metadata", {{"name", name}, {"namespace", "argocd"}, {"uid", "uid-1"}, {"generation", 1}}},
+      {"spec", {{"serverAddr", "https://principal.example.com"}, {"clusterName", "c1"}}}};
   (std::forward<Options>(options)(o), ...);
   return o;
 }

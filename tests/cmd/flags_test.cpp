@@ -66,10 +66,10 @@ TEST(FlagsTest, Help) {
   EXPECT_TRUE(parseOk({"--help"}).help);
   EXPECT_TRUE(parseOk({"-h"}).help);
   std::string u = usage("clusteragent-operator");
-  for (const char* flag : {"--kubeconfig", "--namespace", "--agent-image", "--leader-elect",
-                           "--leader-election-namespace", "--metrics-bind-address",
-                           "--health-probe-bind-address", "--log-level", "--log-format",
-                           "--max-concurrent-reconciles", "--help"}) {
+  for (const char* flag :
+       {"--kubeconfig", "--namespace", "--agent-image", "--leader-elect",
+        "--leader-election-namespace", "--metrics-bind-address", "--health-probe-bind-address",
+        "--log-level", "--log-format", "--max-concurrent-reconciles", "--help"}) {
     EXPECT_NE(u.find(flag), std::string::npos) << flag;
   }
 }

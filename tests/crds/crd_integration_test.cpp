@@ -22,15 +22,16 @@ class ClusterAgentCrd : public ::testing::Test {
     CommandResult r =
         cp.kubectl({"apply", "-f", cp.repoRoot() + "/crds/clusteragents.argoproj.io.yaml"});
     ASSERT_EQ(r.exitCode, 0) << r.output;
-    r = cp.kubectl({"wait", "--for=condition=Established", "--timeout=60s",
-                    "crd/clusteragents.argoproj.io"});
+    r = cp.kubectl(
+        {"wait", "--for=condition=Established", "--timeout=60s", "crd/clusteragents.argoproj.io"});
     ASSERT_EQ(r.exitCode, 0) << r.output;
   }
 
   // Applies a ClusterAgent whose spec body is `specYaml` (indented by 2).
   CommandResult applyAgent(const std::string& name, const std::string& specYaml) {
-    std::string manifest = "apiVersion: argoproj.io/v1alpha1\nkind: ClusterAgent\nmetadata:\n  name: " +
-                           name + "\n  namespace: " + ns_.name() + "\nspec:\n" + specYaml;
+    std::string manifest =
+        "apiVersion: argoproj.io/v1alpha1\nkind: ClusterAgent\nmetadata:\n  name: " + name +
+        "\n  namespace: " + ns_.name() + "\nspec:\n" + specYaml;
     return ControlPlane::instance().kubectl({"apply", "-f", "-"}, manifest);
   }
 
@@ -51,7 +52,8 @@ TEST_F(ClusterAgentCrd, ApiMdSampleAppliesUnchanged) {
 }
 
 TEST_F(ClusterAgentCrd, PrinterColumns) {
-  ASSERT_EQ(applyAgent("cols", "  serverAddr: x.example.com:8443\n  clusterName: c1\n").exitCode, 0);
+  ASSERT_EQ(applyAgent("cols", "  serverAddr: x.example.com:8443\n  clusterName: c1\n").exitCode,
+            0);
   CommandResult r =
       ControlPlane::instance().kubectl({"get", "clusteragents", "-n", ns_.name(), "-o", "wide"});
   ASSERT_EQ(r.exitCode, 0) << r.output;
@@ -86,20 +88,24 @@ INSTANTIATE_TEST_SUITE_P(
         Refusal{"path", "  serverAddr: https://x/p\n  clusterName: a\n", "spec.serverAddr"},
         Refusal{"space", "  serverAddr: \"https://a b\"\n  clusterName: a\n", "spec.serverAddr"},
         Refusal{"bare host", "  serverAddr: x\n  clusterName: a\n", "spec.serverAddr"},
-        Refusal{"bad clusterName", "  serverAddr: https://x\n  clusterName: Bad_Name\n", "spec.clusterName"},
+        Refusal{"bad clusterName", "  serverAddr: https://x\n  clusterName: Bad_Name\n",
+                "spec.clusterName"},
         Refusal{"both token sources",
                 "  serverAddr: https://x\n  clusterName: a\n  authToken: t\n"
                 "  authTokenSecretRef: {name: s}\n",
                 "spec.authTokenSecretRef"},
-        Refusal{"unknown auth method", "  serverAddr: https://x\n  clusterName: a\n  auth: {method: foo}\n",
+        Refusal{"unknown auth method",
+                "  serverAddr: https://x\n  clusterName: a\n  auth: {method: foo}\n",
                 "spec.auth.method"},
-        Refusal{"replicas 2", "  serverAddr: https://x\n  clusterName: a\n  replicas: 2\n", "spec.replicas"},
+        Refusal{"replicas 2", "  serverAddr: https://x\n  clusterName: a\n  replicas: 2\n",
+                "spec.replicas"},
         Refusal{"log level", "  serverAddr: https://x\n  clusterName: a\n  logLevel: verbose\n",
                 "spec.logLevel"}));
 
 TEST_F(ClusterAgentCrd, BothTokenSourcesMessageNamesBothFields) {
-  CommandResult r = applyAgent("both", "  serverAddr: https://x\n  clusterName: a\n  authToken: t\n"
-                                       "  authTokenSecretRef: {name: s}\n");
+  CommandResult r = applyAgent("both",
+                               "  serverAddr: https://x\n  clusterName: a\n  authToken: t\n"
+                               "  authTokenSecretRef: {name: s}\n");
   EXPECT_NE(r.exitCode, 0);
   EXPECT_THAT(r.output, HasSubstr("authToken and authTokenSecretRef are mutually exclusive"));
 }

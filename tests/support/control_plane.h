@@ -41,7 +41,8 @@ class ControlPlane {
   // A kubeconfig for a non-admin user (client certificate with CN=user,
   // O=each group), for running the operator under the RBAC in manifests/.
   // Returns "" (and records a test failure) when it cannot be minted.
-  std::string mintUserKubeconfig(const std::string& user, const std::vector<std::string>& groups) const;
+  std::string mintUserKubeconfig(const std::string& user,
+                                 const std::vector<std::string>& groups) const;
   // A bearer token for the ServiceAccount (`kubectl create token`); "" and a
   // test failure when it cannot be issued.
   std::string serviceAccountToken(const std::string& ns, const std::string& serviceAccount) const;
@@ -62,7 +63,8 @@ class ControlPlane {
 // "key=value", e.g. "pod-security.kubernetes.io/enforce=restricted".
 class TestNamespace {
  public:
-  explicit TestNamespace(const std::string& prefix = "t", const std::vector<std::string>& labels = {});
+  explicit TestNamespace(const std::string& prefix = "t",
+                         const std::vector<std::string>& labels = {});
   ~TestNamespace();
   TestNamespace(const TestNamespace&) = delete;
   TestNamespace& operator=(const TestNamespace&) = delete;

@@ -3,9 +3,9 @@
 // admission and RBAC for minted users, all through kubectl.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
-#include <algorithm>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -79,9 +79,8 @@ TEST_F(ControlPlaneIntegrationTest, CustomResourceRoundTrip) {
   TestNamespace ns;
   CommandResult crd = cp_.kubectl({"apply", "-f", "-"}, kWidgetCrd);
   ASSERT_TRUE(crd.ok()) << crd.output;
-  CommandResult established =
-      cp_.kubectl({"wait", "--for=condition=Established", "--timeout=60s",
-                   "crd/widgets.smoke.testsupport.clusteragent.io"});
+  CommandResult established = cp_.kubectl({"wait", "--for=condition=Established", "--timeout=60s",
+                                           "crd/widgets.smoke.testsupport.clusteragent.io"});
   ASSERT_TRUE(established.ok()) << established.output;
 
   json widget = {{"apiVersion", "smoke.testsupport.clusteragent.io/v1"},

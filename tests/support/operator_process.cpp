@@ -27,7 +27,9 @@ OperatorProcess::OperatorProcess(std::string binary, std::vector<std::string> ar
                                  std::string logPath)
     : binary_(std::move(binary)), args_(std::move(args)), log_path_(std::move(logPath)) {}
 
-OperatorProcess::~OperatorProcess() { stop(); }
+OperatorProcess::~OperatorProcess() {
+  stop();
+}
 
 bool OperatorProcess::start(std::string* error) {
   int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -13,9 +13,9 @@
 namespace testsupport {
 
 struct ProcessUsage {
-  double rssMiB = 0;     // VmRSS
-  double peakRssMiB = 0; // VmHWM
-  double cpuSeconds = 0; // utime + stime
+  double rssMiB = 0;      // VmRSS
+  double peakRssMiB = 0;  // VmHWM
+  double cpuSeconds = 0;  // utime + stime
   int threads = 0;
 };
 

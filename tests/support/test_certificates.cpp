@@ -147,12 +147,13 @@ TestCertificateAuthority::TestCertificateAuthority(TestCertificateAuthority&&) n
 TestCertificateAuthority& TestCertificateAuthority::operator=(TestCertificateAuthority&&) noexcept =
     default;
 
-const std::string& TestCertificateAuthority::certPem() const { return state_->certPem; }
+const std::string& TestCertificateAuthority::certPem() const {
+  return state_->certPem;
+}
 
 IssuedCertificate TestCertificateAuthority::issue(const CertificateSpec& spec) const {
   PkeyPtr key = generateKey();
-  X509Ptr cert =
-      makeCertificate(spec, key.get(), state_->cert.get(), state_->key.get(), false);
+  X509Ptr cert = makeCertificate(spec, key.get(), state_->cert.get(), state_->key.get(), false);
   return IssuedCertificate{toPem(cert.get()), toPem(key.get()), wholeSeconds(spec.notAfter)};
 }
 

@@ -37,9 +37,9 @@ std::optional<ProbeFailure> openConnectTunnel(int fd, const ProxyEndpoint& proxy
     } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
       if (!waitForFd(fd, POLLOUT, deadline)) return timeoutFailure(proxy, target);
     } else {
-      return ProbeFailure{ProbeReason::kConnectionRefused,
-                          "proxy " + proxy.display() + " closed the connection: " +
-                              std::strerror(errno)};
+      return ProbeFailure{
+          ProbeReason::kConnectionRefused,
+          "proxy " + proxy.display() + " closed the connection: " + std::strerror(errno)};
     }
   }
 
@@ -57,10 +57,9 @@ std::optional<ProbeFailure> openConnectTunnel(int fd, const ProxyEndpoint& proxy
     } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
       if (!waitForFd(fd, POLLIN, deadline)) return timeoutFailure(proxy, target);
     } else {
-      return ProbeFailure{ProbeReason::kConnectionRefused,
-                          "proxy " + proxy.display() +
-                              " closed the connection before answering CONNECT " +
-                              target};
+      return ProbeFailure{
+          ProbeReason::kConnectionRefused,
+          "proxy " + proxy.display() + " closed the connection before answering CONNECT " + target};
     }
   }
 
@@ -77,9 +76,9 @@ std::optional<ProbeFailure> openConnectTunnel(int fd, const ProxyEndpoint& proxy
   if (code == "502" || code == "503" || code == "504") {
     hint = "; the proxy could not reach the server";
   }
-  return ProbeFailure{ProbeReason::kConnectionRefused,
-                      "proxy " + proxy.display() + " refused CONNECT " + target + ": \"" +
-                          statusLine + "\"" + hint};
+  return ProbeFailure{ProbeReason::kConnectionRefused, "proxy " + proxy.display() +
+                                                           " refused CONNECT " + target + ": \"" +
+                                                           statusLine + "\"" + hint};
 }
 
 }  // namespace clusteragent::prober

@@ -107,8 +107,12 @@ std::string nameToString(const X509_NAME* name) {
   return std::string(data, static_cast<size_t>(len));
 }
 
-std::string subjectOf(X509* cert) { return nameToString(X509_get_subject_name(cert)); }
-std::string issuerOf(X509* cert) { return nameToString(X509_get_issuer_name(cert)); }
+std::string subjectOf(X509* cert) {
+  return nameToString(X509_get_subject_name(cert));
+}
+std::string issuerOf(X509* cert) {
+  return nameToString(X509_get_issuer_name(cert));
+}
 
 // "DNS:a.example, IP:10.0.0.1": what the certificate is valid for.
 std::string subjectAltNames(X509* cert) {
@@ -214,8 +218,8 @@ ProbeResult verdict(const VerdictInput& in) {
       return r;
     default:
       r.reason = ProbeReason::kCertificateUntrusted;
-      r.message = "the server certificate of " + server + " failed verification: " +
-                  X509_verify_cert_error_string(in.verifyResult);
+      r.message = "the server certificate of " + server +
+                  " failed verification: " + X509_verify_cert_error_string(in.verifyResult);
       return r;
   }
 }
@@ -338,7 +342,9 @@ ProbeResult handshake(int fd, const ProbeTarget& target, X509_STORE* systemRoots
 
 OpensslTlsProber::OpensslTlsProber() = default;
 
-OpensslTlsProber::~OpensslTlsProber() { X509_STORE_free(system_roots_); }
+OpensslTlsProber::~OpensslTlsProber() {
+  X509_STORE_free(system_roots_);
+}
 
 X509_STORE* OpensslTlsProber::systemRoots() {
   std::lock_guard<std::mutex> lock(mu_);
@@ -386,9 +392,8 @@ ProbeResult OpensslTlsProber::probe(const ProbeTarget& requested) {
     proxy = std::move(parsed).value();
   }
 
-  TcpConnectResult tcp =
-      proxy ? connectTcp(proxy->host, proxy->port, target.timeout, "proxy")
-            : connectTcp(target.host, target.port, target.timeout, "server");
+  TcpConnectResult tcp = proxy ? connectTcp(proxy->host, proxy->port, target.timeout, "proxy")
+                               : connectTcp(target.host, target.port, target.timeout, "server");
   if (tcp.failure) return failed(*tcp.failure, "");
   const int fd = tcp.connection.fd.get();
   const auto deadline = SteadyClock::now() + target.timeout;
@@ -398,8 +403,7 @@ ProbeResult OpensslTlsProber::probe(const ProbeTarget& requested) {
       return failed(*f, tcp.connection.address);
     }
   }
-  X509_STORE* roots =
-      target.insecureSkipVerify || !target.caPem.empty() ? nullptr : systemRoots();
+  X509_STORE* roots = target.insecureSkipVerify || !target.caPem.empty() ? nullptr : systemRoots();
   result = handshake(fd, target, roots, deadline);
   result.resolvedAddress = tcp.connection.address;
   return finish(std::move(result));

@@ -21,7 +21,9 @@ ProbeScheduler::ProbeScheduler(TlsProberPtr prober, ctrl::ClockPtr clock,
       on_result_(std::move(onResult)),
       rng_(options_.seed) {}
 
-ProbeScheduler::~ProbeScheduler() { stop(); }
+ProbeScheduler::~ProbeScheduler() {
+  stop();
+}
 
 void ProbeScheduler::start() {
   std::lock_guard<std::mutex> lock(mu_);

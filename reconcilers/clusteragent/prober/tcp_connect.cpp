@@ -117,9 +117,9 @@ TcpConnectResult connectTcp(const std::string& host, uint16_t port,
   AddrInfoPtr addrs(raw);
   if (gai != 0) {
     const std::string why = gai == EAI_SYSTEM ? std::strerror(errno) : gai_strerror(gai);
-    result.failure = ProbeFailure{
-        ProbeReason::kDNSError, "cannot resolve " + what + " host \"" + host + "\": " + why +
-                                    " (check the name and the cluster's DNS)"};
+    result.failure = ProbeFailure{ProbeReason::kDNSError,
+                                  "cannot resolve " + what + " host \"" + host + "\": " + why +
+                                      " (check the name and the cluster's DNS)"};
     return result;
   }
 
@@ -145,10 +145,10 @@ TcpConnectResult connectTcp(const std::string& host, uint16_t port,
   }
   if (attempts.empty()) details = "no IPv4/IPv6 address";
   if (anyRefused || !anyTimedOut) {
-    result.failure = ProbeFailure{
-        ProbeReason::kConnectionRefused,
-        "cannot connect to " + what + " " + target + " (" + details +
-            "); check the address and port, and that the " + what + " is running"};
+    result.failure =
+        ProbeFailure{ProbeReason::kConnectionRefused,
+                     "cannot connect to " + what + " " + target + " (" + details +
+                         "); check the address and port, and that the " + what + " is running"};
   } else {
     result.failure = ProbeFailure{
         ProbeReason::kTimeout, "connecting to " + what + " " + target + " timed out (" + details +

@@ -68,28 +68,32 @@ TEST(OwnedFieldsMatchTest, ArraysCompareElementWiseInOrder) {
 
 TEST(OwnedFieldsMatchTest, ObjectsInsideArraysUseTheSubsetRule) {
   json d = json{{"spec", {{"ports", {{{"port", 8181}}}}}}};
-  json l = json{{"spec", {{"ports", {{{"port", 8181}, {"protocol", "TCP"}, {"targetPort", 8181}}}}}}};
+  json l =
+      json{{"spec", {{"ports", {{{"port", 8181}, {"protocol", "TCP"}, {"targetPort", 8181}}}}}}};
   EXPECT_TRUE(ownedFieldsMatch(d, l));
   l["spec"]["ports"][0]["port"] = 9000;
   EXPECT_FALSE(ownedFieldsMatch(d, l));
 }
 
 TEST(OwnedFieldsMatchTest, ZeroValuesMatchAbsentFields) {
-  json d = json{{"spec", {{"nodeSelector", json::object()},
-                          {"tolerations", json::array()},
-                          {"priorityClassName", ""},
-                          {"hostNetwork", false},
-                          {"x", nullptr}}}};
+  json d = json{{"spec",
+                 {{"nodeSelector", json::object()},
+                  {"tolerations", json::array()},
+                  {"priorityClassName", ""},
+                  {"hostNetwork", false},
+                  {"x", nullptr}}}};
   EXPECT_TRUE(ownedFieldsMatch(d, json{{"spec", json::object()}}));
 }
 
 TEST(OwnedFieldsMatchTest, NonZeroValueMissingInLiveIsAMismatch) {
-  EXPECT_FALSE(ownedFieldsMatch(json{{"spec", {{"paused", true}}}}, json{{"spec", json::object()}}));
+  EXPECT_FALSE(
+      ownedFieldsMatch(json{{"spec", {{"paused", true}}}}, json{{"spec", json::object()}}));
   EXPECT_FALSE(ownedFieldsMatch(json{{"data", {{"k", "dg=="}}}}, json::object()));
 }
 
 TEST(OwnedFieldsMatchTest, ZeroValuePresentButDifferentIsAMismatch) {
-  EXPECT_FALSE(ownedFieldsMatch(json{{"spec", {{"replicas", 0}}}}, json{{"spec", {{"replicas", 1}}}}));
+  EXPECT_FALSE(
+      ownedFieldsMatch(json{{"spec", {{"replicas", 0}}}}, json{{"spec", {{"replicas", 1}}}}));
 }
 
 TEST(OwnedFieldsMatchTest, NumbersCompareByValueAcrossRepresentations) {
@@ -124,8 +128,10 @@ TEST(OwnedFieldsMatchTest, TypeChangeIsAMismatch) {
 
 TEST(OwnedFieldsMatchTest, ExtraMapKeysInLiveAreIgnored) {
   json d = json{{"metadata", {{"annotations", {{"argoproj.io/credentials-hash", "abc"}}}}}};
-  json l = json{{"metadata", {{"annotations", {{"argoproj.io/credentials-hash", "abc"},
-                                                {"deployment.kubernetes.io/revision", "3"}}}}}};
+  json l = json{
+      {"metadata",
+       {{"annotations",
+         {{"argoproj.io/credentials-hash", "abc"}, {"deployment.kubernetes.io/revision", "3"}}}}}};
   EXPECT_TRUE(ownedFieldsMatch(d, l));
   l["metadata"]["annotations"]["argoproj.io/credentials-hash"] = "def";
   EXPECT_FALSE(ownedFieldsMatch(d, l));

@@ -1,13 +1,13 @@
 // The informer and reflector against the real kube-apiserver: paging past one
 // page, live add/update/delete, surviving an API server restart, and a 410
 // Gone forcing a relist whose diff is right.
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <mutex>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "controller/cache/informer.h"
 #include "controller/cache/reflector.h"
@@ -180,16 +180,21 @@ TEST_F(InformerIntegrationTest, WatchSurvivesAnApiServerRestart) {
   auto restarted = cp_.ctl({"restart", "kube-apiserver"});
   ASSERT_TRUE(restarted.ok()) << restarted.output;
   // Changes made while the informer's watch was broken must still arrive.
-  ASSERT_TRUE(eventually([&] {
-    auto r = client_->create(kConfigMaps, ns.name(),
-                             {{"apiVersion", "v1"}, {"kind", "ConfigMap"},
-                              {"metadata", {{"name", "after"}, {"namespace", ns.name()}}}});
-    return r.isOk() || kube::isAlreadyExists(r.status());
-  }, seconds(60)));
-  ASSERT_TRUE(eventually([&] {
-    auto s = client_->remove(kConfigMaps, ns.name(), "doomed");
-    return s.isOk() || kube::isNotFound(s);
-  }, seconds(60)));
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto r = client_->create(kConfigMaps, ns.name(),
+                                 {{"apiVersion", "v1"},
+                                  {"kind", "ConfigMap"},
+                                  {"metadata", {{"name", "after"}, {"namespace", ns.name()}}}});
+        return r.isOk() || kube::isAlreadyExists(r.status());
+      },
+      seconds(60)));
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto s = client_->remove(kConfigMaps, ns.name(), "doomed");
+        return s.isOk() || kube::isNotFound(s);
+      },
+      seconds(60)));
 
   EXPECT_TRUE(eventually([&] { return informer.store().get(ns.name() + "/after") != nullptr; },
                          seconds(120)));

@@ -1,10 +1,10 @@
 #include "controller/cache/informer.h"
 
-#include <atomic>
-#include <set>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <atomic>
+#include <set>
 
 #include "tests/mocks/kube/mock_kube_client.h"
 #include "tests/mocks/kube/scripted_watch_stream.h"
@@ -21,12 +21,12 @@ using kube::WatchOptions;
 using kube::WatchStreamPtr;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-using testsupport::eventually;
 using ::testing::_;
 using ::testing::ElementsAre;
 using ::testing::Field;
 using ::testing::Return;
 using ::testing::StrictMock;
+using testsupport::eventually;
 
 const kube::Resource kSecrets{"", "v1", "secrets", "Secret", true};
 

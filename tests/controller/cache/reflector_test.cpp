@@ -1,11 +1,11 @@
 #include "controller/cache/reflector.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <future>
 #include <thread>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "tests/mocks/kube/mock_kube_client.h"
 #include "tests/mocks/kube/scripted_watch_stream.h"
@@ -24,7 +24,6 @@ using kube::WatchEvent;
 using kube::WatchOptions;
 using kube::WatchStreamPtr;
 using std::chrono::milliseconds;
-using testsupport::eventually;
 using ::testing::_;
 using ::testing::AllOf;
 using ::testing::ByMove;
@@ -33,6 +32,7 @@ using ::testing::Field;
 using ::testing::InSequence;
 using ::testing::Return;
 using ::testing::StrictMock;
+using testsupport::eventually;
 
 const kube::Resource kConfigMaps{"", "v1", "configmaps", "ConfigMap", true};
 
@@ -42,8 +42,10 @@ json cm(const std::string& name, const std::string& rv, json data = json::object
 }
 
 json page(std::vector<json> items, const std::string& rv, const std::string& cont = "") {
-  json list = {{"kind", "ConfigMapList"}, {"apiVersion", "v1"},
-               {"metadata", {{"resourceVersion", rv}}}, {"items", json::array()}};
+  json list = {{"kind", "ConfigMapList"},
+               {"apiVersion", "v1"},
+               {"metadata", {{"resourceVersion", rv}}},
+               {"items", json::array()}};
   if (!cont.empty()) list["metadata"]["continue"] = cont;
   for (auto& i : items) list["items"].push_back(std::move(i));
   return list;
@@ -58,7 +60,9 @@ auto watchFrom(const std::string& rv) {
                Field(&WatchOptions::allowWatchBookmarks, true));
 }
 
-auto stream() { return std::make_unique<ScriptedWatchStream>(); }
+auto stream() {
+  return std::make_unique<ScriptedWatchStream>();
+}
 
 // A watch that stays open and quiet until the reflector is stopped.
 auto quietWatch(std::atomic<int>* opened = nullptr) {
@@ -125,7 +129,8 @@ class ReflectorTest : public ::testing::Test {
     return sleeps_;
   }
 
-  std::shared_ptr<StrictMock<MockKubeClient>> client_ = std::make_shared<StrictMock<MockKubeClient>>();
+  std::shared_ptr<StrictMock<MockKubeClient>> client_ =
+      std::make_shared<StrictMock<MockKubeClient>>();
   Store store_;
   StopSignal stop_;
   std::unique_ptr<Reflector> reflector_;
@@ -138,9 +143,9 @@ class ReflectorTest : public ::testing::Test {
 TEST_F(ReflectorTest, ListsInPagesThenAppliesWatchEventsFromListVersion) {
   {
     InSequence seq;
-    EXPECT_CALL(*client_, list(kConfigMaps, "ns",
-                               AllOf(Field(&ListOptions::limit, 2),
-                                     Field(&ListOptions::continueToken, ""))))
+    EXPECT_CALL(*client_,
+                list(kConfigMaps, "ns",
+                     AllOf(Field(&ListOptions::limit, 2), Field(&ListOptions::continueToken, ""))))
         .WillOnce(Return(page({cm("a", "1"), cm("b", "2")}, "10", "tok-1")));
     EXPECT_CALL(*client_, list(kConfigMaps, "ns", Field(&ListOptions::continueToken, "tok-1")))
         .WillOnce(Return(page({cm("c", "3")}, "10")));
@@ -148,9 +153,8 @@ TEST_F(ReflectorTest, ListsInPagesThenAppliesWatchEventsFromListVersion) {
     s->event(WatchEvent::Type::kAdded, cm("d", "11"))
         .event(WatchEvent::Type::kModified, cm("a", "12"))
         .event(WatchEvent::Type::kDeleted, cm("b", "13"));
-    EXPECT_CALL(*client_,
-                watch(kConfigMaps, "ns",
-                      AllOf(watchFrom("10"), Field(&WatchOptions::timeoutSeconds, 300))))
+    EXPECT_CALL(*client_, watch(kConfigMaps, "ns",
+                                AllOf(watchFrom("10"), Field(&WatchOptions::timeoutSeconds, 300))))
         .WillOnce(kube::openStream(std::move(s)));
   }
   start(options());
@@ -190,8 +194,7 @@ TEST_F(ReflectorTest, GoneErrorEventRelistsAndReportsWhatChangedMeanwhile) {
   std::atomic<int> quiet{0};
   {
     InSequence seq;
-    EXPECT_CALL(*client_, list(_, _, _))
-        .WillOnce(Return(page({cm("a", "1"), cm("b", "1")}, "10")));
+    EXPECT_CALL(*client_, list(_, _, _)).WillOnce(Return(page({cm("a", "1"), cm("b", "1")}, "10")));
     auto s = stream();
     s->event(WatchEvent::Type::kError,
              {{"kind", "Status"}, {"code", 410}, {"reason", "Expired"}, {"message", "too old"}});
@@ -279,7 +282,7 @@ TEST_F(ReflectorTest, FailuresBackOffExponentiallyAndAHealthyWatchResetsIt) {
   EXPECT_TRUE(near(d[1], 2000)) << d[1].count();
   EXPECT_TRUE(near(d[2], 4000)) << d[2].count();
   EXPECT_TRUE(near(d[3], 1000)) << d[3].count();  // reset by the event in between
-  EXPECT_EQ(reflector_->lists(), 1u);              // connection trouble resumes the watch
+  EXPECT_EQ(reflector_->lists(), 1u);             // connection trouble resumes the watch
 }
 
 TEST_F(ReflectorTest, BackoffIsCappedAtThirtySeconds) {

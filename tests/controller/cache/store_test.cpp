@@ -1,10 +1,10 @@
 #include "controller/cache/store.h"
 
-#include <algorithm>
-#include <thread>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <thread>
 
 namespace ctrl::cache {
 namespace {

@@ -8,7 +8,8 @@ namespace {
 using std::chrono::seconds;
 using std::chrono::system_clock;
 
-const system_clock::time_point kT0 = system_clock::time_point(seconds(1764400000));  // 2025-11-29T07:06:40Z
+const system_clock::time_point kT0 =
+    system_clock::time_point(seconds(1764400000));  // 2025-11-29T07:06:40Z
 const system_clock::time_point kT1 = kT0 + seconds(60);
 
 Condition cond(const std::string& status, const std::string& reason = "R",

@@ -74,7 +74,8 @@ TEST(ApiErrorTest, ForbiddenMessageFromServer) {
 TEST(ApiErrorTest, TooManyRequestsRetryAfterFromHeaderOrDetails) {
   Status header = statusFromResponse(429, R"({"kind":"Status","status":"Failure",
     "message":"Too many requests, please try again later.","reason":"TooManyRequests",
-    "details":{"retryAfterSeconds":1},"code":429})", "7");
+    "details":{"retryAfterSeconds":1},"code":429})",
+                                     "7");
   EXPECT_TRUE(isTooManyRequests(header));
   ASSERT_TRUE(header.retryAfter().has_value());
   EXPECT_EQ(header.retryAfter()->count(), 7);  // the header wins
@@ -92,7 +93,9 @@ TEST(ApiErrorTest, ServerTimeoutReasonIsTimeout) {
     "message":"The list operation against configmaps could not be completed at this time",
     "details":{"retryAfterSeconds":2},"code":500})");
   EXPECT_EQ(s.code(), Code::kTimeout);
-  Status t = statusFromResponse(504, R"({"kind":"Status","reason":"Timeout","message":"Timeout: request did not complete","code":504})");
+  Status t = statusFromResponse(
+      504,
+      R"({"kind":"Status","reason":"Timeout","message":"Timeout: request did not complete","code":504})");
   EXPECT_EQ(t.code(), Code::kTimeout);
 }
 

@@ -3,6 +3,8 @@
 // a watch that goes silent, a token rotated under a 401.
 #include "controller/kube/cpprest_kube_client.h"
 
+#include <cpprest/http_listener.h>
+#include <cpprest/producerconsumerstream.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -11,9 +13,6 @@
 #include <fstream>
 #include <future>
 #include <mutex>
-
-#include <cpprest/http_listener.h>
-#include <cpprest/producerconsumerstream.h>
 
 namespace ctrl::kube {
 namespace {
@@ -170,7 +169,8 @@ TEST_F(CpprestKubeClientTest, GetGivesUpAfterMaxRetries) {
 }
 
 TEST_F(CpprestKubeClientTest, WritesAreNotRetriedOnServerErrors) {
-  server_.enqueue(reply(500, R"({"kind":"Status","message":"boom","reason":"InternalError","code":500})"));
+  server_.enqueue(
+      reply(500, R"({"kind":"Status","message":"boom","reason":"InternalError","code":500})"));
   auto c = makeClient();
   auto r = c->create(resources::kConfigMaps, "ns", {{"metadata", {{"name", "x"}}}});
   EXPECT_EQ(r.status().code(), Code::kServerError);
@@ -214,20 +214,25 @@ TEST_F(CpprestKubeClientTest, RequestShapes) {
   PatchOptions po;
   po.fieldManager = "op";
   po.force = true;
-  ASSERT_TRUE(c->patch(resources::kDeployments, "ns", "d", PatchType::kApply, {{"a", 1}}, po).isOk());
+  ASSERT_TRUE(
+      c->patch(resources::kDeployments, "ns", "d", PatchType::kApply, {{"a", 1}}, po).isOk());
   UpdateOptions uo;
   uo.subresource = "status";
-  ASSERT_TRUE(c->update(resources::kDeployments, "", {{"metadata", {{"name", "d"}, {"namespace", "ns"}}}}, uo).isOk());
+  ASSERT_TRUE(c->update(resources::kDeployments, "",
+                        {{"metadata", {{"name", "d"}, {"namespace", "ns"}}}}, uo)
+                  .isOk());
   DeleteOptions d;
   d.propagationPolicy = "Foreground";
   ASSERT_TRUE(c->remove(resources::kDeployments, "ns", "d", d).isOk());
 
   auto reqs = server_.requests();
   ASSERT_EQ(reqs.size(), 4u);
-  EXPECT_EQ(reqs[0].pathAndQuery, "/apis/apps/v1/namespaces/ns/deployments?labelSelector=app%20in%20%28a%2Cb%29");
+  EXPECT_EQ(reqs[0].pathAndQuery,
+            "/apis/apps/v1/namespaces/ns/deployments?labelSelector=app%20in%20%28a%2Cb%29");
   EXPECT_EQ(reqs[0].authorization, "Bearer tok-123");
   EXPECT_EQ(reqs[1].method, "PATCH");
-  EXPECT_EQ(reqs[1].pathAndQuery, "/apis/apps/v1/namespaces/ns/deployments/d?fieldManager=op&force=true");
+  EXPECT_EQ(reqs[1].pathAndQuery,
+            "/apis/apps/v1/namespaces/ns/deployments/d?fieldManager=op&force=true");
   EXPECT_EQ(reqs[1].contentType, "application/apply-patch+yaml");
   EXPECT_EQ(reqs[1].body, R"({"a":1})");
   EXPECT_EQ(reqs[2].method, "PUT");
@@ -248,7 +253,8 @@ TEST_F(CpprestKubeClientTest, RotatedTokenFileIsReReadAfter401) {
   server_.enqueue(reply(200, "{}"));
   ASSERT_TRUE(c->get(resources::kConfigMaps, "ns", "x").isOk());
   std::ofstream(path, std::ios::trunc) << "new-token";
-  server_.enqueue(reply(401, R"({"kind":"Status","message":"Unauthorized","reason":"Unauthorized","code":401})"));
+  server_.enqueue(reply(
+      401, R"({"kind":"Status","message":"Unauthorized","reason":"Unauthorized","code":401})"));
   server_.enqueue(reply(200, "{}"));
   ASSERT_TRUE(c->get(resources::kConfigMaps, "ns", "x").isOk());
   auto reqs = server_.requests();
@@ -277,7 +283,9 @@ TEST_F(CpprestKubeClientTest, SilentWatchTimesOutInsteadOfStalling) {
 }
 
 TEST_F(CpprestKubeClientTest, WatchConnectErrorsMapToStatus) {
-  server_.enqueue(reply(410, R"j({"kind":"Status","message":"too old resource version: 1 (9)","reason":"Expired","code":410})j"));
+  server_.enqueue(reply(
+      410,
+      R"j({"kind":"Status","message":"too old resource version: 1 (9)","reason":"Expired","code":410})j"));
   auto c = makeClient();
   auto w = c->watch(resources::kConfigMaps, "ns", {});
   EXPECT_EQ(w.status().code(), Code::kGone) << w.status().toString();
@@ -285,10 +293,11 @@ TEST_F(CpprestKubeClientTest, WatchConnectErrorsMapToStatus) {
 }
 
 TEST_F(CpprestKubeClientTest, WatchParsesEventsAndEndsCleanly) {
-  server_.enqueue(reply(200,
-                        "{\"type\":\"ADDED\",\"object\":{\"metadata\":{\"name\":\"a\"}}}\n"
-                   "{\"type\":\"BOOKMARK\",\"object\":{\"metadata\":{\"resourceVersion\":\"7\"}}}\n"
-                   "{\"type\":\"DELETED\",\"object\":{\"metadata\":{\"name\":\"a\"}}}\n"));
+  server_.enqueue(
+      reply(200,
+            "{\"type\":\"ADDED\",\"object\":{\"metadata\":{\"name\":\"a\"}}}\n"
+            "{\"type\":\"BOOKMARK\",\"object\":{\"metadata\":{\"resourceVersion\":\"7\"}}}\n"
+            "{\"type\":\"DELETED\",\"object\":{\"metadata\":{\"name\":\"a\"}}}\n"));
   auto c = makeClient();
   auto w = c->watch(resources::kConfigMaps, "ns", {});
   ASSERT_TRUE(w.isOk()) << w.status().toString();
@@ -299,8 +308,9 @@ TEST_F(CpprestKubeClientTest, WatchParsesEventsAndEndsCleanly) {
     if (!ev.value()) break;
     types.push_back(ev.value()->type);
   }
-  EXPECT_EQ(types, (std::vector<WatchEvent::Type>{WatchEvent::Type::kAdded, WatchEvent::Type::kBookmark,
-                                                   WatchEvent::Type::kDeleted}));
+  EXPECT_EQ(types,
+            (std::vector<WatchEvent::Type>{WatchEvent::Type::kAdded, WatchEvent::Type::kBookmark,
+                                           WatchEvent::Type::kDeleted}));
 }
 
 TEST(CpprestKubeClientCreateTest, RejectsBadTlsMaterialWithoutEchoingIt) {

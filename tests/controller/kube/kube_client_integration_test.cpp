@@ -180,8 +180,9 @@ TEST_F(KubeClientIntegrationTest, ServerSideApplyOwnershipAndConflicts) {
   EXPECT_EQ(forced->at("data")["owned"], "by-b");
 
   PatchOptions noManager;
-  EXPECT_EQ(client_->patch(resources::kConfigMaps, ns_.name(), "ssa", PatchType::kApply,
-                           configMap("ssa"), noManager)
+  EXPECT_EQ(client_
+                ->patch(resources::kConfigMaps, ns_.name(), "ssa", PatchType::kApply,
+                        configMap("ssa"), noManager)
                 .status()
                 .code(),
             Code::kInvalidArgument);
@@ -251,9 +252,9 @@ TEST_F(KubeClientIntegrationTest, ListPagingAndSelectors) {
     workers.emplace_back([&, w] {
       for (int i = w; i < kCount; i += 4) {
         json labels = {{"parity", i % 2 == 0 ? "even" : "odd"}, {"batch", "paging"}};
-        auto r = client_->create(resources::kConfigMaps, ns_.name(),
-                                 configMap("cm-" + std::to_string(i), {{"i", std::to_string(i)}},
-                                           labels));
+        auto r = client_->create(
+            resources::kConfigMaps, ns_.name(),
+            configMap("cm-" + std::to_string(i), {{"i", std::to_string(i)}}, labels));
         if (!r.isOk()) ++failures;
       }
     });
@@ -368,8 +369,8 @@ TEST_F(KubeClientIntegrationTest, ServerCertificateIsVerifiedUnlessSkipped) {
 
 TEST_F(KubeClientIntegrationTest, MismatchedClientKeyIsRejectedAtCreate) {
   auto admin = loadKubeconfigFile(ControlPlane::instance().adminKubeconfig());
-  auto other = loadKubeconfigFile(
-      ControlPlane::instance().mintUserKubeconfig("kc-keymix", {"kc-nogroup"}));
+  auto other =
+      loadKubeconfigFile(ControlPlane::instance().mintUserKubeconfig("kc-keymix", {"kc-nogroup"}));
   ASSERT_TRUE(admin.isOk());
   ASSERT_TRUE(other.isOk()) << other.status().toString();
   ClientConfig mixed = admin.value();
@@ -400,7 +401,8 @@ TEST_F(KubeClientIntegrationTest, MetricsHookSeesEveryRequest) {
 }
 
 // Reads events until `done` holds for the collected list or the deadline passes.
-std::vector<WatchEvent> collect(WatchStream& w, const std::function<bool(const std::vector<WatchEvent>&)>& done) {
+std::vector<WatchEvent> collect(WatchStream& w,
+                                const std::function<bool(const std::vector<WatchEvent>&)>& done) {
   std::vector<WatchEvent> events;
   while (!done(events)) {
     auto ev = w.next();
@@ -420,9 +422,12 @@ TEST_F(KubeClientIntegrationTest, WatchSeesAddedModifiedDeleted) {
   auto watch = client_->watch(resources::kConfigMaps, ns_.name(), wo);
   ASSERT_TRUE(watch.isOk()) << watch.status().toString();
 
-  ASSERT_TRUE(client_->create(resources::kConfigMaps, ns_.name(), configMap("w", {{"v", "1"}})).isOk());
-  ASSERT_TRUE(client_->patch(resources::kConfigMaps, ns_.name(), "w", PatchType::kMerge,
-                             {{"data", {{"v", "2"}}}}).isOk());
+  ASSERT_TRUE(
+      client_->create(resources::kConfigMaps, ns_.name(), configMap("w", {{"v", "1"}})).isOk());
+  ASSERT_TRUE(client_
+                  ->patch(resources::kConfigMaps, ns_.name(), "w", PatchType::kMerge,
+                          {{"data", {{"v", "2"}}}})
+                  .isOk());
   ASSERT_TRUE(client_->remove(resources::kConfigMaps, ns_.name(), "w").isOk());
 
   auto events = collect(*watch.value(), [](const auto& e) { return e.size() >= 3; });
@@ -535,10 +540,12 @@ TEST_F(KubeClientIntegrationTest, WatchResumesAfterApiServerRestart) {
   ASSERT_TRUE(restarted.ok()) << restarted.output;
 
   // Created while no watch is open; the new watch from the last seen RV must replay it.
-  ASSERT_TRUE(eventually([&] {
-    auto r = client_->create(resources::kConfigMaps, ns_.name(), configMap("during"));
-    return r.isOk() || isAlreadyExists(r.status());
-  }, 60s));
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto r = client_->create(resources::kConfigMaps, ns_.name(), configMap("during"));
+        return r.isOk() || isAlreadyExists(r.status());
+      },
+      60s));
   wo.resourceVersion = lastRv;
   auto resumed = client_->watch(resources::kConfigMaps, ns_.name(), wo);
   ASSERT_TRUE(resumed.isOk()) << resumed.status().toString();

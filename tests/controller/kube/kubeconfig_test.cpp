@@ -124,7 +124,8 @@ Status errorOf(const std::string& yaml, const std::string& context = "") {
 TEST(KubeconfigTest, MalformedInputsGiveClearErrors) {
   Status notYaml = errorOf("clusters: [unclosed");
   EXPECT_EQ(notYaml.code(), Code::kInvalidArgument);
-  EXPECT_NE(notYaml.message().find("/d/kc is not valid YAML"), std::string::npos) << notYaml.message();
+  EXPECT_NE(notYaml.message().find("/d/kc is not valid YAML"), std::string::npos)
+      << notYaml.message();
 
   EXPECT_NE(errorOf("- a\n- b\n").message().find("not a YAML mapping"), std::string::npos);
   EXPECT_NE(errorOf("clusters: []\n").message().find("no current-context"), std::string::npos);
@@ -143,12 +144,14 @@ TEST(KubeconfigTest, MalformedInputsGiveClearErrors) {
       "current-context: c\ncontexts: [{name: c, context: {cluster: k}}]\n"
       "clusters: [{name: k, cluster: {server: 'https://h', certificate-authority-data: '**'}}]\n");
   EXPECT_NE(badB64.message().find("certificate-authority-data is not valid base64"),
-            std::string::npos) << badB64.message();
+            std::string::npos)
+      << badB64.message();
 
   Status missingFile = errorOf(
       "current-context: c\ncontexts: [{name: c, context: {cluster: k}}]\n"
       "clusters: [{name: k, cluster: {server: 'https://h', certificate-authority: nofile.crt}}]\n");
-  EXPECT_NE(missingFile.message().find("/d/nofile.crt"), std::string::npos) << missingFile.message();
+  EXPECT_NE(missingFile.message().find("/d/nofile.crt"), std::string::npos)
+      << missingFile.message();
 
   Status noUser = errorOf(
       "current-context: c\ncontexts: [{name: c, context: {cluster: k, user: ghost}}]\n"
@@ -211,8 +214,10 @@ TEST(InClusterConfigTest, MissingTokenNamesFile) {
 class PrecedenceTest : public ::testing::Test {
  protected:
   std::string config(const std::string& name, const std::string& server) {
-    return dir_.write(name, "current-context: c\ncontexts: [{name: c, context: {cluster: k}}]\n"
-                            "clusters: [{name: k, cluster: {server: '" + server + "'}}]\n");
+    return dir_.write(name,
+                      "current-context: c\ncontexts: [{name: c, context: {cluster: k}}]\n"
+                      "clusters: [{name: k, cluster: {server: '" +
+                          server + "'}}]\n");
   }
   ConfigSources inCluster() {
     ConfigSources s;

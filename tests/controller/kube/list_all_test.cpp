@@ -25,14 +25,16 @@ json page(std::vector<std::string> names, const std::string& cont, const std::st
 
 TEST(ListAllTest, FollowsContinueAndKeepsFirstResourceVersion) {
   StrictMock<MockKubeClient> client;
-  EXPECT_CALL(client, list(_, "ns", AllOf(Field(&ListOptions::continueToken, ""),
-                                          Field(&ListOptions::limit, 500),
-                                          Field(&ListOptions::labelSelector, "a=b"),
-                                          Field(&ListOptions::resourceVersion, "0"))))
+  EXPECT_CALL(client,
+              list(_, "ns",
+                   AllOf(Field(&ListOptions::continueToken, ""), Field(&ListOptions::limit, 500),
+                         Field(&ListOptions::labelSelector, "a=b"),
+                         Field(&ListOptions::resourceVersion, "0"))))
       .WillOnce(Return(StatusOr<json>(page({"a", "b"}, "c1", "10"))));
-  EXPECT_CALL(client, list(_, "ns", AllOf(Field(&ListOptions::continueToken, "c1"),
-                                          Field(&ListOptions::labelSelector, "a=b"),
-                                          Field(&ListOptions::resourceVersion, ""))))
+  EXPECT_CALL(client, list(_, "ns",
+                           AllOf(Field(&ListOptions::continueToken, "c1"),
+                                 Field(&ListOptions::labelSelector, "a=b"),
+                                 Field(&ListOptions::resourceVersion, ""))))
       .WillOnce(Return(StatusOr<json>(page({"c"}, "", "10"))));
   ListOptions opts;
   opts.labelSelector = "a=b";

@@ -12,7 +12,8 @@ TEST(ResourcePathTest, CoreNamespaced) {
 }
 
 TEST(ResourcePathTest, GroupedAndClusterScoped) {
-  EXPECT_EQ(resources::kDeployments.objectPath("a", "d"), "/apis/apps/v1/namespaces/a/deployments/d");
+  EXPECT_EQ(resources::kDeployments.objectPath("a", "d"),
+            "/apis/apps/v1/namespaces/a/deployments/d");
   EXPECT_EQ(resources::kClusterRoles.objectPath("ignored", "system:x"),
             "/apis/rbac.authorization.k8s.io/v1/clusterroles/system%3Ax");
   EXPECT_EQ(resources::kNamespaces.objectPath("", "default"), "/api/v1/namespaces/default");
@@ -81,7 +82,8 @@ TEST(RequestEncodingTest, PatchContentTypesAndQuery) {
 }
 
 TEST(RequestEncodingTest, DeleteOptionsBody) {
-  EXPECT_EQ(deleteOptionsBody({}), (nlohmann::json{{"kind", "DeleteOptions"}, {"apiVersion", "v1"}}));
+  EXPECT_EQ(deleteOptionsBody({}),
+            (nlohmann::json{{"kind", "DeleteOptions"}, {"apiVersion", "v1"}}));
   DeleteOptions d;
   d.propagationPolicy = "Foreground";
   d.preconditionUid = "u-1";

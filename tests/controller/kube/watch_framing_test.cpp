@@ -5,7 +5,9 @@
 namespace ctrl::kube {
 namespace {
 
-void feed(LineSplitter& s, const std::string& chunk) { s.feed(chunk.data(), chunk.size()); }
+void feed(LineSplitter& s, const std::string& chunk) {
+  s.feed(chunk.data(), chunk.size());
+}
 
 TEST(LineSplitterTest, LinesAcrossChunks) {
   LineSplitter s;
@@ -49,8 +51,9 @@ TEST(WatchEventTest, ParsesEachType) {
                {"BOOKMARK", WatchEvent::Type::kBookmark},
                {"ERROR", WatchEvent::Type::kError}};
   for (const auto& c : cases) {
-    auto ev = parseWatchEvent(std::string("{\"type\":\"") + c.name +
-                              "\",\"object\":{\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"x\"}}}");
+    auto ev =
+        parseWatchEvent(std::string("{\"type\":\"") + c.name +
+                        "\",\"object\":{\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"x\"}}}");
     ASSERT_TRUE(ev.isOk()) << c.name;
     EXPECT_EQ(ev->type, c.type);
     EXPECT_EQ(ev->object["metadata"]["name"], "x");
@@ -59,7 +62,8 @@ TEST(WatchEventTest, ParsesEachType) {
 }
 
 TEST(WatchEventTest, ErrorEventCarriesStatus) {
-  auto ev = parseWatchEvent(R"j({"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"too old resource version: 1 (5)","reason":"Expired","code":410}})j");
+  auto ev = parseWatchEvent(
+      R"j({"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"too old resource version: 1 (5)","reason":"Expired","code":410}})j");
   ASSERT_TRUE(ev.isOk());
   EXPECT_EQ(ev->type, WatchEvent::Type::kError);
   EXPECT_EQ(ev->object["code"], 410);

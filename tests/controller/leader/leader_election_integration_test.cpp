@@ -1,10 +1,10 @@
 // Leader election against the real kube-apiserver: two electors compete for
 // one coordination.k8s.io/v1 Lease through the real client.
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <functional>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "controller/kube/cpprest_kube_client.h"
 #include "controller/kube/kubeconfig.h"
@@ -42,7 +42,8 @@ class Candidate {
     c.releaseOnCancel = releaseOnCancel;
     c.onStartedLeading = [this] { leading_ = true; };
     c.onStoppedLeading = [this] { leading_ = false; };
-    elector_ = std::make_unique<LeaderElector>(std::make_shared<KubeLeaseLock>(client, ns, "test-lease"), c);
+    elector_ = std::make_unique<LeaderElector>(
+        std::make_shared<KubeLeaseLock>(client, ns, "test-lease"), c);
     thread_ = std::thread([this] { elector_->run(stop_); });
   }
   ~Candidate() { stop(); }

@@ -1,14 +1,14 @@
 #include "controller/leader/leader_elector.h"
 
-#include "tests/mocks/leader/fake_lease_lock.h"
-#include "tests/support/eventually.h"
-#include "tests/support/fake_clock.h"
+#include <gtest/gtest.h>
 
 #include <atomic>
 #include <memory>
 #include <thread>
 
-#include <gtest/gtest.h>
+#include "tests/mocks/leader/fake_lease_lock.h"
+#include "tests/support/eventually.h"
+#include "tests/support/fake_clock.h"
 
 namespace ctrl::leader {
 namespace {

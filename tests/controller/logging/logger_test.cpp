@@ -1,8 +1,8 @@
 #include "controller/logging/logger.h"
 
-#include <regex>
-
 #include <gtest/gtest.h>
+
+#include <regex>
 
 namespace ctrl::logging {
 namespace {
@@ -13,7 +13,9 @@ TEST(RenderLineTest, JsonHasFixedKeysFirstThenFields) {
   std::string line = renderLine(Format::kJson, Level::kInfo, "reconciled",
                                 {{"clusteragent", "ns/a"}, {"attempt", 2}});
   EXPECT_TRUE(std::regex_match(
-      line, std::regex(R"(\{"ts":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z","level":"info","msg":"reconciled",.*\})")))
+      line,
+      std::regex(
+          R"(\{"ts":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z","level":"info","msg":"reconciled",.*\})")))
       << line;
   json parsed = json::parse(line);
   EXPECT_EQ(parsed["clusteragent"], "ns/a");
@@ -22,8 +24,8 @@ TEST(RenderLineTest, JsonHasFixedKeysFirstThenFields) {
 }
 
 TEST(RenderLineTest, JsonEscapesQuotesNewlinesAndControlCharacters) {
-  std::string line = renderLine(Format::kJson, Level::kError, "bad \"x\"\nnext",
-                                {{"path", "a\\b\t"}});
+  std::string line =
+      renderLine(Format::kJson, Level::kError, "bad \"x\"\nnext", {{"path", "a\\b\t"}});
   EXPECT_EQ(line.find('\n'), std::string::npos);
   json parsed = json::parse(line);
   EXPECT_EQ(parsed["msg"], "bad \"x\"\nnext");
@@ -32,7 +34,8 @@ TEST(RenderLineTest, JsonEscapesQuotesNewlinesAndControlCharacters) {
 }
 
 TEST(RenderLineTest, JsonSurvivesInvalidUtf8) {
-  std::string line = renderLine(Format::kJson, Level::kWarn, std::string("x\xff", 2), json::object());
+  std::string line =
+      renderLine(Format::kJson, Level::kWarn, std::string("x\xff", 2), json::object());
   EXPECT_NO_THROW(json::parse(line));
 }
 
@@ -44,8 +47,9 @@ TEST(RenderLineTest, JsonReservedFieldNamesDoNotDuplicateKeys) {
 }
 
 TEST(RenderLineTest, TextIsTimestampLevelMessageThenKeyValues) {
-  std::string line = renderLine(Format::kText, Level::kWarn, "drift repaired",
-                                {{"object", "ns/a"}, {"n", 3}, {"why", "two words"}, {"empty", ""}});
+  std::string line =
+      renderLine(Format::kText, Level::kWarn, "drift repaired",
+                 {{"object", "ns/a"}, {"n", 3}, {"why", "two words"}, {"empty", ""}});
   std::regex re(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z WARN drift repaired (.*))");
   std::smatch m;
   ASSERT_TRUE(std::regex_match(line, m, re)) << line;

@@ -1,9 +1,9 @@
 #include "controller/manager/event_recorder_impl.h"
 
+#include <gtest/gtest.h>
+
 #include <mutex>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "tests/support/fake_clock.h"
 
@@ -11,8 +11,8 @@ namespace ctrl::manager {
 namespace {
 
 using namespace std::chrono_literals;
-using testsupport::FakeClock;
 using nlohmann::json;
+using testsupport::FakeClock;
 
 // Records Event writes; create and patch can be made to fail.
 class EventSink : public kube::KubeClient {
@@ -33,8 +33,9 @@ class EventSink : public kube::KubeClient {
     if (!createError.isOk()) return createError;
     return obj;
   }
-  kube::StatusOr<json> patch(const kube::Resource& r, const std::string& ns, const std::string& name,
-                             kube::PatchType type, const json& body, const kube::PatchOptions&) override {
+  kube::StatusOr<json> patch(const kube::Resource& r, const std::string& ns,
+                             const std::string& name, kube::PatchType type, const json& body,
+                             const kube::PatchOptions&) override {
     EXPECT_EQ(r.plural, "events");
     EXPECT_EQ(type, kube::PatchType::kMerge);
     std::lock_guard<std::mutex> l(mu);
@@ -43,16 +44,26 @@ class EventSink : public kube::KubeClient {
     return body;
   }
   kube::StatusOr<json> get(const kube::Resource&, const std::string&, const std::string&,
-                           const std::string&) override { return unexpected(); }
-  kube::StatusOr<json> list(const kube::Resource&, const std::string&, const kube::ListOptions&) override {
+                           const std::string&) override {
+    return unexpected();
+  }
+  kube::StatusOr<json> list(const kube::Resource&, const std::string&,
+                            const kube::ListOptions&) override {
     return unexpected();
   }
   kube::StatusOr<json> update(const kube::Resource&, const std::string&, const json&,
-                              const kube::UpdateOptions&) override { return unexpected(); }
+                              const kube::UpdateOptions&) override {
+    return unexpected();
+  }
   kube::Status remove(const kube::Resource&, const std::string&, const std::string&,
-                      const kube::DeleteOptions&) override { return unexpected(); }
+                      const kube::DeleteOptions&) override {
+    return unexpected();
+  }
   kube::StatusOr<kube::WatchStreamPtr> watch(const kube::Resource&, const std::string&,
-                                             const kube::WatchOptions&) override { return unexpected(); }
+                                             const kube::WatchOptions&) override {
+    return unexpected();
+  }
+
  private:
   kube::Status unexpected() {
     ADD_FAILURE() << "unexpected client call";
@@ -61,9 +72,10 @@ class EventSink : public kube::KubeClient {
 };
 
 json agent(const std::string& name, const std::string& uid) {
-  return {{"apiVersion", "argoproj.io/v1alpha1"},
-          {"kind", "ClusterAgent"},
-          {"metadata", {{"name", name}, {"namespace", "ns"}, {"uid", uid}, {"resourceVersion", "7"}}}};
+  return {
+      {"apiVersion", "argoproj.io/v1alpha1"},
+      {"kind", "ClusterAgent"},
+      {"metadata", {{"name", name}, {"namespace", "ns"}, {"uid", uid}, {"resourceVersion", "7"}}}};
 }
 
 struct Fixture {
@@ -87,8 +99,11 @@ TEST(KubeEventRecorderTest, CreatesCoreEventWithReferenceSourceAndCount) {
   EXPECT_EQ(c.verb, "create");
   EXPECT_EQ(c.ns, "ns");
   EXPECT_EQ(c.name.rfind("a.", 0), 0u) << c.name;
-  EXPECT_EQ(c.body["involvedObject"], json({{"apiVersion", "argoproj.io/v1alpha1"}, {"kind", "ClusterAgent"},
-                                            {"name", "a"}, {"namespace", "ns"}, {"uid", "u1"},
+  EXPECT_EQ(c.body["involvedObject"], json({{"apiVersion", "argoproj.io/v1alpha1"},
+                                            {"kind", "ClusterAgent"},
+                                            {"name", "a"},
+                                            {"namespace", "ns"},
+                                            {"uid", "u1"},
                                             {"resourceVersion", "7"}}));
   EXPECT_EQ(c.body["type"], "Warning");
   EXPECT_EQ(c.body["reason"], "InvalidSpec");
@@ -147,7 +162,8 @@ TEST(KubeEventRecorderTest, SpamFilterCapsEventsPerObjectAndRefills) {
   o.spamBurst = 3;
   o.spamRefillInterval = 1min;
   Fixture f(o);
-  for (int i = 0; i < 5; ++i) f.recorder.event(agent("a", "u1"), "Normal", "R", "m" + std::to_string(i));
+  for (int i = 0; i < 5; ++i)
+    f.recorder.event(agent("a", "u1"), "Normal", "R", "m" + std::to_string(i));
   f.recorder.event(agent("b", "u2"), "Normal", "R", "other object");
   f.recorder.flush();
   EXPECT_EQ(f.sink->calls.size(), 4u);
@@ -169,8 +185,9 @@ TEST(KubeEventRecorderTest, FailuresAreSwallowed) {
 
 TEST(KubeEventRecorderTest, ClusterScopedObjectsGetEventsInDefault) {
   Fixture f;
-  f.recorder.event({{"apiVersion", "v1"}, {"kind", "Node"}, {"metadata", {{"name", "n1"}, {"uid", "u"}}}},
-                   "Normal", "R", "m");
+  f.recorder.event(
+      {{"apiVersion", "v1"}, {"kind", "Node"}, {"metadata", {{"name", "n1"}, {"uid", "u"}}}},
+      "Normal", "R", "m");
   f.recorder.flush();
   ASSERT_EQ(f.sink->calls.size(), 1u);
   EXPECT_EQ(f.sink->calls[0].ns, "default");

@@ -21,7 +21,8 @@ TEST(EventRecorderIntegrationTest, CreatesEventAndAggregatesRepeat) {
   kube::KubeClientPtr client = *made;
 
   auto cm = client->create(kube::resources::kConfigMaps, ns.name(),
-                           {{"apiVersion", "v1"}, {"kind", "ConfigMap"},
+                           {{"apiVersion", "v1"},
+                            {"kind", "ConfigMap"},
                             {"metadata", {{"name", "subject"}, {"namespace", ns.name()}}}});
   ASSERT_TRUE(cm.isOk()) << cm.status().toString();
   std::string uid = (*cm)["metadata"]["uid"];

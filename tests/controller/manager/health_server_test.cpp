@@ -1,14 +1,13 @@
 #include "controller/manager/health_server.h"
 
 #include <arpa/inet.h>
+#include <cpprest/http_client.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
-
-#include <cpprest/http_client.h>
-#include <gtest/gtest.h>
 
 namespace ctrl::manager {
 namespace {
@@ -53,15 +52,16 @@ TEST(HealthServerTest, ServesMetricsAndProbesOnSeparatePorts) {
   int metricsPort = freeLoopbackPort();
   int probePort = freeLoopbackPort();
   ASSERT_NE(metricsPort, probePort);
-  HealthServer server({"127.0.0.1:" + std::to_string(metricsPort), "127.0.0.1:" + std::to_string(probePort),
-                       &registry});
+  HealthServer server({"127.0.0.1:" + std::to_string(metricsPort),
+                       "127.0.0.1:" + std::to_string(probePort), &registry});
   std::atomic<bool> synced{false};
   server.addReadinessCheck("informers-synced", [&] { return synced.load(); });
   ASSERT_TRUE(server.start().isOk());
 
   Got metrics = httpGet(metricsPort, "/metrics");
   EXPECT_EQ(metrics.code, 200);
-  EXPECT_NE(metrics.body.find("test_requests_total{code=\"200\"} 1\n"), std::string::npos) << metrics.body;
+  EXPECT_NE(metrics.body.find("test_requests_total{code=\"200\"} 1\n"), std::string::npos)
+      << metrics.body;
   EXPECT_EQ(httpGet(metricsPort, "/healthz").code, 404);
 
   Got healthz = httpGet(probePort, "/healthz");

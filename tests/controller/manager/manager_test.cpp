@@ -1,11 +1,11 @@
 #include "controller/manager/manager.h"
 
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <mutex>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "tests/mocks/leader/fake_lease_lock.h"
 #include "tests/support/eventually.h"
@@ -14,9 +14,9 @@ namespace ctrl::manager {
 namespace {
 
 using namespace std::chrono_literals;
-using testsupport::eventually;
 using leader::fakes::FakeLeaseLock;
 using leader::fakes::LeaseStore;
+using testsupport::eventually;
 
 // Records the order things happen in.
 struct Journal {
@@ -63,24 +63,28 @@ ManagerOptions electing(const std::shared_ptr<LeaseStore>& store) {
 }
 
 void addRecordingRunnable(Manager& m, Journal& j, const std::string& name, bool needsLeader) {
-  m.addRunnable(name, [&j, name](const StopSignal& s) {
-    j.add(name + " started");
-    s.wait();
-    j.add(name + " stopped");
-  }, needsLeader);
+  m.addRunnable(
+      name,
+      [&j, name](const StopSignal& s) {
+        j.add(name + " started");
+        s.wait();
+        j.add(name + " stopped");
+      },
+      needsLeader);
 }
 
 TEST(ManagerTest, StartsCachesBeforeControllersAndStopsInReverse) {
   Journal j;
   std::atomic<bool> synced{false};
   Manager m(noServer());
-  m.addCache("agents", [&] { j.add("cache started"); },
-             [&](std::chrono::milliseconds) {
-               synced = true;
-               j.add("cache synced");
-               return true;
-             },
-             [&] { j.add("cache stopped"); });
+  m.addCache(
+      "agents", [&] { j.add("cache started"); },
+      [&](std::chrono::milliseconds) {
+        synced = true;
+        j.add("cache synced");
+        return true;
+      },
+      [&] { j.add("cache stopped"); });
   addRecordingRunnable(m, j, "controller", true);
   StopSignal stop;
   std::atomic<int> code{-1};
@@ -91,14 +95,16 @@ TEST(ManagerTest, StartsCachesBeforeControllersAndStopsInReverse) {
   stop.requestStop();
   t.join();
   EXPECT_EQ(code, 0);
-  EXPECT_EQ(j.get(), (std::vector<std::string>{"cache started", "cache synced", "controller started",
-                                                "controller stopped", "cache stopped"}));
+  EXPECT_EQ(j.get(),
+            (std::vector<std::string>{"cache started", "cache synced", "controller started",
+                                      "controller stopped", "cache stopped"}));
 }
 
 TEST(ManagerTest, CacheThatNeverSyncsFailsWithoutStartingControllers) {
   Journal j;
   Manager m(noServer());
-  m.addCache("agents", nullptr, [](std::chrono::milliseconds) { return false; }, nullptr);
+  m.addCache(
+      "agents", nullptr, [](std::chrono::milliseconds) { return false; }, nullptr);
   addRecordingRunnable(m, j, "controller", true);
   StopSignal stop;
   EXPECT_EQ(m.run(stop), 1);
@@ -109,10 +115,13 @@ TEST(ManagerTest, StopWhileWaitingForCacheSyncIsClean) {
   Journal j;
   StopSignal stop;
   Manager m(noServer());
-  m.addCache("agents", nullptr, [&](std::chrono::milliseconds) {
-    stop.requestStop();  // e.g. SIGTERM arrives while listing
-    return false;
-  }, nullptr);
+  m.addCache(
+      "agents", nullptr,
+      [&](std::chrono::milliseconds) {
+        stop.requestStop();  // e.g. SIGTERM arrives while listing
+        return false;
+      },
+      nullptr);
   addRecordingRunnable(m, j, "controller", true);
   EXPECT_EQ(m.run(stop), 0);
   EXPECT_FALSE(j.has("controller started"));
@@ -132,7 +141,8 @@ TEST(ManagerTest, OnlyTheLeaderRunsLeaderRunnablesAndLosingLeaseExitsNonZero) {
   std::thread t([&] { code = m.run(stop); });
   ASSERT_TRUE(eventually([&] { return j.has("controller started"); }));
   EXPECT_TRUE(m.isLeader());
-  EXPECT_EQ(registry.gauge("leader_election_master_status", "").value({{"name", o.leaderElectionId}}), 1);
+  EXPECT_EQ(
+      registry.gauge("leader_election_master_status", "").value({{"name", o.leaderElectionId}}), 1);
   {
     std::lock_guard<std::mutex> l(store->mu);
     store->failWrites = true;  // renewals fail past the renew deadline
@@ -141,7 +151,8 @@ TEST(ManagerTest, OnlyTheLeaderRunsLeaderRunnablesAndLosingLeaseExitsNonZero) {
   EXPECT_EQ(code, 1);
   EXPECT_TRUE(j.has("controller stopped"));
   EXPECT_TRUE(j.has("everywhere stopped"));
-  EXPECT_EQ(registry.gauge("leader_election_master_status", "").value({{"name", o.leaderElectionId}}), 0);
+  EXPECT_EQ(
+      registry.gauge("leader_election_master_status", "").value({{"name", o.leaderElectionId}}), 0);
 }
 
 TEST(ManagerTest, FollowerRunsNonLeaderRunnablesOnlyAndReleasesNothing) {
@@ -174,13 +185,16 @@ TEST(ManagerTest, CleanStopStopsControllersBeforeReleasingTheLease) {
   ManagerOptions o = electing(store);
   Manager m(o);
   std::atomic<bool> started{false};
-  m.addRunnable("controller", [&](const StopSignal& s) {
-    started = true;
-    s.wait();
-    std::this_thread::sleep_for(50ms);  // an in-flight reconcile finishing
-    std::lock_guard<std::mutex> l(store->mu);
-    holderWhenControllerStopped = store->record->holderIdentity;
-  }, true);
+  m.addRunnable(
+      "controller",
+      [&](const StopSignal& s) {
+        started = true;
+        s.wait();
+        std::this_thread::sleep_for(50ms);  // an in-flight reconcile finishing
+        std::lock_guard<std::mutex> l(store->mu);
+        holderWhenControllerStopped = store->record->holderIdentity;
+      },
+      true);
   StopSignal stop;
   std::atomic<int> code{-1};
   std::thread t([&] { code = m.run(stop); });
@@ -199,10 +213,13 @@ TEST(ManagerTest, RunnableThatOverrunsGracePeriodMakesExitNonZero) {
   Manager m(o);
   auto release = std::make_shared<StopSignal>();
   std::atomic<bool> started{false};
-  m.addRunnable("stuck", [release, &started](const StopSignal&) {
-    started = true;
-    release->wait();
-  }, true);
+  m.addRunnable(
+      "stuck",
+      [release, &started](const StopSignal&) {
+        started = true;
+        release->wait();
+      },
+      true);
   StopSignal stop;
   std::atomic<int> code{-1};
   std::thread t([&] { code = m.run(stop); });
@@ -215,7 +232,8 @@ TEST(ManagerTest, RunnableThatOverrunsGracePeriodMakesExitNonZero) {
 
 TEST(ManagerTest, RunnableReturningEarlyIsFatal) {
   Manager m(noServer());
-  m.addRunnable("quitter", [](const StopSignal&) {}, true);
+  m.addRunnable(
+      "quitter", [](const StopSignal&) {}, true);
   StopSignal stop;
   EXPECT_EQ(m.run(stop), 1);
 }

@@ -1,8 +1,8 @@
 #include "controller/manager/metrics.h"
 
-#include <stdexcept>
-
 #include <gtest/gtest.h>
+
+#include <stdexcept>
 
 namespace ctrl::manager {
 namespace {

@@ -1,13 +1,12 @@
 #include "controller/manager/signal_handler.h"
 
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 namespace ctrl::manager {
 namespace {

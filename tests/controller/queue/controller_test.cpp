@@ -1,14 +1,14 @@
 #include "controller/queue/controller.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <future>
 #include <map>
 #include <stdexcept>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "tests/support/eventually.h"
 #include "tests/support/fake_clock.h"
@@ -190,7 +190,7 @@ TEST_F(ControllerTest, StopWaitsForInFlightReconcilesUpToGrace) {
   c.enqueue("ns/a");
   ASSERT_TRUE(eventually([&] { return entered.load(); }));
   EXPECT_FALSE(c.stop(milliseconds(0)));  // still reconciling
-  c.enqueue("ns/b");                       // no new work once stopping
+  c.enqueue("ns/b");                      // no new work once stopping
   auto stopped = std::async(std::launch::async, [&] { return c.stop(seconds(30)); });
   {
     std::lock_guard<std::mutex> lock(m);

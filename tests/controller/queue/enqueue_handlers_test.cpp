@@ -1,9 +1,9 @@
 #include "controller/queue/enqueue_handlers.h"
 
-#include <set>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <set>
 
 namespace ctrl::queue {
 namespace {
@@ -24,7 +24,10 @@ json owned(const std::string& ns, const std::string& name, json refs) {
 
 json ref(const std::string& apiVersion, const std::string& kind, const std::string& name,
          bool controller) {
-  return {{"apiVersion", apiVersion}, {"kind", kind}, {"name", name}, {"uid", "u-" + name},
+  return {{"apiVersion", apiVersion},
+          {"kind", kind},
+          {"name", name},
+          {"uid", "u-" + name},
           {"controller", controller}};
 }
 
@@ -72,10 +75,10 @@ TEST_F(EnqueueHandlersTest, OwnerChangeOnUpdateWakesBothOwners) {
 }
 
 TEST(ControllerOwnerKeyTest, UsesTheObjectNamespace) {
-  EXPECT_EQ(controllerOwnerKey(owned("x", "d", {ref("argoproj.io/v1alpha1", "ClusterAgent", "a",
-                                                    true)}),
-                               "ClusterAgent"),
-            "x/a");
+  EXPECT_EQ(
+      controllerOwnerKey(owned("x", "d", {ref("argoproj.io/v1alpha1", "ClusterAgent", "a", true)}),
+                         "ClusterAgent"),
+      "x/a");
   EXPECT_EQ(controllerOwnerKey(json::object(), "ClusterAgent"), "");
 }
 

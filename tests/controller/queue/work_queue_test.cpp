@@ -1,13 +1,13 @@
 #include "controller/queue/work_queue.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <future>
 #include <map>
 #include <set>
 #include <thread>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "tests/support/eventually.h"
 #include "tests/support/fake_clock.h"

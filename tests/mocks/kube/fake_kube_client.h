@@ -11,12 +11,11 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "controller/cache/store.h"
 #include "controller/kube/kube_client.h"
@@ -30,7 +29,7 @@ namespace kube = ctrl::kube;
 class FakeKubeClient : public kube::KubeClient {
  public:
   struct Call {
-    std::string verb;  // get list create update patch delete watch
+    std::string verb;      // get list create update patch delete watch
     std::string resource;  // plural
     std::string ns;
     std::string name;
@@ -156,7 +155,8 @@ class FakeKubeClient : public kube::KubeClient {
     if (auto s = record(c, true)) return *s;
     auto k = key(r, c.ns, name);
     if (objects_.count(k)) {
-      return kube::Status(kube::Code::kAlreadyExists, r.qualifiedName() + " \"" + name + "\" already exists");
+      return kube::Status(kube::Code::kAlreadyExists,
+                          r.qualifiedName() + " \"" + name + "\" already exists");
     }
     json o = obj;
     if (r.namespaced) o["metadata"]["namespace"] = c.ns;
@@ -185,13 +185,16 @@ class FakeKubeClient : public kube::KubeClient {
       next = obj;
       next["metadata"]["uid"] = it->second["metadata"]["uid"];
       next["metadata"]["creationTimestamp"] = it->second["metadata"]["creationTimestamp"];
-      if (!status.is_null()) next["status"] = status; else next.erase("status");
+      if (!status.is_null())
+        next["status"] = status;
+      else
+        next.erase("status");
     }
     return commit(r, it, std::move(next));
   }
 
-  kube::StatusOr<json> patch(const kube::Resource& r, const std::string& ns, const std::string& name,
-                             kube::PatchType type, const json& body,
+  kube::StatusOr<json> patch(const kube::Resource& r, const std::string& ns,
+                             const std::string& name, kube::PatchType type, const json& body,
                              const kube::PatchOptions& opts = {}) override {
     std::lock_guard<std::mutex> lock(mu_);
     Call c = makeCall("patch", r, ns, name, opts.subresource, type, body);

@@ -17,8 +17,7 @@ class MockKubeClient : public KubeClient {
   MOCK_METHOD(StatusOr<json>, create,
               (const Resource&, const std::string&, const json&, const std::string&), (override));
   MOCK_METHOD(StatusOr<json>, update,
-              (const Resource&, const std::string&, const json&, const UpdateOptions&),
-              (override));
+              (const Resource&, const std::string&, const json&, const UpdateOptions&), (override));
   MOCK_METHOD(StatusOr<json>, patch,
               (const Resource&, const std::string&, const std::string&, PatchType, const json&,
                const PatchOptions&),

@@ -56,8 +56,8 @@ class ScriptedWatchStream : public WatchStream {
 
 // Hands a scripted stream to a gmock action: WillOnce(openStream(std::move(s))).
 inline auto openStream(std::unique_ptr<ScriptedWatchStream> s) {
-  return [s = std::shared_ptr<ScriptedWatchStream>(std::move(s))](auto&&...) mutable
-         -> StatusOr<WatchStreamPtr> {
+  return [s = std::shared_ptr<ScriptedWatchStream>(std::move(s))](
+             auto&&...) mutable -> StatusOr<WatchStreamPtr> {
     // The shared holder lets the lambda stay copyable, as gmock actions must.
     struct Forwarder : WatchStream {
       std::shared_ptr<ScriptedWatchStream> s;

@@ -46,6 +46,7 @@ class FakeLeaseLock : public LeaseLock {
     return kube::Status::ok();
   }
   std::string describe() const override { return "ns/lease"; }
+
  private:
   std::shared_ptr<LeaseStore> store_;
   int seen_ = -1;

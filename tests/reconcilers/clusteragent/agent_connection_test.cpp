@@ -49,9 +49,9 @@ TEST(AgentConnectionTest, ZeroReplicasIsPaused) {
 }
 
 TEST(AgentConnectionTest, ImagePullBackOffCarriesImageAndMessage) {
-  auto p = withContainer(pod("a-1"), {{"waiting",
-                                       {{"reason", "ImagePullBackOff"},
-                                        {"message", "Back-off pulling image"}}}});
+  auto p = withContainer(
+      pod("a-1"),
+      {{"waiting", {{"reason", "ImagePullBackOff"}, {"message", "Back-off pulling image"}}}});
   auto a = assessAgentConnection({p}, 1);
   EXPECT_EQ(a.reason, "ImagePullBackOff");
   EXPECT_NE(a.message.find("quay.io/x/agent:v1"), std::string::npos);

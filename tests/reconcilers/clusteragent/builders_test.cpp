@@ -271,7 +271,8 @@ TEST(BuildDeployment, PassthroughAndTuning) {
 TEST(BuildDeployment, UnsetOptionalsAreOmitted) {
   auto d = buildDeployment(specOf(makeClusterAgent("a")), {"h"}).object;
   const json& pod = d["spec"]["template"]["spec"];
-  for (const char* f : {"nodeSelector", "tolerations", "affinity", "priorityClassName", "imagePullSecrets"}) {
+  for (const char* f :
+       {"nodeSelector", "tolerations", "affinity", "priorityClassName", "imagePullSecrets"}) {
     EXPECT_FALSE(pod.contains(f)) << f;
   }
   EXPECT_FALSE(pod["containers"][0].contains("resources"));
@@ -288,7 +289,8 @@ TEST(CredentialsHash, StableOrderIndependentAndSensitive) {
   EXPECT_NE(h1, credentialsHash({{"creds", "a:c"}, {"ca", "PEM"}}));
   EXPECT_NE(credentialsHash({{"x", "ab"}, {"y", "c"}}), credentialsHash({{"x", "a"}, {"y", "bc"}}));
   // sha256 of the empty input
-  EXPECT_EQ(credentialsHash({}), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(credentialsHash({}),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
 }  // namespace

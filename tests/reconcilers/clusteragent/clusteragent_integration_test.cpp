@@ -8,11 +8,10 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "reconcilers/clusteragent/default_client_cert.h"
 #include "tests/support/control_plane.h"
@@ -49,18 +48,16 @@ json kubectlJson(const std::vector<std::string>& args) {
 }
 
 testsupport::CommandResult kubectlApply(const json& obj) {
-  return ControlPlane::instance().kubectl({"apply", "--server-side", "--force-conflicts",
-                                           "--field-manager=test", "-f", "-"},
-                                          obj.dump());
+  return ControlPlane::instance().kubectl(
+      {"apply", "--server-side", "--force-conflicts", "--field-manager=test", "-f", "-"},
+      obj.dump());
 }
 
 class ClusterAgentIntegrationTest : public ::testing::Test {
  protected:
   // One operator for the suite, watching every namespace; stopped after it
   // so it does not reconcile other suites' ClusterAgents.
-  static void SetUpTestSuite() {
-    operator_ = new InProcessOperator(InProcessOperator::Options{});
-  }
+  static void SetUpTestSuite() { operator_ = new InProcessOperator(InProcessOperator::Options{}); }
   static void TearDownTestSuite() {
     delete operator_;
     operator_ = nullptr;
@@ -99,7 +96,8 @@ class ClusterAgentIntegrationTest : public ::testing::Test {
     }
     return json();
   }
-  bool conditionIs(const std::string& name, const std::string& type, const std::string& status) const {
+  bool conditionIs(const std::string& name, const std::string& type,
+                   const std::string& status) const {
     json c = condition(name, type);
     return !c.is_null() && c.value("status", "") == status;
   }
@@ -152,10 +150,13 @@ TEST_F(ClusterAgentIntegrationTest, SeedManifestBecomesEveryChildAndTheTokenStay
     return !owner.is_null() && !get("deployment", "aro-agent-agent").is_null();
   })) << "no Deployment";
   const std::string uid = owner["metadata"]["uid"];
-  for (const auto& [kind, child] : std::vector<std::pair<std::string, std::string>>{
-           {"serviceaccount", "aro-agent-agent"}, {"role", "aro-agent-agent"},
-           {"rolebinding", "aro-agent-agent"},   {"secret", "aro-agent-agent-creds"},
-           {"deployment", "aro-agent-agent"},    {"service", "aro-agent-agent-metrics"}}) {
+  for (const auto& [kind, child] :
+       std::vector<std::pair<std::string, std::string>>{{"serviceaccount", "aro-agent-agent"},
+                                                        {"role", "aro-agent-agent"},
+                                                        {"rolebinding", "aro-agent-agent"},
+                                                        {"secret", "aro-agent-agent-creds"},
+                                                        {"deployment", "aro-agent-agent"},
+                                                        {"service", "aro-agent-agent-metrics"}}) {
     json o;
     ASSERT_TRUE(eventually([&] { return !(o = get(kind, child)).is_null(); })) << kind;
     ASSERT_EQ(o["metadata"]["ownerReferences"].size(), 1u) << kind;
@@ -201,7 +202,9 @@ TEST_F(ClusterAgentIntegrationTest, DeletedOrEditedChildrenAreRestored) {
   apply(seedManifest());
   ASSERT_TRUE(eventually([&] { return !get("service", "aro-agent-agent-metrics").is_null(); }));
   json svc = get("service", "aro-agent-agent-metrics");
-  ASSERT_TRUE(ControlPlane::instance().kubectl({"delete", "service", "aro-agent-agent-metrics", "-n", ns()}).ok());
+  ASSERT_TRUE(ControlPlane::instance()
+                  .kubectl({"delete", "service", "aro-agent-agent-metrics", "-n", ns()})
+                  .ok());
   EXPECT_TRUE(eventually([&] {
     json now = get("service", "aro-agent-agent-metrics");
     return !now.is_null() && now["metadata"]["uid"] != svc["metadata"]["uid"];
@@ -214,11 +217,13 @@ TEST_F(ClusterAgentIntegrationTest, DeletedOrEditedChildrenAreRestored) {
   ASSERT_TRUE(r.ok()) << r.output;
   EXPECT_TRUE(eventually([&] {
     json d = get("deployment", "aro-agent-agent");
-    return !d.is_null() &&
-           d["spec"]["template"]["spec"]["containers"][0]["image"] == "quay.io/argoprojlabs/argocd-agent:v0.9.0";
+    return !d.is_null() && d["spec"]["template"]["spec"]["containers"][0]["image"] ==
+                               "quay.io/argoprojlabs/argocd-agent:v0.9.0";
   })) << "image drift not repaired";
 
-  ASSERT_TRUE(ControlPlane::instance().kubectl({"delete", "secret", "aro-agent-agent-creds", "-n", ns()}).ok());
+  ASSERT_TRUE(ControlPlane::instance()
+                  .kubectl({"delete", "secret", "aro-agent-agent-creds", "-n", ns()})
+                  .ok());
   EXPECT_TRUE(eventually([&] { return !get("secret", "aro-agent-agent-creds").is_null(); }));
 }
 
@@ -252,8 +257,8 @@ TEST_F(ClusterAgentIntegrationTest, MissingSecretIsReportedThenRotationRollsTheA
   applySecret("rot-token", "second-token-value");
   EXPECT_TRUE(eventually([&] {
     json now = get("deployment", "rot-agent");
-    return !now.is_null() &&
-           now["spec"]["template"]["metadata"]["annotations"].value("argoproj.io/credentials-hash", "") != hash1;
+    return !now.is_null() && now["spec"]["template"]["metadata"]["annotations"].value(
+                                 "argoproj.io/credentials-hash", "") != hash1;
   })) << "credentials hash did not change";
   EXPECT_TRUE(eventually([&] {
     json rs = kubectlJson({"get", "replicasets", "-n", ns()});
@@ -285,8 +290,11 @@ TEST_F(ClusterAgentIntegrationTest, DeletionCleansUpClusterScopedAndReleasesTheF
   apply(ca);
   ASSERT_TRUE(eventually([&] { return !get("clusterrole", clusterName).is_null(); }));
 
-  ASSERT_TRUE(ControlPlane::instance().kubectl({"delete", "clusteragent", "gone", "-n", ns(), "--wait=false"}).ok());
-  EXPECT_TRUE(eventually([&] { return get("clusteragent", "gone").is_null(); })) << "finalizer not released";
+  ASSERT_TRUE(ControlPlane::instance()
+                  .kubectl({"delete", "clusteragent", "gone", "-n", ns(), "--wait=false"})
+                  .ok());
+  EXPECT_TRUE(eventually([&] { return get("clusteragent", "gone").is_null(); }))
+      << "finalizer not released";
   EXPECT_TRUE(get("clusterrole", clusterName).is_null());
   EXPECT_TRUE(get("clusterrolebinding", clusterName).is_null());
   // The garbage collector (kube-controller-manager) removes the namespaced children.
@@ -328,23 +336,25 @@ TEST_F(ClusterAgentIntegrationTest, InvalidSpecPastTheSchemaIsReportedWithoutAHo
   ASSERT_FALSE(crd.is_null());
   json versions = crd["spec"]["versions"];
   for (auto& v : versions) {
-    v["schema"] = {{"openAPIV3Schema",
-                    {{"type", "object"}, {"x-kubernetes-preserve-unknown-fields", true}}}};
+    v["schema"] = {
+        {"openAPIV3Schema", {{"type", "object"}, {"x-kubernetes-preserve-unknown-fields", true}}}};
   }
   auto loosen = cp.kubectl({"patch", "crd", "clusteragents.argoproj.io", "--type=merge", "-p",
                             json{{"spec", {{"versions", versions}}}}.dump()});
   ASSERT_TRUE(loosen.ok()) << loosen.output;
   struct Restore {
     ~Restore() {
-      ControlPlane::instance().kubectl({"apply", "--server-side", "--force-conflicts", "-f",
-                                        ControlPlane::instance().repoRoot() + "/crds/clusteragents.argoproj.io.yaml"});
+      ControlPlane::instance().kubectl(
+          {"apply", "--server-side", "--force-conflicts", "-f",
+           ControlPlane::instance().repoRoot() + "/crds/clusteragents.argoproj.io.yaml"});
     }
   } restore;
 
   json ca = seedManifest("bad");
   ca["spec"]["serverAddr"] = "ftp://argocd.example.com/path";
   bool stored = false;
-  ASSERT_TRUE(eventually([&] { return stored = kubectlApply(ca).ok(); })) << "loosened CRD still refuses";
+  ASSERT_TRUE(eventually([&] { return stored = kubectlApply(ca).ok(); }))
+      << "loosened CRD still refuses";
   ASSERT_TRUE(eventually([&] { return conditionIs("bad", "SpecValid", "False"); }));
   json c = condition("bad", "SpecValid");
   EXPECT_EQ(c.value("reason", ""), "InvalidSpec");

@@ -62,13 +62,15 @@ TEST_F(ClusterAgentReconcilerTest, CreatesEveryChildWithOwnership) {
   auto ca = *fake_->object(kClusterAgents, "argocd", "aro-agent");
   EXPECT_TRUE(hasFinalizer(ca));
   std::string uid = ca["metadata"]["uid"];
-  struct Child { ctrl::kube::Resource r; std::string name; };
-  for (const auto& c : {Child{res::kServiceAccounts, "aro-agent-agent"},
-                        Child{res::kRoles, "aro-agent-agent"},
-                        Child{res::kRoleBindings, "aro-agent-agent"},
-                        Child{res::kSecrets, "aro-agent-agent-creds"},
-                        Child{res::kDeployments, "aro-agent-agent"},
-                        Child{res::kServices, "aro-agent-agent-metrics"}}) {
+  struct Child {
+    ctrl::kube::Resource r;
+    std::string name;
+  };
+  for (const auto& c :
+       {Child{res::kServiceAccounts, "aro-agent-agent"}, Child{res::kRoles, "aro-agent-agent"},
+        Child{res::kRoleBindings, "aro-agent-agent"}, Child{res::kSecrets, "aro-agent-agent-creds"},
+        Child{res::kDeployments, "aro-agent-agent"},
+        Child{res::kServices, "aro-agent-agent-metrics"}}) {
     auto o = fake_->object(c.r, "argocd", c.name);
     ASSERT_TRUE(o.has_value()) << c.r.plural << " " << c.name;
     const json& m = (*o)["metadata"];
@@ -235,7 +237,8 @@ TEST_F(ClusterAgentReconcilerTest, DriftIsRepaired) {
 }
 
 TEST_F(ClusterAgentReconcilerTest, InvalidSpecIsTerminalAndAppliesNothing) {
-  seedAgent(json{{"serverAddr", "ftp://nope"}, {"clusterName", "aro-prod"},
+  seedAgent(json{{"serverAddr", "ftp://nope"},
+                 {"clusterName", "aro-prod"},
                  {"authTokenSecretRef", {{"name", "aro-token"}}}});
   seedToken();
   auto r = reconcile();
@@ -256,8 +259,10 @@ TEST_F(ClusterAgentReconcilerTest, InvalidSpecIsTerminalAndAppliesNothing) {
 }
 
 TEST_F(ClusterAgentReconcilerTest, ClusterWideRbacComesAndGoes) {
-  json spec = {{"serverAddr", "https://argocd.example.com"}, {"clusterName", "aro-prod"},
-               {"authTokenSecretRef", {{"name", "aro-token"}}}, {"rbac", {{"clusterWide", true}}}};
+  json spec = {{"serverAddr", "https://argocd.example.com"},
+               {"clusterName", "aro-prod"},
+               {"authTokenSecretRef", {{"name", "aro-token"}}},
+               {"rbac", {{"clusterWide", true}}}};
   seedAgent(spec);
   seedToken();
   converge();
@@ -273,27 +278,35 @@ TEST_F(ClusterAgentReconcilerTest, ClusterWideRbacComesAndGoes) {
   fake_->seed(kClusterAgents, ca);
   EXPECT_EQ(reconcile().kind, Kind::kDone);
   EXPECT_FALSE(fake_->object(res::kClusterRoles, "", "clusteragent-argocd-aro-agent").has_value());
-  EXPECT_FALSE(fake_->object(res::kClusterRoleBindings, "", "clusteragent-argocd-aro-agent").has_value());
+  EXPECT_FALSE(
+      fake_->object(res::kClusterRoleBindings, "", "clusteragent-argocd-aro-agent").has_value());
 }
 
 TEST_F(ClusterAgentReconcilerTest, DeletionRemovesClusterScopedAndReleasesFinalizer) {
-  json spec = {{"serverAddr", "https://argocd.example.com"}, {"clusterName", "aro-prod"},
-               {"authTokenSecretRef", {{"name", "aro-token"}}}, {"rbac", {{"clusterWide", true}}}};
+  json spec = {{"serverAddr", "https://argocd.example.com"},
+               {"clusterName", "aro-prod"},
+               {"authTokenSecretRef", {{"name", "aro-token"}}},
+               {"rbac", {{"clusterWide", true}}}};
   seedAgent(spec);
   seedToken();
   converge();
   ASSERT_TRUE(fake_->remove(kClusterAgents, "argocd", "aro-agent").isOk());
-  ASSERT_TRUE(fake_->object(kClusterAgents, "argocd", "aro-agent").has_value());  // held by finalizer
+  ASSERT_TRUE(
+      fake_->object(kClusterAgents, "argocd", "aro-agent").has_value());  // held by finalizer
   EXPECT_EQ(reconcile().kind, Kind::kDone);
   EXPECT_FALSE(fake_->object(res::kClusterRoles, "", "clusteragent-argocd-aro-agent").has_value());
-  EXPECT_FALSE(fake_->object(res::kClusterRoleBindings, "", "clusteragent-argocd-aro-agent").has_value());
-  EXPECT_FALSE(fake_->object(kClusterAgents, "argocd", "aro-agent").has_value());  // finalizer released
+  EXPECT_FALSE(
+      fake_->object(res::kClusterRoleBindings, "", "clusteragent-argocd-aro-agent").has_value());
+  EXPECT_FALSE(
+      fake_->object(kClusterAgents, "argocd", "aro-agent").has_value());  // finalizer released
 }
 
 TEST_F(ClusterAgentReconcilerTest, CrossNamespaceRoleIsLabelledAndCleanedUp) {
   fake_->seed(res::kNamespaces, json{{"metadata", {{"name", "gitops"}}}});
-  json spec = {{"serverAddr", "https://argocd.example.com"}, {"clusterName", "aro-prod"},
-               {"authTokenSecretRef", {{"name", "aro-token"}}}, {"argocdNamespace", "gitops"}};
+  json spec = {{"serverAddr", "https://argocd.example.com"},
+               {"clusterName", "aro-prod"},
+               {"authTokenSecretRef", {{"name", "aro-token"}}},
+               {"argocdNamespace", "gitops"}};
   seedAgent(spec);
   seedToken();
   converge();
@@ -307,8 +320,10 @@ TEST_F(ClusterAgentReconcilerTest, CrossNamespaceRoleIsLabelledAndCleanedUp) {
 }
 
 TEST_F(ClusterAgentReconcilerTest, InlineTokenWorksWithAWarningAndStaysSecret) {
-  seedAgent(json{{"serverAddr", "https://argocd.example.com"}, {"clusterName", "aro-prod"},
-                 {"authToken", kToken}, {"tls", {{"insecureSkipVerify", true}}}});
+  seedAgent(json{{"serverAddr", "https://argocd.example.com"},
+                 {"clusterName", "aro-prod"},
+                 {"authToken", kToken},
+                 {"tls", {{"insecureSkipVerify", true}}}});
   converge();
   EXPECT_EQ(condition(kInlineTokenInUse)["status"], "True");
   EXPECT_EQ(condition(kInsecureSkipVerify)["status"], "True");
@@ -341,12 +356,13 @@ TEST_F(ClusterAgentReconcilerTest, ConditionFlipsEmitEventsOnTheClusterAgent) {
 TEST_F(ClusterAgentReconcilerTest, FailingChildIsARetryableErrorButOthersAndStatusProceed) {
   seedAgent();
   seedToken();
-  fake_->setInjector([](const testmocks::FakeKubeClient::Call& c) -> std::optional<ctrl::kube::Status> {
-    if (c.verb == "patch" && c.resource == "roles") {
-      return ctrl::kube::Status(ctrl::kube::Code::kForbidden, "roles is forbidden");
-    }
-    return std::nullopt;
-  });
+  fake_->setInjector(
+      [](const testmocks::FakeKubeClient::Call& c) -> std::optional<ctrl::kube::Status> {
+        if (c.verb == "patch" && c.resource == "roles") {
+          return ctrl::kube::Status(ctrl::kube::Code::kForbidden, "roles is forbidden");
+        }
+        return std::nullopt;
+      });
   auto r = reconcile();
   EXPECT_EQ(r.kind, Kind::kError);
   EXPECT_NE(r.message.find("rbac"), std::string::npos);
@@ -357,7 +373,8 @@ TEST_F(ClusterAgentReconcilerTest, FailingChildIsARetryableErrorButOthersAndStat
 TEST_F(ClusterAgentReconcilerTest, FinalizerConflictIsRetried) {
   seedAgent();
   seedToken();
-  fake_->failNext("patch", "clusteragents", ctrl::kube::Status(ctrl::kube::Code::kConflict, "modified"));
+  fake_->failNext("patch", "clusteragents",
+                  ctrl::kube::Status(ctrl::kube::Code::kConflict, "modified"));
   auto r = reconcile();
   EXPECT_EQ(r.kind, Kind::kError);
   EXPECT_FALSE(fake_->object(res::kDeployments, "argocd", "aro-agent-agent").has_value());
@@ -365,7 +382,8 @@ TEST_F(ClusterAgentReconcilerTest, FinalizerConflictIsRetried) {
 }
 
 TEST_F(ClusterAgentReconcilerTest, CaSecretMustBeAPemCertificate) {
-  seedAgent(json{{"serverAddr", "https://argocd.example.com"}, {"clusterName", "aro-prod"},
+  seedAgent(json{{"serverAddr", "https://argocd.example.com"},
+                 {"clusterName", "aro-prod"},
                  {"authTokenSecretRef", {{"name", "aro-token"}}},
                  {"tls", {{"caSecretRef", {{"name", "ca"}}}}}});
   seedToken();
@@ -380,8 +398,10 @@ TEST_F(ClusterAgentReconcilerTest, CaSecretMustBeAPemCertificate) {
 // spec.auth.clientCertSecretRef it loads argocd-agent-client-tls from
 // argocdNamespace, so that Secret gates the Deployment like a missing token.
 TEST_F(ClusterAgentReconcilerTest, MissingDefaultClientCertIsAConditionThenItsCreationHeals) {
-  seedAgent(json{{"serverAddr", "https://argocd.example.com"}, {"clusterName", "aro-prod"},
-                 {"authTokenSecretRef", {{"name", "aro-token"}}}, {"argocdNamespace", "gitops"}});
+  seedAgent(json{{"serverAddr", "https://argocd.example.com"},
+                 {"clusterName", "aro-prod"},
+                 {"authTokenSecretRef", {{"name", "aro-token"}}},
+                 {"argocdNamespace", "gitops"}});
   seedToken();
   EXPECT_EQ(reconcile().kind, Kind::kDone);
   json c = condition(kCredentialsReady);
@@ -411,9 +431,9 @@ TEST_F(ClusterAgentReconcilerTest, MissingDefaultClientCertIsAConditionThenItsCr
   // Rotating it rolls the agent, as for any credential it loads at start.
   const std::string hash = credsHash();
   auto other = testsupport::makeSelfSignedCertificate();
-  fake_->seed(res::kSecrets, secret("gitops", kDefaultClientCertSecret,
-                                    {{"tls.crt", other.certPem}, {"tls.key", other.keyPem}},
-                                    "kubernetes.io/tls"));
+  fake_->seed(res::kSecrets,
+              secret("gitops", kDefaultClientCertSecret,
+                     {{"tls.crt", other.certPem}, {"tls.key", other.keyPem}}, "kubernetes.io/tls"));
   EXPECT_EQ(reconcile().kind, Kind::kDone);
   EXPECT_NE(credsHash(), hash);
 }
@@ -421,9 +441,9 @@ TEST_F(ClusterAgentReconcilerTest, MissingDefaultClientCertIsAConditionThenItsCr
 TEST_F(ClusterAgentReconcilerTest, MalformedDefaultClientCertIsNamed) {
   seedAgent();
   seedToken();
-  fake_->seed(res::kSecrets, secret("argocd", kDefaultClientCertSecret,
-                                    {{"tls.crt", testpem::kCert}, {"tls.key", "not a key"}},
-                                    "kubernetes.io/tls"));
+  fake_->seed(res::kSecrets,
+              secret("argocd", kDefaultClientCertSecret,
+                     {{"tls.crt", testpem::kCert}, {"tls.key", "not a key"}}, "kubernetes.io/tls"));
   reconcile();
   EXPECT_EQ(condition(kCredentialsReady)["reason"], "InvalidPrivateKey");
   EXPECT_NE(condition(kCredentialsReady)["message"].get<std::string>().find(
@@ -432,7 +452,8 @@ TEST_F(ClusterAgentReconcilerTest, MalformedDefaultClientCertIsNamed) {
 }
 
 TEST_F(ClusterAgentReconcilerTest, ReferencedClientCertReplacesTheDefault) {
-  seedAgent(json{{"serverAddr", "https://argocd.example.com"}, {"clusterName", "aro-prod"},
+  seedAgent(json{{"serverAddr", "https://argocd.example.com"},
+                 {"clusterName", "aro-prod"},
                  {"auth", {{"clientCertSecretRef", {{"name", "own-cert"}}}}}});
   ASSERT_TRUE(fake_->remove(res::kSecrets, "argocd", kDefaultClientCertSecret).isOk());
   fake_->seed(res::kSecrets, secret("argocd", "own-cert",

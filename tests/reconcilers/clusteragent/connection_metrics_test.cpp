@@ -10,16 +10,14 @@ using ctrl::manager::Labels;
 TEST(ConnectionMetricsTest, SetsSeriesAndRemovesThemOnForget) {
   ctrl::manager::Registry registry;
   ConnectionMetrics m(registry);
-  ConnectionSample s{"argocd", "aro", "aro-prod", true, false,
-                     std::chrono::system_clock::from_time_t(1'900'000'000)};
+  ConnectionSample s{"argocd", "aro", "aro-prod",
+                     true,     false, std::chrono::system_clock::from_time_t(1'900'000'000)};
   m.record(s);
   const Labels l{{"namespace", "argocd"}, {"name", "aro"}, {"cluster", "aro-prod"}};
   std::string text = registry.render();
   const std::string series = "{cluster=\"aro-prod\",name=\"aro\",namespace=\"argocd\"}";
-  EXPECT_NE(text.find("clusteragent_connected" + series + " 1"), std::string::npos)
-      << text;
-  EXPECT_NE(text.find("clusteragent_server_reachable" + series + " 0"), std::string::npos)
-      << text;
+  EXPECT_NE(text.find("clusteragent_connected" + series + " 1"), std::string::npos) << text;
+  EXPECT_NE(text.find("clusteragent_server_reachable" + series + " 0"), std::string::npos) << text;
   EXPECT_EQ(registry.gauge(kCertificateExpiryMetric, "").value(l), 1.9e9);
 
   m.forget("argocd", "aro");

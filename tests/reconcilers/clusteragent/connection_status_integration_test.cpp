@@ -67,16 +67,16 @@ class ConnectionStatusIntegrationTest : public ::testing::Test {
     // Upstream's default client certificate Secret: without it (and without
     // spec.auth.clientCertSecretRef) no agent Deployment is created.
     auto cert = testsupport::makeSelfSignedCertificate();
-    ASSERT_TRUE(client_
-                    ->create(res::kSecrets, ns(),
-                             {{"apiVersion", "v1"},
-                              {"kind", "Secret"},
-                              {"metadata", {{"name", kDefaultClientCertSecret}}},
-                              {"type", "kubernetes.io/tls"},
-                              {"stringData",
-                               {{"tls.crt", cert.certPem}, {"tls.key", cert.keyPem}}}},
-                             "test")
-                    .isOk());
+    ASSERT_TRUE(
+        client_
+            ->create(res::kSecrets, ns(),
+                     {{"apiVersion", "v1"},
+                      {"kind", "Secret"},
+                      {"metadata", {{"name", kDefaultClientCertSecret}}},
+                      {"type", "kubernetes.io/tls"},
+                      {"stringData", {{"tls.crt", cert.certPem}, {"tls.key", cert.keyPem}}}},
+                     "test")
+            .isOk());
   }
 
   // The operator, as the least-privilege user, watching this test's namespace only.
@@ -263,11 +263,11 @@ TEST_F(ConnectionStatusIntegrationTest, PodStatesGiveConnectedReasons) {
   const std::string pod = agentPod("pods");
   ASSERT_FALSE(pod.empty());
 
-  writePodStatus(pod, {{"phase", "Pending"},
-                       {"containerStatuses",
-                        containerStatus({{"waiting",
-                                          {{"reason", "ImagePullBackOff"},
-                                           {"message", "Back-off pulling image"}}}})}});
+  writePodStatus(
+      pod, {{"phase", "Pending"},
+            {"containerStatuses", containerStatus({{"waiting",
+                                                    {{"reason", "ImagePullBackOff"},
+                                                     {"message", "Back-off pulling image"}}}})}});
   expectReason("pods", kConnected, "ImagePullBackOff");
   EXPECT_EQ(agent("pods")["status"]["phase"], "Degraded");
 
@@ -282,23 +282,25 @@ TEST_F(ConnectionStatusIntegrationTest, PodStatesGiveConnectedReasons) {
   EXPECT_NE(condition("pods", kConnected).value("message", "").find("version mismatch"),
             std::string::npos);
 
-  writePodStatus(pod, {{"phase", "Running"},
-                       {"conditions",
-                        {{{"type", "Ready"}, {"status", "False"}},
-                         {{"type", "PodScheduled"}, {"status", "True"}}}},
-                       {"containerStatuses",
-                        containerStatus({{"running", {{"startedAt", "2026-01-01T00:00:00Z"}}}})}});
+  writePodStatus(
+      pod,
+      {{"phase", "Running"},
+       {"conditions",
+        {{{"type", "Ready"}, {"status", "False"}}, {{"type", "PodScheduled"}, {"status", "True"}}}},
+       {"containerStatuses",
+        containerStatus({{"running", {{"startedAt", "2026-01-01T00:00:00Z"}}}})}});
   expectReason("pods", kConnected, "AgentNotConnected");
   EXPECT_EQ(agent("pods")["status"]["phase"], "Disconnected");
 
-  writePodStatus(pod, {{"phase", "Running"},
-                       {"conditions",
-                        {{{"type", "Ready"}, {"status", "True"}},
-                         {{"type", "PodScheduled"}, {"status", "True"}}}},
-                       {"containerStatuses",
-                        containerStatus({{"running", {{"startedAt", "2026-01-01T00:00:00Z"}}}})}});
-  auto waited = cp_.kubectl({"wait", "--for=condition=Connected", "clusteragent/pods", "-n", ns(),
-                             "--timeout=60s"});
+  writePodStatus(
+      pod,
+      {{"phase", "Running"},
+       {"conditions",
+        {{{"type", "Ready"}, {"status", "True"}}, {{"type", "PodScheduled"}, {"status", "True"}}}},
+       {"containerStatuses",
+        containerStatus({{"running", {{"startedAt", "2026-01-01T00:00:00Z"}}}})}});
+  auto waited = cp_.kubectl(
+      {"wait", "--for=condition=Connected", "clusteragent/pods", "-n", ns(), "--timeout=60s"});
   EXPECT_EQ(waited.exitCode, 0) << waited.output;
   EXPECT_TRUE(agent("pods")["status"].contains("connectedSince"));
 }

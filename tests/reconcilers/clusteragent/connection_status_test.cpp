@@ -19,12 +19,12 @@
 namespace clusteragent::testing {
 namespace {
 
-using ::testing::_;
-using ::testing::Invoke;
-using ::testing::NiceMock;
 using prober::ProbeReason;
 using prober::ProbeResult;
 using prober::ProbeTarget;
+using ::testing::_;
+using ::testing::Invoke;
+using ::testing::NiceMock;
 
 class ConnectionStatusTest : public ReconcilerFixture {
  protected:
@@ -52,12 +52,11 @@ class ConnectionStatusTest : public ReconcilerFixture {
   ~ConnectionStatusTest() override { observer_->stop(); }
 
   void seedAgent() {
-    fake_->seed(kClusterAgents,
-                clusterAgent("argocd", "aro-agent",
-                             {{"serverAddr", "https://principal.example:8443"},
-                              {"clusterName", "aro-prod"},
-                              {"authTokenSecretRef", {{"name", "aro-token"}}},
-                              {"tls", {{"caSecretRef", {{"name", "aro-ca"}}}}}}));
+    fake_->seed(kClusterAgents, clusterAgent("argocd", "aro-agent",
+                                             {{"serverAddr", "https://principal.example:8443"},
+                                              {"clusterName", "aro-prod"},
+                                              {"authTokenSecretRef", {{"name", "aro-token"}}},
+                                              {"tls", {{"caSecretRef", {{"name", "aro-ca"}}}}}}));
     fake_->seed(res::kSecrets, secret("argocd", "aro-token", {{"token", "t0k"}}));
     fake_->seed(res::kSecrets, secret("argocd", "aro-ca", {{"ca.crt", testpem::kCert}}));
     seedDefaultClientCert();
@@ -186,12 +185,11 @@ TEST_F(ConnectionStatusTest, RotatedCaIsFetchedAgainAndReprobed) {
 
 TEST_F(ConnectionStatusTest, MissingCaSecretIsNotProbed) {
   seedAgent();
-  fake_->seed(kClusterAgents,
-              clusterAgent("argocd", "aro-agent",
-                           {{"serverAddr", "https://principal.example:8443"},
-                            {"clusterName", "aro-prod"},
-                            {"authTokenSecretRef", {{"name", "aro-token"}}},
-                            {"tls", {{"caSecretRef", {{"name", "nope"}}}}}}));
+  fake_->seed(kClusterAgents, clusterAgent("argocd", "aro-agent",
+                                           {{"serverAddr", "https://principal.example:8443"},
+                                            {"clusterName", "aro-prod"},
+                                            {"authTokenSecretRef", {{"name", "aro-token"}}},
+                                            {"tls", {{"caSecretRef", {{"name", "nope"}}}}}}));
   reconcile();
   EXPECT_EQ(condition(kServerReachable)["status"], "Unknown");
   EXPECT_EQ(condition(kServerReachable)["reason"], "CAUnavailable");

@@ -11,7 +11,9 @@ TEST(OwnershipTest, ControllerOwnerReferenceWins) {
   json obj = {{"metadata",
                {{"namespace", "ns"},
                 {"ownerReferences",
-                 {{{"apiVersion", "argoproj.io/v1alpha1"}, {"kind", "ClusterAgent"}, {"name", "a"},
+                 {{{"apiVersion", "argoproj.io/v1alpha1"},
+                   {"kind", "ClusterAgent"},
+                   {"name", "a"},
                    {"controller", true}}}}}}};
   EXPECT_EQ(ownerKeyOf(obj), "ns/a");
 }
@@ -21,7 +23,9 @@ TEST(OwnershipTest, NonControllerOrForeignReferencesAreIgnored) {
                {{"namespace", "ns"},
                 {"ownerReferences",
                  {{{"apiVersion", "argoproj.io/v1alpha1"}, {"kind", "ClusterAgent"}, {"name", "a"}},
-                  {{"apiVersion", "apps/v1"}, {"kind", "ReplicaSet"}, {"name", "r"},
+                  {{"apiVersion", "apps/v1"},
+                   {"kind", "ReplicaSet"},
+                   {"name", "r"},
                    {"controller", true}}}}}}};
   EXPECT_EQ(ownerKeyOf(obj), "");
 }
@@ -29,9 +33,10 @@ TEST(OwnershipTest, NonControllerOrForeignReferencesAreIgnored) {
 TEST(OwnershipTest, LabelsMapClusterScopedAndCrossNamespaceChildren) {
   json clusterScoped = {{"metadata",
                          {{"name", "clusteragent-ns-a"},
-                          {"labels", {{kManagedByLabel, kManagedByValue},
-                                      {kClusterAgentLabel, "a"},
-                                      {kClusterAgentNamespaceLabel, "ns"}}}}}};
+                          {"labels",
+                           {{kManagedByLabel, kManagedByValue},
+                            {kClusterAgentLabel, "a"},
+                            {kClusterAgentNamespaceLabel, "ns"}}}}}};
   EXPECT_EQ(ownerKeyOf(clusterScoped), "ns/a");
   EXPECT_TRUE(ownedBy(clusterScoped, "ns", "a"));
   EXPECT_FALSE(ownedBy(clusterScoped, "other", "a"));

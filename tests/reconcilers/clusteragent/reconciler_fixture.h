@@ -96,10 +96,9 @@ class ReconcilerFixture : public ::testing::Test {
   // argocdNamespace): without it, and without spec.auth.clientCertSecretRef,
   // CredentialsReady is False.
   void seedDefaultClientCert(const std::string& ns = "argocd") {
-    fake_->seed(res::kSecrets,
-                secret(ns, kDefaultClientCertSecret,
-                       {{"tls.crt", testpem::kCert}, {"tls.key", testpem::kKey}},
-                       "kubernetes.io/tls"));
+    fake_->seed(res::kSecrets, secret(ns, kDefaultClientCertSecret,
+                                      {{"tls.crt", testpem::kCert}, {"tls.key", testpem::kKey}},
+                                      "kubernetes.io/tls"));
   }
 
   void sync() {
@@ -114,13 +113,15 @@ class ReconcilerFixture : public ::testing::Test {
     fake_->syncStore(res::kClusterRoleBindings, &clusterRoleBindings_);
   }
 
-  ctrl::queue::Result reconcile(const std::string& ns = "argocd", const std::string& name = "aro-agent") {
+  ctrl::queue::Result reconcile(const std::string& ns = "argocd",
+                                const std::string& name = "aro-agent") {
     sync();
     return reconciler_->reconcile({ns, name});
   }
 
   // Plays kube-controller-manager: the Deployment has rolled out.
-  void markDeploymentAvailable(const std::string& ns = "argocd", const std::string& name = "aro-agent-agent") {
+  void markDeploymentAvailable(const std::string& ns = "argocd",
+                               const std::string& name = "aro-agent-agent") {
     auto d = fake_->object(res::kDeployments, ns, name);
     ASSERT_TRUE(d.has_value());
     int64_t gen = (*d)["metadata"].value("generation", int64_t{1});
@@ -154,7 +155,8 @@ class ReconcilerFixture : public ::testing::Test {
     }
     std::string last;
     auto ws = fake_->writes();
-    for (const auto& w : ws) last += " " + w.verb + ":" + w.resource + "/" + w.name + "/" + w.subresource;
+    for (const auto& w : ws)
+      last += " " + w.verb + ":" + w.resource + "/" + w.name + "/" + w.subresource;
     ADD_FAILURE() << "did not converge in " << max << " passes; last writes:" << last;
     return max;
   }

@@ -11,12 +11,13 @@ namespace {
 using testsupport::base64Encode;
 
 json secret(const json& data) {
-  return json{{"apiVersion", "v1"},
-              {"kind", "Secret"},
-              {"type", "Opaque"},
-              {"metadata",
-               {{"name", "s"}, {"namespace", "ns"}, {"managedFields", json::array({json::object()})}}},
-              {"data", data}};
+  return json{
+      {"apiVersion", "v1"},
+      {"kind", "Secret"},
+      {"type", "Opaque"},
+      {"metadata",
+       {{"name", "s"}, {"namespace", "ns"}, {"managedFields", json::array({json::object()})}}},
+      {"data", data}};
 }
 
 TEST(SecretDigestTest, ValuesAreReplacedByDigests) {
@@ -33,9 +34,9 @@ TEST(SecretDigestTest, ValuesAreReplacedByDigests) {
 
 TEST(SecretDigestTest, LastAppliedConfigurationIsDropped) {
   json s = secret({{"token", base64Encode("s3cr3t-value")}});
-  s["metadata"]["annotations"] = {
-      {"kubectl.kubernetes.io/last-applied-configuration", "{\"stringData\":{\"token\":\"s3cr3t-value\"}}"},
-      {"keep", "me"}};
+  s["metadata"]["annotations"] = {{"kubectl.kubernetes.io/last-applied-configuration",
+                                   "{\"stringData\":{\"token\":\"s3cr3t-value\"}}"},
+                                  {"keep", "me"}};
   json d = digestSecret(s);
   EXPECT_EQ(d.dump().find("s3cr3t"), std::string::npos);
   EXPECT_EQ(d["metadata"]["annotations"]["keep"], "me");

@@ -60,10 +60,10 @@ TEST(ServerReachabilityTest, ReachableWithCertificateExpiry) {
 }
 
 TEST(ServerReachabilityTest, FailureReasonsAreTheProbersReasons) {
-  for (auto reason : {prober::ProbeReason::kDNSError, prober::ProbeReason::kConnectionRefused,
-                      prober::ProbeReason::kTimeout, prober::ProbeReason::kTLSHandshakeFailed,
-                      prober::ProbeReason::kCertificateUntrusted,
-                      prober::ProbeReason::kCertificateExpired}) {
+  for (auto reason :
+       {prober::ProbeReason::kDNSError, prober::ProbeReason::kConnectionRefused,
+        prober::ProbeReason::kTimeout, prober::ProbeReason::kTLSHandshakeFailed,
+        prober::ProbeReason::kCertificateUntrusted, prober::ProbeReason::kCertificateExpired}) {
     auto e = evaluateServer(
         gatherServerReachability("h", 443, obs(reason, "why", std::nullopt), kNow), 1);
     const auto* c = find(e, kServerReachable);
@@ -135,8 +135,8 @@ TEST(ServerReachabilityTest, LastProbeTimeMovesOnlyWhenTheResultChanges) {
   json s0 = nextStatus(json(), evaluateStatus(first), 1, t0, nullptr);
   EXPECT_EQ(s0["server"]["lastProbeTime"], "2027-01-15T08:00:00Z");
 
-  auto again = healthyWith(
-      obs(prober::ProbeReason::kReachable, "ok", kNow + hours(24 * 90), t0 + hours(1)));
+  auto again =
+      healthyWith(obs(prober::ProbeReason::kReachable, "ok", kNow + hours(24 * 90), t0 + hours(1)));
   json s1 = nextStatus(s0, evaluateStatus(again), 1, t0 + hours(1), nullptr);
   EXPECT_EQ(s1, s0);
 

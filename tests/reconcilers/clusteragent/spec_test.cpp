@@ -46,9 +46,9 @@ TEST(ParseClusterAgent, NoTokenDefaultsToMtls) {
 }
 
 TEST(ParseClusterAgent, SecretRefKeysDefault) {
-  ParseResult r = parseClusterAgent(makeClusterAgent(
-      "a", withTokenSecret("tok"), withCaSecret("ca"),
-      withSpecField("redis", {{"passwordSecretRef", {{"name", "redis"}}}})));
+  ParseResult r = parseClusterAgent(
+      makeClusterAgent("a", withTokenSecret("tok"), withCaSecret("ca"),
+                       withSpecField("redis", {{"passwordSecretRef", {{"name", "redis"}}}})));
   ASSERT_TRUE(r.ok()) << r.errorSummary();
   EXPECT_EQ(r.spec.authTokenSecretRef->key, "token");
   EXPECT_EQ(r.spec.caSecretRef->key, "ca.crt");
@@ -57,10 +57,10 @@ TEST(ParseClusterAgent, SecretRefKeysDefault) {
 }
 
 TEST(ParseClusterAgent, ExplicitValuesWin) {
-  ParseResult r = parseClusterAgent(makeClusterAgent(
-      "a", withServer("principal.internal:8443"), withArgocdNamespace("gitops"),
-      withSpecField("mode", "autonomous"), withSpecField("replicas", 0),
-      withSpecField("image", "mine:2"), withSpecField("logLevel", "debug")));
+  ParseResult r = parseClusterAgent(
+      makeClusterAgent("a", withServer("principal.internal:8443"), withArgocdNamespace("gitops"),
+                       withSpecField("mode", "autonomous"), withSpecField("replicas", 0),
+                       withSpecField("image", "mine:2"), withSpecField("logLevel", "debug")));
   ASSERT_TRUE(r.ok()) << r.errorSummary();
   EXPECT_EQ(r.spec.serverHost, "principal.internal");
   EXPECT_EQ(r.spec.serverPort, 8443);
@@ -112,39 +112,76 @@ json withoutSpecField(json o, const std::string& f) {
 INSTANTIATE_TEST_SUITE_P(
     Table, ParseClusterAgentRejects,
     ::testing::Values(
-        BadCase{"http scheme", makeClusterAgent("a", withServer("http://x")), "spec.serverAddr", "scheme"},
-        BadCase{"empty host", makeClusterAgent("a", withServer("https://")), "spec.serverAddr", "host"},
-        BadCase{"space", makeClusterAgent("a", withServer("https://a b")), "spec.serverAddr", "whitespace"},
-        BadCase{"path", makeClusterAgent("a", withServer("https://x/p")), "spec.serverAddr", "path"},
+        BadCase{"http scheme", makeClusterAgent("a", withServer("http://x")), "spec.serverAddr",
+                "scheme"},
+        BadCase{"empty host", makeClusterAgent("a", withServer("https://")), "spec.serverAddr",
+                "host"},
+        BadCase{"space", makeClusterAgent("a", withServer("https://a b")), "spec.serverAddr",
+                "whitespace"},
+        BadCase{"path", makeClusterAgent("a", withServer("https://x/p")), "spec.serverAddr",
+                "path"},
         BadCase{"bare host", makeClusterAgent("a", withServer("x")), "spec.serverAddr", "port"},
-        BadCase{"port range", makeClusterAgent("a", withServer("https://x:70000")), "spec.serverAddr", "65535"},
-        BadCase{"serverAddr type", makeClusterAgent("a", withSpecField("serverAddr", 5)), "spec.serverAddr", "string"},
-        BadCase{"serverAddr missing", withoutSpecField(makeClusterAgent("a"), "serverAddr"), "spec.serverAddr", "Required"},
-        BadCase{"clusterName", makeClusterAgent("a", withClusterName("Bad_Name")), "spec.clusterName", "DNS-1123"},
-        BadCase{"clusterName long", makeClusterAgent("a", withClusterName(std::string(64, 'a'))), "spec.clusterName", "DNS-1123"},
-        BadCase{"both tokens", makeClusterAgent("a", withToken("s3cr3t"), withTokenSecret("s")), "spec.authTokenSecretRef", "mutually exclusive"},
+        BadCase{"port range", makeClusterAgent("a", withServer("https://x:70000")),
+                "spec.serverAddr", "65535"},
+        BadCase{"serverAddr type", makeClusterAgent("a", withSpecField("serverAddr", 5)),
+                "spec.serverAddr", "string"},
+        BadCase{"serverAddr missing", withoutSpecField(makeClusterAgent("a"), "serverAddr"),
+                "spec.serverAddr", "Required"},
+        BadCase{"clusterName", makeClusterAgent("a", withClusterName("Bad_Name")),
+                "spec.clusterName", "DNS-1123"},
+        BadCase{"clusterName long", makeClusterAgent("a", withClusterName(std::string(64, 'a'))),
+                "spec.clusterName", "DNS-1123"},
+        BadCase{"both tokens", makeClusterAgent("a", withToken("s3cr3t"), withTokenSecret("s")),
+                "spec.authTokenSecretRef", "mutually exclusive"},
         BadCase{"unknown method", makeClusterAgent("a", withAuthMethod("foo")), "spec.auth.method",
                 "unsupported value \"foo\": supported values \"userpass\", \"mtls\", \"header\""},
-        BadCase{"userpass without token", makeClusterAgent("a", withAuthMethod("userpass")), "spec.auth.method", "needs a token"},
-        BadCase{"mtls with token", makeClusterAgent("a", withAuthMethod("mtls"), withToken("s3cr3t")), "spec.authToken", "only used with"},
-        BadCase{"header with token secret", makeClusterAgent("a", withAuthMethod("header"), withTokenSecret("s")), "spec.authTokenSecretRef", "only used with"},
-        BadCase{"secret ref without name", makeClusterAgent("a", withSpecField("authTokenSecretRef", json::object())), "spec.authTokenSecretRef.name", "Required"},
-        BadCase{"replicas 2", makeClusterAgent("a", withSpecField("replicas", 2)), "spec.replicas", "0 or 1"},
-        BadCase{"replicas string", makeClusterAgent("a", withSpecField("replicas", "1")), "spec.replicas", "integer"},
-        BadCase{"mode", makeClusterAgent("a", withSpecField("mode", "push")), "spec.mode", "unsupported value"},
-        BadCase{"logLevel", makeClusterAgent("a", withSpecField("logLevel", "verbose")), "spec.logLevel", "unsupported value"},
-        BadCase{"logFormat", makeClusterAgent("a", withSpecField("logFormat", "xml")), "spec.logFormat", "unsupported value"},
-        BadCase{"pull policy", makeClusterAgent("a", withSpecField("imagePullPolicy", "Sometimes")), "spec.imagePullPolicy", "unsupported value"},
-        BadCase{"keepAlive", makeClusterAgent("a", withSpecField("keepAliveInterval", "30")), "spec.keepAliveInterval", "duration"},
-        BadCase{"websocket type", makeClusterAgent("a", withSpecField("enableWebSocket", "yes")), "spec.enableWebSocket", "boolean"},
-        BadCase{"argocdNamespace", makeClusterAgent("a", withArgocdNamespace("Argo CD")), "spec.argocdNamespace", "DNS-1123"},
-        BadCase{"tls type", makeClusterAgent("a", withSpecField("tls", "on")), "spec.tls", "object"},
-        BadCase{"env name", makeClusterAgent("a", withSpecField("env", json::array({{{"value", "x"}}}))), "spec.env[0].name", "Required"},
-        BadCase{"nodeSelector value", makeClusterAgent("a", withSpecField("nodeSelector", {{"k", 1}})), "spec.nodeSelector.k", "string"},
-        BadCase{"extra rule verbs", makeClusterAgent("a", withSpecField("rbac", {{"extraRules", json::array({{{"resources", {"pods"}}}})}})),
+        BadCase{"userpass without token", makeClusterAgent("a", withAuthMethod("userpass")),
+                "spec.auth.method", "needs a token"},
+        BadCase{"mtls with token",
+                makeClusterAgent("a", withAuthMethod("mtls"), withToken("s3cr3t")),
+                "spec.authToken", "only used with"},
+        BadCase{"header with token secret",
+                makeClusterAgent("a", withAuthMethod("header"), withTokenSecret("s")),
+                "spec.authTokenSecretRef", "only used with"},
+        BadCase{"secret ref without name",
+                makeClusterAgent("a", withSpecField("authTokenSecretRef", json::object())),
+                "spec.authTokenSecretRef.name", "Required"},
+        BadCase{"replicas 2", makeClusterAgent("a", withSpecField("replicas", 2)), "spec.replicas",
+                "0 or 1"},
+        BadCase{"replicas string", makeClusterAgent("a", withSpecField("replicas", "1")),
+                "spec.replicas", "integer"},
+        BadCase{"mode", makeClusterAgent("a", withSpecField("mode", "push")), "spec.mode",
+                "unsupported value"},
+        BadCase{"logLevel", makeClusterAgent("a", withSpecField("logLevel", "verbose")),
+                "spec.logLevel", "unsupported value"},
+        BadCase{"logFormat", makeClusterAgent("a", withSpecField("logFormat", "xml")),
+                "spec.logFormat", "unsupported value"},
+        BadCase{"pull policy", makeClusterAgent("a", withSpecField("imagePullPolicy", "Sometimes")),
+                "spec.imagePullPolicy", "unsupported value"},
+        BadCase{"keepAlive", makeClusterAgent("a", withSpecField("keepAliveInterval", "30")),
+                "spec.keepAliveInterval", "duration"},
+        BadCase{"websocket type", makeClusterAgent("a", withSpecField("enableWebSocket", "yes")),
+                "spec.enableWebSocket", "boolean"},
+        BadCase{"argocdNamespace", makeClusterAgent("a", withArgocdNamespace("Argo CD")),
+                "spec.argocdNamespace", "DNS-1123"},
+        BadCase{"tls type", makeClusterAgent("a", withSpecField("tls", "on")), "spec.tls",
+                "object"},
+        BadCase{"env name",
+                makeClusterAgent("a", withSpecField("env", json::array({{{"value", "x"}}}))),
+                "spec.env[0].name", "Required"},
+        BadCase{"nodeSelector value",
+                makeClusterAgent("a", withSpecField("nodeSelector", {{"k", 1}})),
+                "spec.nodeSelector.k", "string"},
+        BadCase{"extra rule verbs",
+                makeClusterAgent("a", withSpecField("rbac",
+                                                    {{"extraRules",
+                                                      json::array({{{"resources", {"pods"}}}})}})),
                 "spec.rbac.extraRules[0].verbs", "Required"},
-        BadCase{"pull secret", makeClusterAgent("a", withSpecField("imagePullSecrets", json::array({"x"}))), "spec.imagePullSecrets[0]", "object"},
-        BadCase{"spec missing", json{{"metadata", {{"name", "a"}, {"namespace", "n"}}}}, "spec", "Required"}));
+        BadCase{"pull secret",
+                makeClusterAgent("a", withSpecField("imagePullSecrets", json::array({"x"}))),
+                "spec.imagePullSecrets[0]", "object"},
+        BadCase{"spec missing", json{{"metadata", {{"name", "a"}, {"namespace", "n"}}}}, "spec",
+                "Required"}));
 
 TEST(ParseServerAddr, AcceptedForms) {
   std::string err;

@@ -1,8 +1,8 @@
 #include "reconcilers/clusteragent/status_evaluation.h"
 
-#include <algorithm>
-
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include "reconcilers/clusteragent/condition_types.h"
 
@@ -18,16 +18,17 @@ const system_clock::time_point kT1 = kT0 + seconds(30);
 
 json deployment(int64_t gen, int64_t observed, int64_t replicas, int64_t updated, int64_t available,
                 int64_t total = -1) {
-  return json{{"metadata", {{"name", "a-agent"}, {"generation", gen}}},
-              {"spec",
-               {{"replicas", replicas},
-                {"template", {{"spec", {{"containers", {{{"name", "agent"}, {"image", "img:1"}}}}}}}}}},
-              {"status",
-               {{"observedGeneration", observed},
-                {"replicas", total < 0 ? updated : total},
-                {"updatedReplicas", updated},
-                {"readyReplicas", available},
-                {"availableReplicas", available}}}};
+  return json{
+      {"metadata", {{"name", "a-agent"}, {"generation", gen}}},
+      {"spec",
+       {{"replicas", replicas},
+        {"template", {{"spec", {{"containers", {{{"name", "agent"}, {"image", "img:1"}}}}}}}}}},
+      {"status",
+       {{"observedGeneration", observed},
+        {"replicas", total < 0 ? updated : total},
+        {"updatedReplicas", updated},
+        {"readyReplicas", available},
+        {"availableReplicas", available}}}};
 }
 
 StatusInputs healthy() {

@@ -37,8 +37,7 @@ TEST(StatusWriteMemo, ACacheOlderThanOurWriteIsComparedThroughTheWrite) {
   EXPECT_EQ(memo.basis("ns/a", agentAt("9", {{"phase", "Pending"}})),
             json({{"phase", "Connected"}}));
   EXPECT_EQ(memo.size(), 1u);
-  EXPECT_EQ(memo.basis("ns/b", agentAt("9", {{"phase", "Pending"}})),
-            json({{"phase", "Pending"}}))
+  EXPECT_EQ(memo.basis("ns/b", agentAt("9", {{"phase", "Pending"}})), json({{"phase", "Pending"}}))
       << "per ClusterAgent";
 }
 
@@ -49,8 +48,7 @@ TEST(StatusWriteMemo, OnceTheCacheCatchesUpItIsTrustedAndTheWriteForgotten) {
   EXPECT_EQ(memo.basis("ns/a", agentAt("12", {{"phase", "Degraded"}})),
             json({{"phase", "Degraded"}}));
   EXPECT_EQ(memo.size(), 0u);
-  EXPECT_EQ(memo.basis("ns/a", agentAt("9", {{"phase", "Pending"}})),
-            json({{"phase", "Pending"}}));
+  EXPECT_EQ(memo.basis("ns/a", agentAt("9", {{"phase", "Pending"}})), json({{"phase", "Pending"}}));
 }
 
 TEST(StatusWriteMemo, ForgetDropsTheWrite) {

@@ -139,8 +139,9 @@ class ProbeSchedulerTest : public ::testing::Test {
 };
 
 TEST_F(ProbeSchedulerTest, NewTargetIsProbedRightAwayAndReported) {
-  EXPECT_CALL(*prober_, probe(targetFor("a.example")))
-      .WillOnce(Invoke([](const ProbeTarget&) { return resultWith(ProbeReason::kReachable); }));
+  EXPECT_CALL(*prober_, probe(targetFor("a.example"))).WillOnce(Invoke([](const ProbeTarget&) {
+    return resultWith(ProbeReason::kReachable);
+  }));
   const auto stopper = stopOnExit();
   startScheduler();
   EXPECT_FALSE(scheduler_->latest("ns/a").has_value());

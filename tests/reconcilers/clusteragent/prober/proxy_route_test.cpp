@@ -59,7 +59,9 @@ TEST(BypassesProxyTest, EmptyListNeverBypasses) {
   EXPECT_FALSE(bypassesProxy("argocd.example.com", 443, " , "));
 }
 
-TEST(BypassesProxyTest, Wildcard) { EXPECT_TRUE(bypassesProxy("anything", 443, "*")); }
+TEST(BypassesProxyTest, Wildcard) {
+  EXPECT_TRUE(bypassesProxy("anything", 443, "*"));
+}
 
 TEST(BypassesProxyTest, DomainsMatchThemselvesAndSubdomains) {
   for (const std::string entry : {"example.com", ".example.com", "*.example.com"}) {
