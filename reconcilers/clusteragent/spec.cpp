@@ -212,7 +212,15 @@ void parseMetadata(const json& object, Reader& r, ClusterAgentMeta* meta) {
   if (const json* g = r.member(*md, "generation"); g && g->is_number_integer()) {
     meta->generation = g->get<int64_t>();
   }
-  if (meta->name.empty()) r.error("metadata.name", "Required value");
+  if (meta->name.empty()) {
+    r.error("metadata.name", "Required value");
+  } else if (!isClusterAgentName(meta->name)) {
+    r.error("metadata.name", "invalid value " + quotedValue(meta->name) +
+                                 ": must be a DNS-1035 label of at most " +
+                                 std::to_string(kMaxClusterAgentNameLength) +
+                                 " characters (lowercase letters, digits and '-', starting with a "
+                                 "letter), as the agent's Service is named <name>-agent-metrics");
+  }
   if (meta->ns.empty()) r.error("metadata.namespace", "Required value");
 }
 
@@ -451,6 +459,11 @@ bool isDns1123Label(const std::string& s) {
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
   }
   return s.front() != '-' && s.back() != '-';
+}
+
+bool isClusterAgentName(const std::string& s) {
+  return s.size() <= kMaxClusterAgentNameLength && isDns1123Label(s) && s.front() >= 'a' &&
+         s.front() <= 'z';
 }
 
 bool isGoDuration(const std::string& s) {

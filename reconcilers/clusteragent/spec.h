@@ -164,6 +164,11 @@ struct ServerAddress {
 // port 0 or > 65535) is an error message (without the field name).
 std::optional<ServerAddress> parseServerAddr(const std::string& addr, std::string* error);
 bool isDns1123Label(const std::string& s);
+// The longest name derived from a ClusterAgent's is its metrics Service,
+// "<name>-agent-metrics", and a Service name is a DNS-1035 label (at most 63,
+// starting with a letter). The CRD schema says the same of metadata.name.
+inline constexpr size_t kMaxClusterAgentNameLength = 63 - sizeof("-agent-metrics") + 1;
+bool isClusterAgentName(const std::string& s);
 // Go time.ParseDuration syntax with units ns|us|µs|ms|s|m|h, e.g. "30s", "1m30s".
 bool isGoDuration(const std::string& s);
 

@@ -102,6 +102,18 @@ INSTANTIATE_TEST_SUITE_P(
         Refusal{"log level", "  serverAddr: https://x\n  clusterName: a\n  logLevel: verbose\n",
                 "spec.logLevel"}));
 
+TEST_F(ClusterAgentCrd, NameTooLongForItsChildrenIsRefused) {
+  const std::string spec = "  serverAddr: https://x\n  clusterName: a\n";
+  CommandResult tooLong = applyAgent(std::string(50, 'a'), spec);
+  EXPECT_NE(tooLong.exitCode, 0);
+  EXPECT_THAT(tooLong.output, HasSubstr("metadata.name")) << tooLong.output;
+  CommandResult digit = applyAgent("1-agent", spec);
+  EXPECT_NE(digit.exitCode, 0);
+  EXPECT_THAT(digit.output, HasSubstr("metadata.name")) << digit.output;
+  CommandResult longest = applyAgent(std::string(49, 'a'), spec);
+  EXPECT_EQ(longest.exitCode, 0) << longest.output;
+}
+
 TEST_F(ClusterAgentCrd, BothTokenSourcesMessageNamesBothFields) {
   CommandResult r = applyAgent("both",
                                "  serverAddr: https://x\n  clusterName: a\n  authToken: t\n"

@@ -181,7 +181,22 @@ INSTANTIATE_TEST_SUITE_P(
                 makeClusterAgent("a", withSpecField("imagePullSecrets", json::array({"x"}))),
                 "spec.imagePullSecrets[0]", "object"},
         BadCase{"spec missing", json{{"metadata", {{"name", "a"}, {"namespace", "n"}}}}, "spec",
-                "Required"}));
+                "Required"},
+        BadCase{"name too long for the metrics Service", makeClusterAgent(std::string(50, 'a')),
+                "metadata.name", "at most 49 characters"},
+        BadCase{"name starting with a digit", makeClusterAgent("1a"), "metadata.name", "DNS-1035"},
+        BadCase{"dotted name", makeClusterAgent("a.b"), "metadata.name", "DNS-1035"}));
+
+TEST(IsClusterAgentName, EveryDerivedNameFitsItsKind) {
+  EXPECT_EQ(kMaxClusterAgentNameLength, 49u);
+  EXPECT_TRUE(isClusterAgentName(std::string(49, 'a')));
+  EXPECT_FALSE(isClusterAgentName(std::string(50, 'a')));
+  EXPECT_TRUE(isClusterAgentName("aro-prod-2"));
+  EXPECT_FALSE(isClusterAgentName("2-aro"));
+  EXPECT_FALSE(isClusterAgentName("aro-"));
+  EXPECT_FALSE(isClusterAgentName("Aro"));
+  EXPECT_FALSE(isClusterAgentName(""));
+}
 
 TEST(ParseServerAddr, AcceptedForms) {
   std::string err;
