@@ -13,15 +13,12 @@
 #include <memory>
 #include <vector>
 
+#include "reconcilers/clusteragent/prober/dns_lookup.h"
+
 namespace clusteragent::prober {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-struct AddrInfoDeleter {
-  void operator()(addrinfo* ai) const { freeaddrinfo(ai); }
-};
-using AddrInfoPtr = std::unique_ptr<addrinfo, AddrInfoDeleter>;
 
 std::string formatAddress(const sockaddr* sa) {
   char buf[INET6_ADDRSTRLEN] = {0};
@@ -106,20 +103,13 @@ TcpConnectResult connectTcp(const std::string& host, uint16_t port,
   TcpConnectResult result;
   const std::string target = joinHostPort(host, port);
 
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_protocol = IPPROTO_TCP;
-  hints.ai_flags = AI_NUMERICSERV;
-  addrinfo* raw = nullptr;
-  const std::string service = std::to_string(port);
-  const int gai = getaddrinfo(host.c_str(), service.c_str(), &hints, &raw);
-  AddrInfoPtr addrs(raw);
-  if (gai != 0) {
-    const std::string why = gai == EAI_SYSTEM ? std::strerror(errno) : gai_strerror(gai);
-    result.failure = ProbeFailure{ProbeReason::kDNSError,
-                                  "cannot resolve " + what + " host \"" + host + "\": " + why +
-                                      " (check the name and the cluster's DNS)"};
+  DnsLookupResult lookup = lookupHost(host, port, timeoutPerAttempt);
+  AddrInfoPtr addrs = std::move(lookup.addresses);
+  if (!addrs) {
+    result.failure =
+        ProbeFailure{ProbeReason::kDNSError, "cannot resolve " + what + " host \"" + host +
+                                                 "\": " + lookup.error +
+                                                 " (check the name and the cluster's DNS)"};
     return result;
   }
 

@@ -48,12 +48,12 @@ struct TcpConnection {
   std::string address;  // "ip:port" / "[ip6]:port"
 };
 
-// Resolves `host` (getaddrinfo; failure is DNSError with the resolver's
-// message) and connects to each address until one accepts, giving each
-// `timeoutPerAttempt`. `what` names the peer in messages ("server", "proxy").
-// When every address fails: ConnectionRefused if any refused (the host is
-// there, the port is not), else Timeout if any timed out, else
-// ConnectionRefused carrying the system's error (unreachable network, ...).
+// Resolves `host` (getaddrinfo, bounded by `timeoutPerAttempt`; failure is
+// DNSError with the resolver's message) and connects to each address until
+// one accepts, giving each `timeoutPerAttempt`. `what` names the peer in messages ("server",
+// "proxy"). When every address fails: ConnectionRefused if any refused (the host is there, the port
+// is not), else Timeout if any timed out, else ConnectionRefused carrying the system's error
+// (unreachable network, ...).
 struct TcpConnectResult {
   std::optional<ProbeFailure> failure;
   TcpConnection connection;
