@@ -6,6 +6,8 @@
 #include <mutex>
 #include <thread>
 
+#include "reconcilers/clusteragent/prober/tcp_connect.h"
+
 namespace clusteragent::prober {
 namespace {
 
@@ -17,11 +19,6 @@ struct Lookup {
   AddrInfoPtr addresses;
   std::string error;
 };
-
-std::string formatMillis(std::chrono::milliseconds d) {
-  return d.count() % 1000 == 0 ? std::to_string(d.count() / 1000) + "s"
-                               : std::to_string(d.count()) + "ms";
-}
 
 }  // namespace
 
@@ -48,7 +45,7 @@ DnsLookupResult lookupHost(const std::string& host, uint16_t port,
   std::unique_lock<std::mutex> lock(lookup->mu);
   DnsLookupResult result;
   if (!lookup->done.wait_for(lock, timeout, [&] { return lookup->finished; })) {
-    result.error = "no answer within " + formatMillis(timeout);
+    result.error = "no answer within " + formatDuration(timeout);
     return result;
   }
   result.addresses = std::move(lookup->addresses);
