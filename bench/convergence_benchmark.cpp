@@ -270,10 +270,12 @@ bool Run::setUp() {
 
 bool Run::createObjects() {
   auto start = SteadyClock::now();
-  auto cert = client_->create(res::kSecrets, ns_, sampleClientCertSecret(ns_));
-  if (!cert.isOk()) {
-    loud("create the client certificate Secret: " + cert.status().toString());
-    return false;
+  for (const auto& secret : sampleDefaultTlsSecrets(ns_)) {
+    auto created = client_->create(res::kSecrets, ns_, secret);
+    if (!created.isOk()) {
+      loud("create the default TLS Secrets: " + created.status().toString());
+      return false;
+    }
   }
   for (int i = 0; i < o_.count; ++i) {
     const std::string name = "agent-" + std::to_string(i);

@@ -1,6 +1,6 @@
 #include "bench/sample_objects.h"
 
-#include "reconcilers/clusteragent/default_client_cert.h"
+#include "reconcilers/clusteragent/agent_default_secrets.h"
 #include "tests/support/test_certificates.h"
 
 namespace bench {
@@ -80,13 +80,17 @@ json sampleTokenSecret(const std::string& ns, const std::string& name) {
           {"data", {{"token", "YmVuY2gtdG9rZW4tdmFsdWU="}}}};
 }
 
-json sampleClientCertSecret(const std::string& ns) {
+std::vector<json> sampleDefaultTlsSecrets(const std::string& ns) {
   auto cert = testsupport::makeSelfSignedCertificate();
-  return {{"apiVersion", "v1"},
-          {"kind", "Secret"},
-          {"metadata", {{"name", clusteragent::kDefaultClientCertSecret}, {"namespace", ns}}},
-          {"type", "kubernetes.io/tls"},
-          {"stringData", {{"tls.crt", cert.certPem}, {"tls.key", cert.keyPem}}}};
+  return {{{"apiVersion", "v1"},
+           {"kind", "Secret"},
+           {"metadata", {{"name", clusteragent::kDefaultClientCertSecret}, {"namespace", ns}}},
+           {"type", "kubernetes.io/tls"},
+           {"stringData", {{"tls.crt", cert.certPem}, {"tls.key", cert.keyPem}}}},
+          {{"apiVersion", "v1"},
+           {"kind", "Secret"},
+           {"metadata", {{"name", clusteragent::kDefaultCaSecret}, {"namespace", ns}}},
+           {"stringData", {{"ca.crt", cert.certPem}}}}};
 }
 
 json serverPopulated(const json& desired) {

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace bench {
 
@@ -15,10 +16,10 @@ nlohmann::json sampleClusterAgent(const std::string& ns, const std::string& name
 // The token Secret sampleClusterAgent references.
 nlohmann::json sampleTokenSecret(const std::string& ns, const std::string& name);
 
-// Upstream's default client certificate Secret (argocd-agent-client-tls) in
-// `ns`, with a fresh self-signed certificate: without it every sample agent
-// stays CredentialsReady=False (ClientCertificateMissing) with no Deployment.
-nlohmann::json sampleClientCertSecret(const std::string& ns);
+// Upstream's default client certificate and CA Secrets (argocd-agent-client-tls,
+// argocd-agent-ca) in `ns`, with a fresh self-signed certificate: without them
+// every sample agent stays CredentialsReady=False with no Deployment.
+std::vector<nlohmann::json> sampleDefaultTlsSecrets(const std::string& ns);
 
 // `desired` as a live object: what the API server adds on create and what the
 // deployment controller writes into status.

@@ -44,7 +44,7 @@ apply_with_retry() {
   return 1
 }
 
-# Upstream's agent needs a TLS client certificate: without
+# Upstream's agent needs a TLS client certificate and a CA: without
 # spec.auth.clientCertSecretRef it loads Secret argocd-agent-client-tls from its
 # namespace, and the operator reports CredentialsReady=False
 # (ClientCertificateMissing) until it exists. For the samples' namespaces, make
@@ -64,6 +64,17 @@ ensure_sample_client_certs() {
     rm -rf "$dir"
     kubectl -n "$ns" annotate secret argocd-agent-client-tls \
       clusteragent.argoproj.io/sample="self-signed by hack/run.sh; replace with a real one"
+  done
+  # Likewise the CA that verifies the principal (argocd-agent-ca, key ca.crt,
+  # as `argocd-agentctl pki propagate` writes it).
+  for ns in $(sed -n 's/^  namespace:[[:space:]]*\([a-z0-9-]*\).*/\1/p' "$@" | sort -u); do
+    kubectl -n "$ns" get secret argocd-agent-ca >/dev/null 2>&1 && continue
+    say "creating a self-signed sample CA: Secret $ns/argocd-agent-ca"
+    dir="$(mktemp -d)"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 365 \
+      -subj "/CN=sample-ca" -keyout "$dir/ca.key" -out "$dir/ca.crt" 2>/dev/null
+    kubectl -n "$ns" create secret generic argocd-agent-ca --from-file=ca.crt="$dir/ca.crt"
+    rm -rf "$dir"
   done
 }
 

@@ -8,14 +8,20 @@ using json = nlohmann::json;
 
 DesiredObject buildClusterRole(const ClusterAgentSpec& spec) {
   const auto& m = spec.meta;
-  json rules = json::array({
-      {{"apiGroups", {""}},
-       {"resources", {"namespaces"}},
-       {"verbs", {"get", "list", "watch", "create"}}},
-      {{"apiGroups", {"argoproj.io"}},
-       {"resources", {"applications"}},
-       {"verbs", {"get", "list", "watch", "create", "update", "patch", "delete"}}},
-  });
+  // The agent always runs a cluster-wide Namespace informer and exits when it
+  // cannot sync it (upstream agent/agent.go), so every agent may read
+  // Namespaces; that grants nothing a tenant could misuse. rbac.clusterWide
+  // adds the rest of upstream's ClusterRole: creating namespaces and
+  // Applications in any of them.
+  json namespaceVerbs = {"get", "list", "watch"};
+  if (spec.rbac.clusterWide) namespaceVerbs.push_back("create");
+  json rules = json::array(
+      {{{"apiGroups", {""}}, {"resources", {"namespaces"}}, {"verbs", std::move(namespaceVerbs)}}});
+  if (spec.rbac.clusterWide) {
+    rules.push_back({{"apiGroups", {"argoproj.io"}},
+                     {"resources", {"applications"}},
+                     {"verbs", {"get", "list", "watch", "create", "update", "patch", "delete"}}});
+  }
   json cr = {{"apiVersion", "rbac.authorization.k8s.io/v1"},
              {"kind", "ClusterRole"},
              {"metadata", childMetadata(m, clusterRoleName(m), "")},

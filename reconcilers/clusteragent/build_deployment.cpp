@@ -1,5 +1,6 @@
 #include "reconcilers/clusteragent/build_deployment.h"
 
+#include "reconcilers/clusteragent/agent_default_secrets.h"
 #include "reconcilers/clusteragent/build_credentials_secret.h"
 #include "reconcilers/clusteragent/object_meta.h"
 
@@ -37,13 +38,14 @@ json agentEnv(const ClusterAgentSpec& spec) {
       break;
   }
 
-  // Without a root CA path upstream loads the Secret argocd-agent-ca and exits
-  // when it is missing; point it at the image's system bundle instead so a
-  // publicly trusted principal works with no CA configured.
+  // Without a root CA path the agent loads the CA Secret argocd-agent-ca
+  // itself (agent_default_secrets.h); the operator checks that Secret.
   if (!spec.insecureSkipVerify) {
-    env.push_back(envVar("ARGOCD_AGENT_TLS_ROOT_CA_PATH",
-                         spec.caSecretRef ? std::string(kCaMountPath) + "/ca.crt"
-                                          : std::string(kSystemCaBundlePath)));
+    if (spec.caSecretRef) {
+      env.push_back(envVar("ARGOCD_AGENT_TLS_ROOT_CA_PATH", std::string(kCaMountPath) + "/ca.crt"));
+    } else if (!spec.rootCAPath.empty()) {
+      env.push_back(envVar("ARGOCD_AGENT_TLS_ROOT_CA_PATH", spec.rootCAPath));
+    }
   }
   if (spec.clientCertSecretName) {
     env.push_back(envVar("ARGOCD_AGENT_TLS_CLIENT_CERT_PATH",
@@ -54,9 +56,6 @@ json agentEnv(const ClusterAgentSpec& spec) {
   env.push_back(envVar("ARGOCD_AGENT_TLS_INSECURE", boolText(spec.insecureSkipVerify)));
   env.push_back(envVar("ARGOCD_AGENT_LOG_LEVEL", spec.logLevel));
   env.push_back(envVar("ARGOCD_AGENT_LOG_FORMAT", spec.logFormat));
-  // Upstream's agent command reads its --log-format default from this
-  // (misnamed) variable; set both so the format applies on every version.
-  env.push_back(envVar("ARGOCD_PRINCIPAL_LOG_FORMAT", spec.logFormat));
   env.push_back(envVar("ARGOCD_AGENT_METRICS_PORT", std::to_string(kMetricsPort)));
   env.push_back(envVar("ARGOCD_AGENT_HEALTH_CHECK_PORT", std::to_string(kHealthPort)));
   if (!spec.keepAliveInterval.empty()) {
@@ -68,10 +67,16 @@ json agentEnv(const ClusterAgentSpec& spec) {
   if (spec.enableCompression) {
     env.push_back(envVar("ARGOCD_AGENT_ENABLE_COMPRESSION", boolText(*spec.enableCompression)));
   }
-  if (!spec.redis.address.empty()) env.push_back(envVar("REDIS_ADDR", spec.redis.address));
+  env.push_back(envVar("REDIS_ADDR", spec.redis.address));
   if (spec.redis.passwordSecretRef) {
     json ref = {{"name", spec.redis.passwordSecretRef->name},
                 {"key", spec.redis.passwordSecretRef->key}};
+    env.push_back({{"name", "REDIS_PASSWORD"}, {"valueFrom", {{"secretKeyRef", std::move(ref)}}}});
+  } else if (auto def = defaultRedisPasswordRef(spec)) {
+    // Argo CD's own Secret, which the operator does not gate on: optional, so
+    // the agent starts without it (the RedisPasswordMissing warning says so)
+    // and the credentials hash rolls it once the Secret appears.
+    json ref = {{"name", def->name}, {"key", def->key}, {"optional", true}};
     env.push_back({{"name", "REDIS_PASSWORD"}, {"valueFrom", {{"secretKeyRef", std::move(ref)}}}});
   }
   if (!spec.proxy.httpsProxy.empty()) env.push_back(envVar("HTTPS_PROXY", spec.proxy.httpsProxy));
@@ -128,7 +133,6 @@ DesiredObject buildDeployment(const ClusterAgentSpec& spec, const DeploymentInpu
   json container = {
       {"name", "agent"},
       {"image", spec.image},
-      {"command", {"/bin/argocd-agent"}},
       {"args", {"agent"}},
       {"env", agentEnv(spec)},
       {"ports",

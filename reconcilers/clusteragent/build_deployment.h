@@ -11,10 +11,6 @@ inline constexpr int kHealthPort = 8001;
 inline constexpr const char* kCredsMountPath = "/app/config/creds";
 inline constexpr const char* kCaMountPath = "/app/config/tls/ca";
 inline constexpr const char* kClientCertMountPath = "/app/config/tls/client";
-// The agent image (alpine) ships the system CA bundle here; used as the root CA
-// path when no tls.caSecretRef is given (upstream would otherwise require the
-// argocd-agent-ca Secret and exit without it).
-inline constexpr const char* kSystemCaBundlePath = "/etc/ssl/certs/ca-certificates.crt";
 
 struct DeploymentInputs {
   // sha256 (hex) over every credential and CA the pod mounts, computed by the
@@ -24,7 +20,8 @@ struct DeploymentInputs {
   std::string credentialsHash;
 };
 
-// Deployment `<name>-agent` running `argocd-agent agent`. Pure: no secret
+// Deployment `<name>-agent` running `argocd-agent agent` (args only: the
+// image's entrypoint runs, whatever build of the image it is). Pure: no secret
 // value ever enters it (credentials are mounted, REDIS_PASSWORD is a
 // secretKeyRef).
 DesiredObject buildDeployment(const ClusterAgentSpec& spec, const DeploymentInputs& inputs);

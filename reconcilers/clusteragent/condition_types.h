@@ -16,6 +16,9 @@ inline constexpr const char* kServerReachable = "ServerReachable";
 // so `kubectl get -o yaml` shows them only when there is something to fix.
 inline constexpr const char* kInlineTokenInUse = "InlineTokenInUse";
 inline constexpr const char* kInsecureSkipVerify = "InsecureSkipVerify";
+// REDIS_PASSWORD will be unset: Argo CD's redis Secret is missing or not
+// readable from the agent's namespace (the agent then fails with NOAUTH).
+inline constexpr const char* kRedisPasswordMissing = "RedisPasswordMissing";
 // The principal's certificate expires within 14 days (or has expired).
 inline constexpr const char* kServerCertificateExpiring = "ServerCertificateExpiring";
 

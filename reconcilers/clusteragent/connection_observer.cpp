@@ -1,6 +1,7 @@
 #include "reconcilers/clusteragent/connection_observer.h"
 
 #include "controller/kube/base64.h"
+#include "reconcilers/clusteragent/agent_default_secrets.h"
 #include "reconcilers/clusteragent/secret_digest.h"
 
 namespace clusteragent {
@@ -44,20 +45,48 @@ void ConnectionObserver::run(const ctrl::StopSignal& stop) {
   scheduler_->run(stop);
 }
 
+std::optional<ConnectionObserver::CaSource> ConnectionObserver::caSourceOf(
+    const ClusterAgentSpec& spec) {
+  if (spec.insecureSkipVerify) return std::nullopt;
+  if (spec.caSecretRef)
+    return CaSource{spec.meta.ns, spec.caSecretRef->name, spec.caSecretRef->key};
+  if (auto name = agentDefaultCaSecret(spec)) return CaSource{spec.argocdNamespace, *name, ""};
+  return std::nullopt;
+}
+
+namespace {
+
+// The digests of the keys the bundle is made of, joined; empty when a key is
+// missing (or the Secret has no data).
+std::string bundleDigest(const json& digested, const std::string& key) {
+  if (!key.empty()) {
+    const json* d = dataDigest(digested, key);
+    return d ? d->value("sha256", "") : "";
+  }
+  std::string joined;
+  const json digests = digested.value(kDataDigestField, json::object());
+  for (const auto& [k, d] : digests.items()) {
+    joined += k + "=" + d.value("sha256", "") + ";";
+  }
+  return joined;
+}
+
+}  // namespace
+
 ctrl::kube::StatusOr<std::optional<std::string>> ConnectionObserver::caPem(
-    const std::string& key, const ClusterAgentSpec& spec, const ctrl::cache::Store* secrets,
+    const std::string& key, const CaSource& source, const ctrl::cache::Store* secrets,
     ctrl::kube::KubeClient& client, std::string* whyNot) {
-  const SecretKeyRef& ref = *spec.caSecretRef;
-  const std::string where = "Secret " + spec.meta.ns + "/" + ref.name + " key \"" + ref.key + "\"";
+  const std::string where = "Secret " + source.ns + "/" + source.name +
+                            (source.key.empty() ? "" : " key \"" + source.key + "\"");
   std::string digest;
   if (secrets != nullptr) {
-    auto cached = secrets->get(ctrl::cache::objectKey(spec.meta.ns, ref.name));
-    const json* d = cached ? dataDigest(*cached, ref.key) : nullptr;
-    if (d == nullptr) {
-      *whyNot = where + (cached ? " does not exist" : ": the Secret does not exist");
+    auto cached = secrets->get(ctrl::cache::objectKey(source.ns, source.name));
+    digest = cached ? bundleDigest(*cached, source.key) : "";
+    if (digest.empty()) {
+      const char* missing = source.key.empty() ? " has no data" : " does not exist";
+      *whyNot = where + (cached ? missing : ": the Secret does not exist");
       return std::optional<std::string>();
     }
-    digest = d->value("sha256", "");
   }
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -66,7 +95,7 @@ ctrl::kube::StatusOr<std::optional<std::string>> ConnectionObserver::caPem(
       return std::optional<std::string>(it->second.pem);
     }
   }
-  auto secret = client.get(res::kSecrets, spec.meta.ns, ref.name);
+  auto secret = client.get(res::kSecrets, source.ns, source.name);
   if (!secret.isOk()) {
     if (secret.status().code() == Code::kNotFound) {
       *whyNot = where + ": the Secret does not exist";
@@ -74,20 +103,26 @@ ctrl::kube::StatusOr<std::optional<std::string>> ConnectionObserver::caPem(
     }
     return secret.status();
   }
-  const json& data = secret->value("data", json::object());
-  auto it = data.find(ref.key);
-  if (it == data.end() || !it->is_string()) {
+  std::string pem;
+  const json data = secret->value("data", json::object());
+  for (const auto& [k, v] : data.items()) {
+    if (!source.key.empty() && k != source.key) continue;
+    auto decoded = v.is_string() ? ctrl::kube::base64Decode(v.get<std::string>()) : std::nullopt;
+    if (!decoded) {
+      *whyNot =
+          "Secret " + source.ns + "/" + source.name + " key \"" + k + "\" is not valid base64";
+      return std::optional<std::string>();
+    }
+    if (!pem.empty() && pem.back() != '\n') pem += '\n';
+    pem += *decoded;
+  }
+  if (pem.empty()) {
     *whyNot = where + " does not exist";
     return std::optional<std::string>();
   }
-  auto decoded = ctrl::kube::base64Decode(it->get<std::string>());
-  if (!decoded) {
-    *whyNot = where + " is not valid base64";
-    return std::optional<std::string>();
-  }
   std::lock_guard<std::mutex> lock(mu_);
-  ca_bundles_[key] = CaBundle{digest.empty() ? sha256Hex(*decoded) : digest, *decoded};
-  return std::optional<std::string>(*decoded);
+  ca_bundles_[key] = CaBundle{digest.empty() ? sha256Hex(pem) : digest, pem};
+  return std::optional<std::string>(pem);
 }
 
 ctrl::kube::StatusOr<ServerReachability> ConnectionObserver::observeServer(
@@ -100,9 +135,9 @@ ctrl::kube::StatusOr<ServerReachability> ConnectionObserver::observeServer(
   target.httpsProxy = spec.proxy.httpsProxy;
   target.noProxy = spec.proxy.noProxy;
   target.timeout = options_.probeTimeout;
-  if (spec.caSecretRef && !spec.insecureSkipVerify) {
+  if (auto source = caSourceOf(spec)) {
     std::string whyNot;
-    auto pem = caPem(key, spec, secrets, client, &whyNot);
+    auto pem = caPem(key, *source, secrets, client, &whyNot);
     if (!pem.isOk()) return pem.status();
     if (!*pem) {
       // Probing against the system roots instead would report a misleading

@@ -68,10 +68,19 @@ class ConnectionObserver {
     std::string digest;
     std::string pem;
   };
-  // The CA PEM of spec.tls.caSecretRef: from memory when the cached digest
-  // is unchanged, else by GET. nullopt + reason/message when unavailable.
+  // Where the agent's CA comes from: tls.caSecretRef's key, or every key of
+  // its default CA Secret (agent_default_secrets.h). nullopt: the agent uses
+  // a file in its image (tls.rootCAPath) or verifies nothing.
+  struct CaSource {
+    std::string ns;
+    std::string name;
+    std::string key;  // empty: every key, as upstream reads its default Secret
+  };
+  static std::optional<CaSource> caSourceOf(const ClusterAgentSpec& spec);
+  // The CA PEM of source: from memory when the cached digest is unchanged,
+  // else by GET. nullopt + *whyNot when unavailable.
   ctrl::kube::StatusOr<std::optional<std::string>> caPem(const std::string& key,
-                                                         const ClusterAgentSpec& spec,
+                                                         const CaSource& source,
                                                          const ctrl::cache::Store* secrets,
                                                          ctrl::kube::KubeClient& client,
                                                          std::string* whyNot);

@@ -1,7 +1,7 @@
 #include "reconcilers/clusteragent/credential_sources.h"
 
+#include "reconcilers/clusteragent/agent_default_secrets.h"
 #include "reconcilers/clusteragent/credentials_hash.h"
-#include "reconcilers/clusteragent/default_client_cert.h"
 #include "reconcilers/clusteragent/secret_digest.h"
 
 namespace clusteragent {
@@ -44,6 +44,27 @@ bool pemIs(const json* digest, const std::string& kind) {
   return digest != nullptr && digest->value("pem", "") == kind;
 }
 
+// Argo CD's redis password when redis.passwordSecretRef is unset: a warning,
+// not a gate (without it the agent still connects; only its redis calls fail
+// with NOAUTH). Empty when there is nothing to warn about.
+std::string redisPasswordWarning(const ClusterAgentSpec& spec, const std::string& ns,
+                                 const ctrl::cache::Store& secrets) {
+  if (spec.redis.passwordSecretRef || envSets(spec.env, "REDIS_PASSWORD")) return "";
+  if (auto def = defaultRedisPasswordRef(spec)) {
+    ctrl::cache::ObjectPtr pin;
+    Lookup l = lookup(secrets, ns, def->name, def->key, "Argo CD's redis password", &pin);
+    if (l.reason.empty()) return "";
+    return l.message +
+           ": the agent talks to redis without a password, which Argo CD's redis refuses "
+           "(NOAUTH); set spec.redis.passwordSecretRef if the password is elsewhere";
+  }
+  return "the agent runs in namespace " + ns + " and cannot read Secret " + spec.argocdNamespace +
+         "/" + kDefaultRedisPasswordSecret +
+         " (a pod reads only its own namespace's Secrets): put the redis password into a Secret "
+         "in " +
+         ns + " and set spec.redis.passwordSecretRef";
+}
+
 }  // namespace
 
 CredentialSources resolveCredentialSources(const ClusterAgentSpec& spec, const std::string& ns,
@@ -58,6 +79,7 @@ CredentialSources resolveCredentialSources(const ClusterAgentSpec& spec, const s
     return out;
   };
 
+  out.redisPasswordWarning = redisPasswordWarning(spec, ns, secrets);
   out.tokenNeeded = spec.needsCredentialsSecret();
   if (out.tokenNeeded) {
     if (spec.authToken) {
@@ -94,7 +116,7 @@ CredentialSources resolveCredentialSources(const ClusterAgentSpec& spec, const s
 
   // The client certificate: the operator mounts spec.auth.clientCertSecretRef,
   // otherwise the agent loads its default Secret from argocdNamespace itself
-  // and exits when it is missing (default_client_cert.h).
+  // and exits when it is missing (agent_default_secrets.h).
   auto clientCert = [&](const std::string& certNs, const std::string& name,
                         const std::string& field) -> bool {
     for (const auto& [key, kind] : {std::pair<std::string, std::string>{"tls.crt", "certificate"},
@@ -130,12 +152,45 @@ CredentialSources resolveCredentialSources(const ClusterAgentSpec& spec, const s
     if (!clientCert(agentNs, *name, "the agent's default client certificate")) return out;
   }
 
+  // With no CA of the operator's, the agent loads every key of its default CA
+  // Secret as PEM certificates and exits when it is missing or one is not
+  // (upstream internal/tlsutil X509CertPoolFromSecret).
+  if (auto name = agentDefaultCaSecret(spec)) {
+    const std::string& agentNs = spec.argocdNamespace;
+    const std::string where = "Secret " + agentNs + "/" + *name + " (the agent's default CA)";
+    auto ca = secrets.get(ctrl::cache::objectKey(agentNs, *name));
+    if (!ca) {
+      return notReady("CAMissing",
+                      "Secret " + agentNs + "/" + *name +
+                          " not found: without spec.tls.caSecretRef or spec.tls.rootCAPath the "
+                          "agent loads the CA that verifies the principal from it and exits when "
+                          "it is missing; create it (key ca.crt, as `argocd-agentctl pki "
+                          "propagate` does), set spec.tls.caSecretRef, or set spec.tls.rootCAPath "
+                          "to the agent image's CA bundle for a publicly trusted principal");
+    }
+    const json digests = ca->value(kDataDigestField, json::object());
+    if (digests.empty()) return notReady("SecretKeyMissing", where + " has no data");
+    for (const auto& [key, digest] : digests.items()) {
+      if (!pemIs(&digest, "certificate")) {
+        return notReady("InvalidCertificate", where + " key \"" + key +
+                                                  "\" is not a PEM certificate bundle (the agent "
+                                                  "reads every key of this Secret as one)");
+      }
+      parts.push_back({"ca/" + key, digest.value("sha256", "")});
+    }
+  }
+
   if (spec.redis.passwordSecretRef) {
     const auto& ref = *spec.redis.passwordSecretRef;
     ctrl::cache::ObjectPtr pin;
     Lookup l = lookup(secrets, ns, ref.name, ref.key, "spec.redis.passwordSecretRef", &pin);
     if (!l.reason.empty()) return notReady(l.reason, l.message);
     parts.push_back({"redis/" + ref.key, l.digest->value("sha256", "")});
+  } else if (auto def = defaultRedisPasswordRef(spec)) {
+    // Optional in the pod, but its rotation must roll the agent too.
+    ctrl::cache::ObjectPtr pin;
+    Lookup l = lookup(secrets, ns, def->name, def->key, "the default redis password", &pin);
+    if (l.reason.empty()) parts.push_back({"redis/" + def->key, l.digest->value("sha256", "")});
   }
 
   out.assessment.ready = true;

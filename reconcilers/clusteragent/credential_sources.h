@@ -26,6 +26,8 @@ struct CredentialSources {
   std::string tokenSecretKey;
   std::string tokenDigest;  // sha256 of the token
   std::string sourceHash;   // what the creds Secret content derives from
+  // Non-empty: why REDIS_PASSWORD will be missing (RedisPasswordMissing warning).
+  std::string redisPasswordWarning;
 };
 
 CredentialSources resolveCredentialSources(const ClusterAgentSpec& spec, const std::string& ns,

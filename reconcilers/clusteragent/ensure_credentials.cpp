@@ -65,6 +65,7 @@ StepResult ensureCredentials(ReconcileContext& ctx) {
   ctx.credentials =
       resolveCredentialSources(ctx.spec, ctx.ns, ctx.caches.secrets ? *ctx.caches.secrets : kEmpty);
   ctx.status.credentials = ctx.credentials.assessment;
+  ctx.status.redisPasswordWarning = ctx.credentials.redisPasswordWarning;
   const std::string credsName = credentialsSecretName(ctx.spec.meta);
 
   if (!ctx.credentials.tokenNeeded) {

@@ -29,11 +29,8 @@ Status applyAndPrune(ReconcileContext& ctx, const ctrl::cache::Store* store,
 }  // namespace
 
 StepResult ensureRbac(ReconcileContext& ctx) {
-  std::optional<DesiredObject> clusterRole, clusterBinding;
-  if (ctx.spec.rbac.clusterWide) {
-    clusterRole = buildClusterRole(ctx.spec);
-    clusterBinding = buildClusterRoleBinding(ctx.spec);
-  }
+  const std::optional<DesiredObject> clusterRole = buildClusterRole(ctx.spec),
+                                     clusterBinding = buildClusterRoleBinding(ctx.spec);
   for (Status s :
        {applyAndPrune(ctx, ctx.caches.roles, res::kRoles, buildRole(ctx.spec)),
         applyAndPrune(ctx, ctx.caches.roleBindings, res::kRoleBindings, buildRoleBinding(ctx.spec)),

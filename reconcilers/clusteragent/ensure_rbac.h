@@ -1,8 +1,8 @@
 #pragma once
 // Role + RoleBinding `<name>-agent` in argocdNamespace; ClusterRole +
-// ClusterRoleBinding `clusteragent-<ns>-<name>` only with rbac.clusterWide.
-// Anything RBAC labelled as this ClusterAgent's that is no longer wanted
-// (clusterWide turned off, argocdNamespace moved) is deleted.
+// ClusterRoleBinding `clusteragent-<ns>-<name>` (Namespaces read-only, more
+// with rbac.clusterWide). Anything RBAC labelled as this ClusterAgent's that
+// is no longer wanted (argocdNamespace moved) is deleted.
 
 #include "reconcilers/clusteragent/reconcile_context.h"
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "reconcilers/clusteragent/default_client_cert.h"
+#include "reconcilers/clusteragent/agent_default_secrets.h"
 
 namespace clusteragent {
 
@@ -22,13 +22,22 @@ std::vector<std::string> referencedSecretKeys(const json& ca) {
     std::string name = stringAt(p);
     if (!name.empty()) out.push_back(ns + "/" + name);
   }
-  // Without a client certificate of its own the agent loads upstream's
-  // default Secret from argocdNamespace: its creation must wake the agent too.
+  // The Secrets the agent (or its pod) reads by default when the spec names
+  // none (agent_default_secrets.h): their creation must wake the agent too.
+  std::string agentNs = stringAt("/argocdNamespace"_json_pointer);
+  if (agentNs.empty()) agentNs = ns;
+  const json env = spec.contains("/env"_json_pointer) ? spec.at("/env"_json_pointer) : json();
   if (stringAt("/auth/clientCertSecretRef/name"_json_pointer).empty()) {
-    std::string agentNs = stringAt("/argocdNamespace"_json_pointer);
-    if (agentNs.empty()) agentNs = ns;
-    const json env = spec.contains("/env"_json_pointer) ? spec.at("/env"_json_pointer) : json();
     if (auto name = defaultClientCertSecretName(env)) out.push_back(agentNs + "/" + *name);
+  }
+  const bool insecure = spec.contains("/tls/insecureSkipVerify"_json_pointer) &&
+                        spec.at("/tls/insecureSkipVerify"_json_pointer) == json(true);
+  if (stringAt("/tls/caSecretRef/name"_json_pointer).empty() &&
+      stringAt("/tls/rootCAPath"_json_pointer).empty() && !insecure) {
+    if (auto name = defaultCaSecretName(env)) out.push_back(agentNs + "/" + *name);
+  }
+  if (stringAt("/redis/passwordSecretRef/name"_json_pointer).empty() && agentNs == ns) {
+    out.push_back(ns + "/" + kDefaultRedisPasswordSecret);
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());

@@ -183,6 +183,16 @@ std::string quotedValue(const std::string& s) {
   return out + "\"";
 }
 
+// Goes into an env var the agent opens as a file: absolute, printable, no "..".
+bool isAbsoluteFilePath(const std::string& p) {
+  if (p.size() < 2 || p.size() > 4096 || p[0] != '/' || p.back() == '/') return false;
+  for (unsigned char c : p) {
+    if (c < 0x21 || c == 0x7f) return false;
+  }
+  return p.find("/../") == std::string::npos && p.find("/./") == std::string::npos &&
+         p.compare(p.size() - 3, 3, "/..") != 0;
+}
+
 bool isDnsName(const std::string& host) {
   if (host.empty() || host.size() > 253) return false;
   size_t start = 0;
@@ -314,14 +324,28 @@ void parseTls(const json& s, Reader& r, ClusterAgentSpec* spec, ParseResult* out
   const json* tls = r.object(s, "tls", "spec.tls");
   if (!tls) return;
   spec->caSecretRef = r.secretKeyRef(*tls, "caSecretRef", "spec.tls.caSecretRef", kDefaultCaKey);
+  if (auto path = r.str(*tls, "rootCAPath", "spec.tls.rootCAPath")) {
+    if (!isAbsoluteFilePath(*path)) {
+      r.error("spec.tls.rootCAPath", "invalid value " + quotedValue(*path) +
+                                         ": must be an absolute file path inside the agent image");
+    } else if (spec->caSecretRef) {
+      r.error("spec.tls.rootCAPath",
+              "spec.tls.caSecretRef and spec.tls.rootCAPath are mutually "
+              "exclusive: the agent trusts exactly one CA bundle");
+    } else {
+      spec->rootCAPath = *path;
+    }
+  }
   spec->insecureSkipVerify =
       r.boolean(*tls, "insecureSkipVerify", "spec.tls.insecureSkipVerify").value_or(false);
   if (spec->insecureSkipVerify) {
     out->warnings.push_back({"spec.tls.insecureSkipVerify", "InsecureSkipVerify",
                              "the principal's certificate is not verified"});
-    if (spec->caSecretRef) {
-      out->warnings.push_back({"spec.tls.caSecretRef", "CAIgnored",
-                               "tls.caSecretRef is ignored while tls.insecureSkipVerify is true"});
+    if (spec->caSecretRef || !spec->rootCAPath.empty()) {
+      const char* field = spec->caSecretRef ? "tls.caSecretRef" : "tls.rootCAPath";
+      out->warnings.push_back(
+          {std::string("spec.") + field, "CAIgnored",
+           std::string(field) + " is ignored while tls.insecureSkipVerify is true"});
     }
   }
 }
@@ -413,6 +437,12 @@ void parseTuning(const json& s, Reader& r, ClusterAgentSpec* spec) {
     spec->redis.address = r.str(*redis, "address", "spec.redis.address").value_or("");
     spec->redis.passwordSecretRef = r.secretKeyRef(
         *redis, "passwordSecretRef", "spec.redis.passwordSecretRef", kDefaultRedisPasswordKey);
+  }
+  // A short name resolves only in the pod's own namespace; Argo CD's redis
+  // lives in argocdNamespace.
+  if (spec->redis.address.empty()) {
+    spec->redis.address = std::string(kDefaultRedisService) + "." + spec->argocdNamespace +
+                          ".svc:" + std::to_string(kDefaultRedisPort);
   }
   if (const json* proxy = r.object(s, "proxy", "spec.proxy")) {
     spec->proxy.httpsProxy = r.str(*proxy, "httpsProxy", "spec.proxy.httpsProxy").value_or("");

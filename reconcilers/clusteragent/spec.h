@@ -26,6 +26,11 @@ inline constexpr int kDefaultServerPort = 443;
 inline constexpr const char* kDefaultTokenKey = "token";         // authTokenSecretRef.key
 inline constexpr const char* kDefaultCaKey = "ca.crt";           // tls.caSecretRef.key
 inline constexpr const char* kDefaultRedisPasswordKey = "auth";  // redis.passwordSecretRef.key
+// Argo CD's own install: Service argocd-redis, Secret argocd-redis (key auth),
+// both in Argo CD's namespace — what upstream's agent install references.
+inline constexpr const char* kDefaultRedisService = "argocd-redis";
+inline constexpr int kDefaultRedisPort = 6379;
+inline constexpr const char* kDefaultRedisPasswordSecret = "argocd-redis";
 
 enum class AuthMethod { kUserpass, kMtls, kHeader };
 enum class AgentMode { kManaged, kAutonomous };
@@ -70,6 +75,10 @@ struct ClusterAgentSpec {
 
   // --- TLS --------------------------------------------------------------
   std::optional<SecretKeyRef> caSecretRef;  // tls.caSecretRef, key defaults to "ca.crt"
+  // tls.rootCAPath: a CA bundle inside the agent image (its system roots, for
+  // a publicly trusted principal). Exclusive with caSecretRef; with neither,
+  // the agent loads upstream's default CA Secret (agent_default_secrets.h).
+  std::string rootCAPath;
   bool insecureSkipVerify = false;
 
   // --- agent ------------------------------------------------------------
@@ -94,7 +103,7 @@ struct ClusterAgentSpec {
   std::optional<bool> enableCompression;  // unset = agent default
 
   struct Redis {
-    std::string address;                            // "" = agent default
+    std::string address;  // effective: argocd-redis.<argocdNamespace>.svc:6379
     std::optional<SecretKeyRef> passwordSecretRef;  // key defaults to "auth"
   } redis;
 

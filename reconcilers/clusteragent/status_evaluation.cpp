@@ -19,7 +19,7 @@ int64_t intAt(const json& obj, const json::json_pointer& p, int64_t dflt = 0) {
 
 bool isWarningType(const std::string& type) {
   return type == kInlineTokenInUse || type == kInsecureSkipVerify ||
-         type == kServerCertificateExpiring;
+         type == kServerCertificateExpiring || type == kRedisPasswordMissing;
 }
 
 }  // namespace
@@ -93,6 +93,11 @@ EvaluatedStatus evaluateStatus(const StatusInputs& in) {
         "certificate; set spec.tls.caSecretRef instead");
   } else {
     out.absent.push_back(kInsecureSkipVerify);
+  }
+  if (!in.redisPasswordWarning.empty()) {
+    add(kRedisPasswordMissing, kTrue, "NoRedisPassword", in.redisPasswordWarning);
+  } else {
+    out.absent.push_back(kRedisPasswordMissing);
   }
 
   // An invalid spec removes what the server probe said; a valid one not

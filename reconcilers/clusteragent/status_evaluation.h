@@ -51,6 +51,7 @@ struct StatusInputs {
   std::string specMessage;  // "spec.serverAddr: ..." when invalid
   bool inlineToken = false;
   bool insecureSkipVerify = false;
+  std::string redisPasswordWarning;  // non-empty: RedisPasswordMissing with this message
   CredentialsAssessment credentials;
   DeploymentAssessment deployment;
   // Filled by the connection assessment (agent pods); absent until that is

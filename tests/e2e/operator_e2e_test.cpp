@@ -153,8 +153,8 @@ class OperatorE2ETest : public ::testing::Test {
 
   // What the cluster admin provisions beside the samples: the agent's TLS client
   // certificate, `argocd-agent-client-tls` in the agent namespace (upstream's
-  // default, which the agent needs in every auth mode). Its key must stay out
-  // of the operator's log as much as a token.
+  // default, which the agent needs in every auth mode), and the principal's CA. Its key must stay
+  // out of the operator's log as much as a token.
   void createAgentClientCertificate(const std::string& dir) {
     const auto cert = testsupport::makeSelfSignedCertificate();
     const std::string certFile = dir + "/client.crt";
@@ -164,6 +164,11 @@ class OperatorE2ETest : public ::testing::Test {
     CommandResult r = kubectl({"create", "secret", "tls", "argocd-agent-client-tls",
                                "--cert=" + certFile, "--key=" + keyFile});
     std::filesystem::remove(keyFile);
+    ASSERT_TRUE(r.ok()) << r.output;
+    // And the CA that verifies the principal, as `argocd-agentctl pki
+    // propagate` writes it (argocd-agent-ca, key ca.crt).
+    r = kubectl(
+        {"create", "secret", "generic", "argocd-agent-ca", "--from-file=ca.crt=" + certFile});
     ASSERT_TRUE(r.ok()) << r.output;
     tokens_.push_back(keyLine(cert.keyPem));
   }

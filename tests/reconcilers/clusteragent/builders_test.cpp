@@ -121,6 +121,23 @@ TEST(BuildClusterRole, NamedByNamespaceAndBindsRealNamespace) {
   EXPECT_EQ(crb.object["metadata"]["labels"]["argoproj.io/clusteragent-namespace"], "team-x");
 }
 
+// Upstream's agent always syncs a cluster-wide Namespace informer: every
+// ClusterAgent gets read-only Namespace access, clusterWide adds the rest.
+TEST(BuildClusterRole, NamespacesReadOnlyWithoutClusterWide) {
+  auto spec = specOf(makeClusterAgent("a"));
+  auto cr = buildClusterRole(spec).object;
+  ASSERT_EQ(cr["rules"].size(), 1u);
+  EXPECT_EQ(cr["rules"][0]["apiGroups"], json({""}));
+  EXPECT_EQ(cr["rules"][0]["resources"], json({"namespaces"}));
+  EXPECT_EQ(cr["rules"][0]["verbs"], json({"get", "list", "watch"}));
+
+  auto wide = buildClusterRole(
+                  specOf(makeClusterAgent("a", withSpecField("rbac", {{"clusterWide", true}}))))
+                  .object;
+  ASSERT_EQ(wide["rules"].size(), 2u);
+  EXPECT_EQ(wide["rules"][1]["resources"], json({"applications"}));
+}
+
 TEST(BuildCredentialsSecret, UserpassFileContent) {
   auto spec = specOf(makeClusterAgent("a", withClusterName("aro-prod"), withToken("tok")));
   auto d = buildCredentialsSecret(spec, "tok");
@@ -156,21 +173,29 @@ TEST(BuildDeployment, UserpassEnvProbesSecurity) {
   EXPECT_EQ(envValue(o, "ARGOCD_AGENT_MODE"), "managed");
   EXPECT_EQ(envValue(o, "ARGOCD_AGENT_NAMESPACE"), "argocd");
   EXPECT_EQ(envValue(o, "ARGOCD_AGENT_CREDS"), "userpass:/app/config/creds/userpass.creds");
-  EXPECT_EQ(envValue(o, "ARGOCD_AGENT_TLS_ROOT_CA_PATH"), "/etc/ssl/certs/ca-certificates.crt");
+  // No CA given: the agent loads its default CA Secret itself.
+  EXPECT_EQ(envValue(o, "ARGOCD_AGENT_TLS_ROOT_CA_PATH"), "<unset>");
   EXPECT_EQ(envValue(o, "ARGOCD_AGENT_TLS_INSECURE"), "false");
   EXPECT_EQ(envValue(o, "ARGOCD_AGENT_LOG_LEVEL"), "info");
   EXPECT_EQ(envValue(o, "ARGOCD_AGENT_LOG_FORMAT"), "text");
   EXPECT_EQ(envValue(o, "ARGOCD_AGENT_METRICS_PORT"), "8181");
   EXPECT_EQ(envValue(o, "ARGOCD_AGENT_HEALTH_CHECK_PORT"), "8001");
   EXPECT_EQ(envValue(o, "ARGOCD_AGENT_TLS_CLIENT_CERT_PATH"), "<unset>");
-  EXPECT_EQ(envValue(o, "REDIS_PASSWORD"), "<unset>");
+  // Argo CD's own redis Service and password Secret, in argocdNamespace.
+  EXPECT_EQ(envValue(o, "REDIS_ADDR"), "argocd-redis.argocd.svc:6379");
+  EXPECT_EQ(envValue(o, "REDIS_PASSWORD"), "<valueFrom>");
+  EXPECT_EQ(
+      envByName(o).at("REDIS_PASSWORD")["valueFrom"],
+      json({{"secretKeyRef", {{"name", "argocd-redis"}, {"key", "auth"}, {"optional", true}}}}));
+  EXPECT_EQ(envValue(o, "ARGOCD_PRINCIPAL_LOG_FORMAT"), "<unset>");
 
   const json& pod = o["spec"]["template"];
   EXPECT_EQ(pod["metadata"]["annotations"]["argoproj.io/credentials-hash"], "abc123");
   EXPECT_EQ(pod["metadata"]["labels"]["argoproj.io/clusteragent"], "a");
   EXPECT_EQ(pod["spec"]["serviceAccountName"], "a-agent");
   const json& c = pod["spec"]["containers"][0];
-  EXPECT_EQ(c["command"], json({"/bin/argocd-agent"}));
+  // Args only: the image's own entrypoint runs, whatever build of the image.
+  EXPECT_FALSE(c.contains("command"));
   EXPECT_EQ(c["args"], json({"agent"}));
   EXPECT_EQ(c["readinessProbe"]["httpGet"]["path"], "/healthz");
   EXPECT_EQ(c["readinessProbe"]["httpGet"]["port"], "health");
@@ -230,6 +255,29 @@ TEST(BuildDeployment, HeaderAndInsecure) {
   EXPECT_EQ(envValue(o, "ARGOCD_AGENT_TLS_ROOT_CA_PATH"), "<unset>");
 }
 
+TEST(BuildDeployment, RootCAPathInsideTheImage) {
+  auto spec = specOf(makeClusterAgent(
+      "a", withSpecField("tls", {{"rootCAPath", "/etc/pki/tls/certs/ca-bundle.crt"}})));
+  auto o = buildDeployment(spec, {"h"}).object;
+  EXPECT_EQ(envValue(o, "ARGOCD_AGENT_TLS_ROOT_CA_PATH"), "/etc/pki/tls/certs/ca-bundle.crt");
+  for (const auto& v : o["spec"]["template"]["spec"]["volumes"]) EXPECT_NE(v["name"], "ca");
+}
+
+// A pod reads only its own namespace's Secrets: with argocdNamespace
+// elsewhere there is no default REDIS_PASSWORD, but the address follows it.
+TEST(BuildDeployment, RedisDefaultsFollowArgocdNamespace) {
+  auto o =
+      buildDeployment(specOf(makeClusterAgent("a", withArgocdNamespace("gitops"))), {"h"}).object;
+  EXPECT_EQ(envValue(o, "REDIS_ADDR"), "argocd-redis.gitops.svc:6379");
+  EXPECT_EQ(envValue(o, "REDIS_PASSWORD"), "<unset>");
+
+  json env = json::array({{{"name", "REDIS_PASSWORD"},
+                           {"valueFrom", {{"secretKeyRef", {{"name", "x"}, {"key", "y"}}}}}}});
+  o = buildDeployment(specOf(makeClusterAgent("a", withSpecField("env", env))), {"h"}).object;
+  ASSERT_EQ(envByName(o).count("REDIS_PASSWORD"), 1u);
+  EXPECT_EQ(envByName(o).at("REDIS_PASSWORD")["valueFrom"]["secretKeyRef"]["name"], "x");
+}
+
 TEST(BuildDeployment, PassthroughAndTuning) {
   json o = makeClusterAgent(
       "a", withTokenSecret("tok"), withSpecField("replicas", 0),
@@ -277,7 +325,6 @@ TEST(BuildDeployment, UnsetOptionalsAreOmitted) {
   }
   EXPECT_FALSE(pod["containers"][0].contains("resources"));
   EXPECT_EQ(envValue(d, "ARGOCD_AGENT_KEEP_ALIVE_PING_INTERVAL"), "<unset>");
-  EXPECT_EQ(envValue(d, "REDIS_ADDR"), "<unset>");
   EXPECT_EQ(envValue(d, "HTTPS_PROXY"), "<unset>");
 }
 

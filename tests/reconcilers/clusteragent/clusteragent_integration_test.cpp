@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-#include "reconcilers/clusteragent/default_client_cert.h"
+#include "reconcilers/clusteragent/agent_default_secrets.h"
 #include "tests/support/control_plane.h"
 #include "tests/support/eventually.h"
 #include "tests/support/in_process_operator.h"
@@ -111,16 +111,20 @@ class ClusterAgentIntegrationTest : public ::testing::Test {
            {"metadata", {{"name", name}, {"namespace", ns()}}},
            {"stringData", {{"token", token}}}});
   }
-  // Upstream's default client certificate Secret, which the agent loads
-  // from its namespace when spec.auth.clientCertSecretRef is unset; without
-  // it CredentialsReady is False (ClientCertificateMissing).
-  void applyClientCert() {
+  // Upstream's default client certificate and CA Secrets, which the agent
+  // loads from its namespace when the spec names neither; without them
+  // CredentialsReady is False (ClientCertificateMissing, CAMissing).
+  void applyDefaultTlsSecrets() {
     auto cert = testsupport::makeSelfSignedCertificate();
     apply({{"apiVersion", "v1"},
            {"kind", "Secret"},
            {"metadata", {{"name", kDefaultClientCertSecret}, {"namespace", ns()}}},
            {"type", "kubernetes.io/tls"},
            {"stringData", {{"tls.crt", cert.certPem}, {"tls.key", cert.keyPem}}}});
+    apply({{"apiVersion", "v1"},
+           {"kind", "Secret"},
+           {"metadata", {{"name", kDefaultCaSecret}, {"namespace", ns()}}},
+           {"stringData", {{"ca.crt", cert.certPem}}}});
   }
   // Waits until reconciles stop writing: a reconcile forced now must write nothing.
   uint64_t writesAfterForcedReconcile(const std::string& name) {
@@ -141,7 +145,7 @@ class ClusterAgentIntegrationTest : public ::testing::Test {
 };
 
 TEST_F(ClusterAgentIntegrationTest, SeedManifestBecomesEveryChildAndTheTokenStaysSecret) {
-  applyClientCert();
+  applyDefaultTlsSecrets();
   apply(seedManifest());
   const std::string name = "aro-agent";
   json owner;
@@ -198,7 +202,7 @@ TEST_F(ClusterAgentIntegrationTest, SeedManifestBecomesEveryChildAndTheTokenStay
 }
 
 TEST_F(ClusterAgentIntegrationTest, DeletedOrEditedChildrenAreRestored) {
-  applyClientCert();
+  applyDefaultTlsSecrets();
   apply(seedManifest());
   ASSERT_TRUE(eventually([&] { return !get("service", "aro-agent-agent-metrics").is_null(); }));
   json svc = get("service", "aro-agent-agent-metrics");
@@ -228,7 +232,7 @@ TEST_F(ClusterAgentIntegrationTest, DeletedOrEditedChildrenAreRestored) {
 }
 
 TEST_F(ClusterAgentIntegrationTest, MissingSecretIsReportedThenRotationRollsTheAgent) {
-  applyClientCert();
+  applyDefaultTlsSecrets();
   json ca = seedManifest("rot");
   ca["spec"].erase("authToken");
   ca["spec"]["authTokenSecretRef"] = {{"name", "rot-token"}};
@@ -271,7 +275,7 @@ TEST_F(ClusterAgentIntegrationTest, MissingSecretIsReportedThenRotationRollsTheA
 }
 
 TEST_F(ClusterAgentIntegrationTest, DeletionCleansUpClusterScopedAndReleasesTheFinalizer) {
-  applyClientCert();
+  applyDefaultTlsSecrets();
   json ca = seedManifest("gone");
   ca["spec"]["rbac"] = {{"clusterWide", true}};
   apply(ca);
@@ -321,7 +325,7 @@ TEST_F(ClusterAgentIntegrationTest, MissingClientCertIsReportedUntilTheSecretIsC
   };
   const int64_t generationBefore = generation();
 
-  applyClientCert();
+  applyDefaultTlsSecrets();
   ASSERT_TRUE(eventually([&] { return conditionIs("nocert", "CredentialsReady", "True"); }))
       << condition("nocert", "CredentialsReady").dump();
   EXPECT_TRUE(eventually([&] { return !get("deployment", "nocert-agent").is_null(); }));

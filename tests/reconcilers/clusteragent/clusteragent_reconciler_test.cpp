@@ -20,7 +20,7 @@ class ClusterAgentReconcilerTest : public ReconcilerFixture {
                                   {"clusterName", "aro-prod"},
                                   {"authTokenSecretRef", {{"name", "aro-token"}}}}) {
     fake_->seed(kClusterAgents, clusterAgent("argocd", "aro-agent", std::move(spec)));
-    seedDefaultClientCert();
+    seedDefaultTlsSecrets();
   }
   void seedToken(const std::string& token = kToken) {
     fake_->seed(res::kSecrets, secret("argocd", "aro-token", {{"token", token}}));
@@ -85,7 +85,14 @@ TEST_F(ClusterAgentReconcilerTest, CreatesEveryChildWithOwnership) {
     if (w.resource == "clusteragents") continue;
     EXPECT_EQ(w.patchType, ctrl::kube::PatchType::kApply) << w.resource;
   }
-  EXPECT_FALSE(fake_->object(res::kClusterRoles, "", "clusteragent-argocd-aro-agent").has_value());
+  // Cluster-scoped, so not owner-referenced (the finalizer removes it); every
+  // agent reads Namespaces cluster-wide.
+  auto clusterRole = fake_->object(res::kClusterRoles, "", "clusteragent-argocd-aro-agent");
+  ASSERT_TRUE(clusterRole.has_value());
+  EXPECT_FALSE((*clusterRole)["metadata"].contains("ownerReferences"));
+  EXPECT_EQ((*clusterRole)["rules"].size(), 1u);
+  EXPECT_TRUE(
+      fake_->object(res::kClusterRoleBindings, "", "clusteragent-argocd-aro-agent").has_value());
   EXPECT_EQ(credsHash().size(), 64u);
   expectTokenNowhereButCredsSecret(kToken);
   EXPECT_EQ(condition(kCredentialsReady)["status"], "True");
@@ -258,7 +265,7 @@ TEST_F(ClusterAgentReconcilerTest, InvalidSpecIsTerminalAndAppliesNothing) {
   EXPECT_EQ(fake_->writeCount(), 0u);
 }
 
-TEST_F(ClusterAgentReconcilerTest, ClusterWideRbacComesAndGoes) {
+TEST_F(ClusterAgentReconcilerTest, ClusterWideRbacWidensAndNarrowsTheClusterRole) {
   json spec = {{"serverAddr", "https://argocd.example.com"},
                {"clusterName", "aro-prod"},
                {"authTokenSecretRef", {{"name", "aro-token"}}},
@@ -273,12 +280,18 @@ TEST_F(ClusterAgentReconcilerTest, ClusterWideRbacComesAndGoes) {
   EXPECT_EQ((*cr)["metadata"]["labels"]["argoproj.io/clusteragent-namespace"], "argocd");
   EXPECT_FALSE((*cr)["metadata"].contains("ownerReferences"));
 
+  ASSERT_EQ((*cr)["rules"].size(), 2u);
+
+  // Turned off: back to reading Namespaces only, the binding stays.
   auto ca = *fake_->object(kClusterAgents, "argocd", "aro-agent");
   ca["spec"]["rbac"]["clusterWide"] = false;
   fake_->seed(kClusterAgents, ca);
   EXPECT_EQ(reconcile().kind, Kind::kDone);
-  EXPECT_FALSE(fake_->object(res::kClusterRoles, "", "clusteragent-argocd-aro-agent").has_value());
-  EXPECT_FALSE(
+  cr = fake_->object(res::kClusterRoles, "", "clusteragent-argocd-aro-agent");
+  ASSERT_TRUE(cr.has_value());
+  ASSERT_EQ((*cr)["rules"].size(), 1u);
+  EXPECT_EQ((*cr)["rules"][0]["verbs"], json({"get", "list", "watch"}));
+  EXPECT_TRUE(
       fake_->object(res::kClusterRoleBindings, "", "clusteragent-argocd-aro-agent").has_value());
 }
 
@@ -419,7 +432,7 @@ TEST_F(ClusterAgentReconcilerTest, MissingDefaultClientCertIsAConditionThenItsCr
   ASSERT_EQ(woken.size(), 1u);
   EXPECT_EQ((*woken[0])["metadata"]["name"], "aro-agent");
 
-  seedDefaultClientCert("gitops");
+  seedDefaultTlsSecrets("gitops");
   EXPECT_EQ(reconcile().kind, Kind::kDone);
   EXPECT_EQ(condition(kCredentialsReady)["status"], "True");
   ASSERT_TRUE(fake_->object(res::kDeployments, "argocd", "aro-agent-agent").has_value());
@@ -449,6 +462,83 @@ TEST_F(ClusterAgentReconcilerTest, MalformedDefaultClientCertIsNamed) {
   EXPECT_NE(condition(kCredentialsReady)["message"].get<std::string>().find(
                 "argocd/argocd-agent-client-tls"),
             std::string::npos);
+}
+
+// Upstream's agent exits without a CA: with neither tls.caSecretRef nor
+// tls.rootCAPath it loads every key of argocd-agent-ca from argocdNamespace.
+TEST_F(ClusterAgentReconcilerTest, MissingDefaultCaIsAConditionThenItsCreationHeals) {
+  seedAgent();
+  seedToken();
+  ASSERT_TRUE(fake_->remove(res::kSecrets, "argocd", kDefaultCaSecret).isOk());
+  EXPECT_EQ(reconcile().kind, Kind::kDone);
+  json c = condition(kCredentialsReady);
+  EXPECT_EQ(c["status"], "False");
+  EXPECT_EQ(c["reason"], "CAMissing");
+  const std::string message = c["message"];
+  for (const char* part :
+       {"argocd/argocd-agent-ca", "spec.tls.caSecretRef", "spec.tls.rootCAPath"}) {
+    EXPECT_NE(message.find(part), std::string::npos) << part << " in " << message;
+  }
+  EXPECT_FALSE(fake_->object(res::kDeployments, "argocd", "aro-agent-agent").has_value());
+
+  // Every key must be a certificate: the agent reads them all as one pool.
+  fake_->seed(res::kSecrets,
+              secret("argocd", kDefaultCaSecret, {{"ca.crt", testpem::kCert}, {"note", "hi"}}));
+  EXPECT_EQ(reconcile().kind, Kind::kDone);
+  EXPECT_EQ(condition(kCredentialsReady)["reason"], "InvalidCertificate");
+  EXPECT_NE(condition(kCredentialsReady)["message"].get<std::string>().find("\"note\""),
+            std::string::npos);
+
+  fake_->seed(res::kSecrets, secret("argocd", kDefaultCaSecret, {{"ca.crt", testpem::kCert}}));
+  EXPECT_EQ(reconcile().kind, Kind::kDone);
+  EXPECT_EQ(condition(kCredentialsReady)["status"], "True");
+  ASSERT_TRUE(fake_->object(res::kDeployments, "argocd", "aro-agent-agent").has_value());
+  // The agent reads it from the API itself: no path is set.
+  EXPECT_EQ(deployment()["spec"]["template"].dump().find("ARGOCD_AGENT_TLS_ROOT_CA_PATH"),
+            std::string::npos);
+}
+
+TEST_F(ClusterAgentReconcilerTest, RootCAPathNeedsNoCaSecret) {
+  seedAgent(json{{"serverAddr", "https://argocd.example.com"},
+                 {"clusterName", "aro-prod"},
+                 {"authTokenSecretRef", {{"name", "aro-token"}}},
+                 {"tls", {{"rootCAPath", "/etc/ssl/certs/ca-certificates.crt"}}}});
+  seedToken();
+  ASSERT_TRUE(fake_->remove(res::kSecrets, "argocd", kDefaultCaSecret).isOk());
+  EXPECT_EQ(reconcile().kind, Kind::kDone);
+  EXPECT_EQ(condition(kCredentialsReady)["status"], "True");
+}
+
+// Argo CD's redis password is not the operator's to gate on: a missing one is
+// a warning condition, and its appearance rolls the agent.
+TEST_F(ClusterAgentReconcilerTest, MissingRedisPasswordIsAWarningUntilItAppears) {
+  seedAgent();
+  seedToken();
+  converge();
+  json w = condition(kRedisPasswordMissing);
+  EXPECT_EQ(w["status"], "True");
+  EXPECT_NE(w["message"].get<std::string>().find("argocd/argocd-redis"), std::string::npos);
+  EXPECT_EQ(condition(kReady)["status"], "True");  // not a gate
+  const std::string hash = credsHash();
+
+  fake_->seed(res::kSecrets, secret("argocd", "argocd-redis", {{"auth", "redis-pw"}}));
+  EXPECT_EQ(reconcile().kind, Kind::kDone);
+  EXPECT_TRUE(condition(kRedisPasswordMissing).is_null());
+  EXPECT_NE(credsHash(), hash);
+  EXPECT_EQ(deployment().dump().find("redis-pw"), std::string::npos);
+}
+
+TEST_F(ClusterAgentReconcilerTest, RedisPasswordInAnotherNamespaceIsNamedAsUnreachable) {
+  seedAgent(json{{"serverAddr", "https://argocd.example.com"},
+                 {"clusterName", "aro-prod"},
+                 {"authTokenSecretRef", {{"name", "aro-token"}}},
+                 {"argocdNamespace", "gitops"}});
+  seedToken();
+  seedDefaultTlsSecrets("gitops");
+  reconcile();
+  const std::string m = condition(kRedisPasswordMissing).value("message", "");
+  EXPECT_NE(m.find("gitops/argocd-redis"), std::string::npos) << m;
+  EXPECT_NE(m.find("spec.redis.passwordSecretRef"), std::string::npos) << m;
 }
 
 TEST_F(ClusterAgentReconcilerTest, ReferencedClientCertReplacesTheDefault) {

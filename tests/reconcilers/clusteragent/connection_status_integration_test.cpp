@@ -13,8 +13,8 @@
 #include "controller/conditions/conditions.h"
 #include "controller/kube/cpprest_kube_client.h"
 #include "controller/kube/kubeconfig.h"
+#include "reconcilers/clusteragent/agent_default_secrets.h"
 #include "reconcilers/clusteragent/condition_types.h"
-#include "reconcilers/clusteragent/default_client_cert.h"
 #include "reconcilers/clusteragent/object_meta.h"
 #include "reconcilers/clusteragent/ownership.h"
 #include "reconcilers/clusteragent/prober/certificate_expiry.h"
@@ -77,6 +77,14 @@ class ConnectionStatusIntegrationTest : public ::testing::Test {
                       {"stringData", {{"tls.crt", cert.certPem}, {"tls.key", cert.keyPem}}}},
                      "test")
             .isOk());
+    ASSERT_TRUE(client_
+                    ->create(res::kSecrets, ns(),
+                             {{"apiVersion", "v1"},
+                              {"kind", "Secret"},
+                              {"metadata", {{"name", kDefaultCaSecret}}},
+                              {"stringData", {{"ca.crt", cert.certPem}}}},
+                             "test")
+                    .isOk());
   }
 
   // The operator, as the least-privilege user, watching this test's namespace only.

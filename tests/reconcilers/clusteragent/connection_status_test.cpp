@@ -59,7 +59,7 @@ class ConnectionStatusTest : public ReconcilerFixture {
                                               {"tls", {{"caSecretRef", {{"name", "aro-ca"}}}}}}));
     fake_->seed(res::kSecrets, secret("argocd", "aro-token", {{"token", "t0k"}}));
     fake_->seed(res::kSecrets, secret("argocd", "aro-ca", {{"ca.crt", testpem::kCert}}));
-    seedDefaultClientCert();
+    seedDefaultTlsSecrets();
   }
   void setPod(json status) {
     json pod = {{"apiVersion", "v1"},
@@ -194,6 +194,29 @@ TEST_F(ConnectionStatusTest, MissingCaSecretIsNotProbed) {
   EXPECT_EQ(condition(kServerReachable)["status"], "Unknown");
   EXPECT_EQ(condition(kServerReachable)["reason"], "CAUnavailable");
   EXPECT_EQ(observer_->scheduler().size(), 0u);
+}
+
+// No CA of the operator's: the probe verifies with what the agent will
+// trust, every key of its default CA Secret in argocdNamespace; with
+// tls.rootCAPath (a file in the agent image) it uses the system roots.
+TEST_F(ConnectionStatusTest, ProbeTrustsTheAgentsDefaultCaSecret) {
+  setProbeResult(ProbeReason::kReachable, "ok");
+  json spec = {{"serverAddr", "https://principal.example:8443"},
+               {"clusterName", "aro-prod"},
+               {"auth", {{"method", "mtls"}}}};
+  fake_->seed(kClusterAgents, clusterAgent("argocd", "aro-agent", spec));
+  seedDefaultTlsSecrets();
+  reconcile();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ASSERT_FALSE(targets_.empty());
+    EXPECT_EQ(targets_.back().caPem, testpem::kCert);
+  }
+  spec["tls"] = {{"rootCAPath", "/etc/ssl/certs/ca-certificates.crt"}};
+  fake_->seed(kClusterAgents, clusterAgent("argocd", "aro-agent", spec));
+  reconcile();
+  std::lock_guard<std::mutex> lock(mu_);
+  EXPECT_EQ(targets_.back().caPem, "");
 }
 
 TEST_F(ConnectionStatusTest, PodReasonsReachTheConnectedCondition) {

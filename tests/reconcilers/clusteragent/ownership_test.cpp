@@ -69,8 +69,9 @@ TEST(SecretReferencesTest, ToleratesMalformedSpecs) {
                {"tls", {{"caSecretRef", {{"name", 3}}}}},
                {"argocdNamespace", 7},
                {"env", "oops"}}}};
-  // Only upstream's default client certificate Secret is left.
-  const std::vector<std::string> onlyDefault = {"ns/argocd-agent-client-tls"};
+  // Only the Secrets the agent reads by default are left.
+  const std::vector<std::string> onlyDefault = {"ns/argocd-agent-ca", "ns/argocd-agent-client-tls",
+                                                "ns/argocd-redis"};
   EXPECT_EQ(referencedSecretKeys(ca), onlyDefault);
   EXPECT_EQ(referencedSecretKeys(json{{"metadata", {{"namespace", "ns"}}}}), onlyDefault);
   EXPECT_EQ(referencedSecretKeys(json{{"metadata", {{"namespace", "ns"}}}, {"spec", "oops"}}),
@@ -83,17 +84,48 @@ TEST(SecretReferencesTest, DefaultClientCertSecretInTheAgentNamespace) {
   json ca = {{"metadata", {{"namespace", "ns"}, {"name", "a"}}},
              {"spec", {{"authTokenSecretRef", {{"name", "tok"}}}, {"argocdNamespace", "gitops"}}}};
   EXPECT_EQ(referencedSecretKeys(ca),
-            (std::vector<std::string>{"gitops/argocd-agent-client-tls", "ns/tok"}));
+            (std::vector<std::string>{"gitops/argocd-agent-ca", "gitops/argocd-agent-client-tls",
+                                      "ns/tok"}));
 
   ca["spec"]["env"] = {{{"name", "ARGOCD_AGENT_TLS_SECRET_NAME"}, {"value", "mine"}}};
-  EXPECT_EQ(referencedSecretKeys(ca), (std::vector<std::string>{"gitops/mine", "ns/tok"}));
+  EXPECT_EQ(referencedSecretKeys(ca),
+            (std::vector<std::string>{"gitops/argocd-agent-ca", "gitops/mine", "ns/tok"}));
 
   ca["spec"]["env"] = {{{"name", "ARGOCD_AGENT_INSECURE_PLAINTEXT"}, {"value", "true"}}};
   EXPECT_EQ(referencedSecretKeys(ca), (std::vector<std::string>{"ns/tok"}));
 
   ca["spec"].erase("env");
   ca["spec"]["auth"] = {{"clientCertSecretRef", {{"name", "cert"}}}};
-  EXPECT_EQ(referencedSecretKeys(ca), (std::vector<std::string>{"ns/cert", "ns/tok"}));
+  EXPECT_EQ(referencedSecretKeys(ca),
+            (std::vector<std::string>{"gitops/argocd-agent-ca", "ns/cert", "ns/tok"}));
+}
+
+// Without a CA of the operator's the agent loads argocd-agent-ca from
+// argocdNamespace; Argo CD's redis password is read from argocd-redis when
+// the pod can see it. Either appearing must wake the ClusterAgent.
+TEST(SecretReferencesTest, DefaultCaAndRedisSecrets) {
+  json ca = {{"metadata", {{"namespace", "ns"}, {"name", "a"}}},
+             {"spec", {{"auth", {{"clientCertSecretRef", {{"name", "cert"}}}}}}}};
+  EXPECT_EQ(referencedSecretKeys(ca),
+            (std::vector<std::string>{"ns/argocd-agent-ca", "ns/argocd-redis", "ns/cert"}));
+
+  ca["spec"]["tls"] = {{"rootCAPath", "/etc/ssl/certs/ca-certificates.crt"}};
+  EXPECT_EQ(referencedSecretKeys(ca), (std::vector<std::string>{"ns/argocd-redis", "ns/cert"}));
+  ca["spec"]["tls"] = {{"insecureSkipVerify", true}};
+  EXPECT_EQ(referencedSecretKeys(ca), (std::vector<std::string>{"ns/argocd-redis", "ns/cert"}));
+  ca["spec"]["tls"] = {{"insecureSkipVerify", false}};
+  ca["spec"]["env"] = {{{"name", "ARGOCD_AGENT_TLS_ROOT_CA_SECRET_NAME"}, {"value", "my-ca"}}};
+  EXPECT_EQ(referencedSecretKeys(ca),
+            (std::vector<std::string>{"ns/argocd-redis", "ns/cert", "ns/my-ca"}));
+  ca["spec"]["env"] = {{{"name", "ARGOCD_AGENT_TLS_ROOT_CA_PATH"}, {"value", "/ca.pem"}}};
+  EXPECT_EQ(referencedSecretKeys(ca), (std::vector<std::string>{"ns/argocd-redis", "ns/cert"}));
+
+  // A pod cannot read another namespace's Secret: no default redis reference.
+  ca["spec"]["argocdNamespace"] = "gitops";
+  EXPECT_EQ(referencedSecretKeys(ca), (std::vector<std::string>{"ns/cert"}));
+  ca["spec"]["argocdNamespace"] = "ns";
+  ca["spec"]["redis"] = {{"passwordSecretRef", {{"name", "pw"}}}};
+  EXPECT_EQ(referencedSecretKeys(ca), (std::vector<std::string>{"ns/cert", "ns/pw"}));
 }
 
 }  // namespace

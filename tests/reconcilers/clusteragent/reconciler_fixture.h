@@ -10,8 +10,8 @@
 
 #include "controller/cache/store.h"
 #include "controller/manager/event_recorder.h"
+#include "reconcilers/clusteragent/agent_default_secrets.h"
 #include "reconcilers/clusteragent/clusteragent_reconciler.h"
-#include "reconcilers/clusteragent/default_client_cert.h"
 #include "reconcilers/clusteragent/ownership.h"
 #include "reconcilers/clusteragent/secret_digest.h"
 #include "reconcilers/clusteragent/secret_references.h"
@@ -92,13 +92,15 @@ class ReconcilerFixture : public ::testing::Test {
     return c;
   }
 
-  // Upstream's default client certificate Secret in `ns` (the agent's
-  // argocdNamespace): without it, and without spec.auth.clientCertSecretRef,
-  // CredentialsReady is False.
-  void seedDefaultClientCert(const std::string& ns = "argocd") {
+  // Upstream's default client certificate and CA Secrets in `ns` (the
+  // agent's argocdNamespace): without them, and without
+  // spec.auth.clientCertSecretRef / spec.tls.caSecretRef, CredentialsReady is
+  // False.
+  void seedDefaultTlsSecrets(const std::string& ns = "argocd") {
     fake_->seed(res::kSecrets, secret(ns, kDefaultClientCertSecret,
                                       {{"tls.crt", testpem::kCert}, {"tls.key", testpem::kKey}},
                                       "kubernetes.io/tls"));
+    fake_->seed(res::kSecrets, secret(ns, kDefaultCaSecret, {{"ca.crt", testpem::kCert}}));
   }
 
   void sync() {

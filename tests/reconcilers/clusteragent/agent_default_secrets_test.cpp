@@ -1,4 +1,4 @@
-#include "reconcilers/clusteragent/default_client_cert.h"
+#include "reconcilers/clusteragent/agent_default_secrets.h"
 
 #include <gtest/gtest.h>
 
@@ -13,7 +13,7 @@ json env(std::initializer_list<std::pair<const char*, const char*>> vars) {
   return out;
 }
 
-TEST(DefaultClientCertTest, UpstreamDefaultWithoutOverrides) {
+TEST(AgentDefaultSecretsTest, UpstreamDefaultWithoutOverrides) {
   EXPECT_EQ(defaultClientCertSecretName(json()), "argocd-agent-client-tls");
   EXPECT_EQ(defaultClientCertSecretName(json::array()), "argocd-agent-client-tls");
   EXPECT_EQ(defaultClientCertSecretName(env({{"ARGOCD_AGENT_LOG_LEVEL", "debug"}})),
@@ -21,7 +21,7 @@ TEST(DefaultClientCertTest, UpstreamDefaultWithoutOverrides) {
   EXPECT_EQ(defaultClientCertSecretName(json("not an array")), "argocd-agent-client-tls");
 }
 
-TEST(DefaultClientCertTest, SecretNameOverrideTheLastEntryWins) {
+TEST(AgentDefaultSecretsTest, SecretNameOverrideTheLastEntryWins) {
   EXPECT_EQ(defaultClientCertSecretName(env(
                 {{"ARGOCD_AGENT_TLS_SECRET_NAME", "a"}, {"ARGOCD_AGENT_TLS_SECRET_NAME", "b"}})),
             "b");
@@ -32,7 +32,7 @@ TEST(DefaultClientCertTest, SecretNameOverrideTheLastEntryWins) {
   EXPECT_EQ(defaultClientCertSecretName(fromSecret), "argocd-agent-client-tls");
 }
 
-TEST(DefaultClientCertTest, PlaintextLoadsNoCertificate) {
+TEST(AgentDefaultSecretsTest, PlaintextLoadsNoCertificate) {
   for (const char* yes : {"true", "True", "TRUE", "t", "T", "1"}) {
     EXPECT_EQ(defaultClientCertSecretName(env({{"ARGOCD_AGENT_INSECURE_PLAINTEXT", yes}})),
               std::nullopt)
@@ -45,7 +45,7 @@ TEST(DefaultClientCertTest, PlaintextLoadsNoCertificate) {
   }
 }
 
-TEST(DefaultClientCertTest, FilePathsReplaceTheSecretOnlyWhenBothAreSet) {
+TEST(AgentDefaultSecretsTest, FilePathsReplaceTheSecretOnlyWhenBothAreSet) {
   EXPECT_EQ(defaultClientCertSecretName(env({{"ARGOCD_AGENT_TLS_CLIENT_CERT_PATH", "/c"},
                                              {"ARGOCD_AGENT_TLS_CLIENT_KEY_PATH", "/k"}})),
             std::nullopt);
