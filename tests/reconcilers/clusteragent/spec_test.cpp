@@ -36,6 +36,16 @@ TEST(ParseClusterAgent, ApiMdSampleParsesWithDefaults) {
   ASSERT_EQ(r.warnings.size(), 1u);
   EXPECT_EQ(r.warnings[0].field, "spec.authToken");
   EXPECT_EQ(r.warnings[0].reason, "InlineAuthToken");
+  // Argo CD's redis, next to it: a short name would resolve only in the pod's namespace.
+  EXPECT_EQ(s.redis.address, "argocd-redis.argocd.svc:6379");
+  EXPECT_TRUE(s.rootCAPath.empty());
+}
+
+TEST(ParseClusterAgent, RootCAPathIsKept) {
+  ParseResult r = parseClusterAgent(makeClusterAgent(
+      "a", withSpecField("tls", {{"rootCAPath", "/etc/ssl/certs/ca-certificates.crt"}})));
+  ASSERT_TRUE(r.ok()) << r.errorSummary();
+  EXPECT_EQ(r.spec.rootCAPath, "/etc/ssl/certs/ca-certificates.crt");
 }
 
 TEST(ParseClusterAgent, NoTokenDefaultsToMtls) {
@@ -146,6 +156,16 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"secret ref without name",
                 makeClusterAgent("a", withSpecField("authTokenSecretRef", json::object())),
                 "spec.authTokenSecretRef.name", "Required"},
+        BadCase{"rootCAPath relative",
+                makeClusterAgent("a", withSpecField("tls", {{"rootCAPath", "etc/ca.pem"}})),
+                "spec.tls.rootCAPath", "absolute file path"},
+        BadCase{"rootCAPath dot-dot",
+                makeClusterAgent("a", withSpecField("tls", {{"rootCAPath", "/etc/../ca.pem"}})),
+                "spec.tls.rootCAPath", "absolute file path"},
+        BadCase{"rootCAPath and caSecretRef",
+                makeClusterAgent("a", withSpecField("tls", {{"caSecretRef", {{"name", "ca"}}},
+                                                            {"rootCAPath", "/etc/ca.pem"}})),
+                "spec.tls.rootCAPath", "mutually exclusive"},
         BadCase{"replicas 2", makeClusterAgent("a", withSpecField("replicas", 2)), "spec.replicas",
                 "0 or 1"},
         BadCase{"replicas string", makeClusterAgent("a", withSpecField("replicas", "1")),
