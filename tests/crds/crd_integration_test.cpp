@@ -100,7 +100,14 @@ INSTANTIATE_TEST_SUITE_P(
         Refusal{"replicas 2", "  serverAddr: https://x\n  clusterName: a\n  replicas: 2\n",
                 "spec.replicas"},
         Refusal{"log level", "  serverAddr: https://x\n  clusterName: a\n  logLevel: verbose\n",
-                "spec.logLevel"}));
+                "spec.logLevel"},
+        Refusal{"two CA sources",
+                "  serverAddr: https://x\n  clusterName: a\n"
+                "  tls: {caSecretRef: {name: ca}, rootCAPath: /etc/ssl/certs/ca.crt}\n",
+                "spec.tls.rootCAPath"},
+        Refusal{"relative rootCAPath",
+                "  serverAddr: https://x\n  clusterName: a\n  tls: {rootCAPath: certs/ca.crt}\n",
+                "spec.tls.rootCAPath"}));
 
 TEST_F(ClusterAgentCrd, NameTooLongForItsChildrenIsRefused) {
   const std::string spec = "  serverAddr: https://x\n  clusterName: a\n";
@@ -120,6 +127,19 @@ TEST_F(ClusterAgentCrd, BothTokenSourcesMessageNamesBothFields) {
                                "  authTokenSecretRef: {name: s}\n");
   EXPECT_NE(r.exitCode, 0);
   EXPECT_THAT(r.output, HasSubstr("authToken and authTokenSecretRef are mutually exclusive"));
+}
+
+TEST_F(ClusterAgentCrd, TwoCaSourcesMessageSaysWhy) {
+  CommandResult r =
+      applyAgent("twoca",
+                 "  serverAddr: https://x\n  clusterName: a\n"
+                 "  tls: {caSecretRef: {name: ca}, rootCAPath: /etc/ssl/certs/ca.crt}\n");
+  EXPECT_NE(r.exitCode, 0);
+  EXPECT_THAT(r.output, HasSubstr("caSecretRef and rootCAPath are mutually exclusive"));
+  CommandResult one = applyAgent(
+      "oneca",
+      "  serverAddr: https://x\n  clusterName: a\n  tls: {rootCAPath: /etc/ssl/certs/ca.crt}\n");
+  EXPECT_EQ(one.exitCode, 0) << one.output;
 }
 
 TEST_F(ClusterAgentCrd, ExplainDescribesFields) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -14,9 +15,11 @@
 #include <vector>
 
 #include "reconcilers/clusteragent/agent_default_secrets.h"
+#include "tests/reconcilers/clusteragent/upstream_agent_rbac.h"
 #include "tests/support/control_plane.h"
 #include "tests/support/eventually.h"
 #include "tests/support/in_process_operator.h"
+#include "tests/support/service_account_kubeconfig.h"
 #include "tests/support/test_certificates.h"
 
 namespace clusteragent {
@@ -201,6 +204,68 @@ TEST_F(ClusterAgentIntegrationTest, SeedManifestBecomesEveryChildAndTheTokenStay
   EXPECT_EQ(writesAfterForcedReconcile(name), 0u);
 }
 
+// Upstream's agent (v0.9.0) syncs a cluster-wide Namespace informer and
+// works on the resources its install Role names; without them it exits at
+// start. Asked of the API server as the agent's own ServiceAccount (its real
+// token), with nothing but what the operator rendered for the seed manifest.
+TEST_F(ClusterAgentIntegrationTest, TheAgentsServiceAccountMayDoWhatUpstreamsAgentDoesAtStart) {
+  applyDefaultTlsSecrets();
+  apply(seedManifest("perm"));
+  const std::string clusterName = "clusteragent-" + ns() + "-perm";
+  ASSERT_TRUE(eventually([&] {
+    return !get("rolebinding", "perm-agent").is_null() &&
+           !get("clusterrolebinding", clusterName).is_null() &&
+           !get("deployment", "perm-agent").is_null();
+  })) << "RBAC not rendered";
+
+  const std::string kubeconfig = ::testing::TempDir() + "/perm-agent-" + ns() + ".kubeconfig";
+  ASSERT_TRUE(testsupport::writeServiceAccountKubeconfig(ns(), "perm-agent", kubeconfig));
+  const auto& cp = ControlPlane::instance();
+  // A SelfSubjectAccessReview made with the ServiceAccount's own token: the
+  // API server's RBAC answer, with the group given explicitly (kubectl auth
+  // can-i would drop it for a resource the server does not serve, and Argo
+  // CD's CRDs are not installed here).
+  auto canI = [&](const std::string& verb, const std::string& group, const std::string& resource,
+                  const std::string& inNs) {
+    json attributes = {{"verb", verb}, {"group", group}, {"resource", resource}};
+    if (!inNs.empty()) attributes["namespace"] = inNs;
+    json review = {{"apiVersion", "authorization.k8s.io/v1"},
+                   {"kind", "SelfSubjectAccessReview"},
+                   {"spec", {{"resourceAttributes", attributes}}}};
+    auto r = cp.kubectl(
+        {"--kubeconfig", kubeconfig, "create", "--validate=false", "-o", "json", "-f", "-"},
+        review.dump());
+    if (!r.ok()) {
+      ADD_FAILURE() << "SelfSubjectAccessReview failed: " << r.output;
+      return false;
+    }
+    json answer = json::parse(r.output, nullptr, false);
+    return !answer.is_discarded() && answer["status"].value("allowed", false);
+  };
+
+  for (const char* verb : {"get", "list", "watch"}) {
+    EXPECT_TRUE(canI(verb, "", "namespaces", "")) << verb << " namespaces (cluster-wide)";
+  }
+  for (const auto& rule : kUpstreamRole) {
+    const std::string group = rule["apiGroups"][0];
+    for (const auto& resource : rule["resources"]) {
+      for (const auto& verb : rule["verbs"]) {
+        EXPECT_TRUE(canI(verb, group, resource, ns()))
+            << verb << " " << resource << "." << group << " in " << ns();
+      }
+    }
+  }
+
+  // What it must not get: the same in another namespace, and what only
+  // rbac.clusterWide grants.
+  EXPECT_FALSE(canI("get", "", "secrets", "default"));
+  EXPECT_FALSE(canI("create", "", "namespaces", ""));
+  EXPECT_FALSE(canI("list", "argoproj.io", "applications", "default"));
+  auto list = cp.kubectl({"--kubeconfig", kubeconfig, "auth", "can-i", "--list", "-n", ns()});
+  EXPECT_TRUE(list.ok()) << list.output;
+  std::remove(kubeconfig.c_str());
+}
+
 TEST_F(ClusterAgentIntegrationTest, DeletedOrEditedChildrenAreRestored) {
   applyDefaultTlsSecrets();
   apply(seedManifest());
@@ -286,13 +351,28 @@ TEST_F(ClusterAgentIntegrationTest, DeletionCleansUpClusterScopedAndReleasesTheF
   json crb = get("clusterrolebinding", clusterName);
   EXPECT_EQ(crb["subjects"][0]["namespace"], ns());
 
-  // Turning clusterWide off removes them too.
+  auto grantsApplications = [&] {
+    json role = get("clusterrole", clusterName);
+    if (role.is_null()) return false;
+    for (const auto& rule : role.value("rules", json::array())) {
+      for (const auto& resource : rule.value("resources", json::array())) {
+        if (resource == "applications") return true;
+      }
+    }
+    return false;
+  };
+  ASSERT_TRUE(eventually(grantsApplications)) << get("clusterrole", clusterName).dump();
+
+  // Turning clusterWide off narrows the ClusterRole to what every agent needs
+  // (upstream's agent always watches Namespaces cluster-wide); it stays.
   ca["spec"]["rbac"]["clusterWide"] = false;
   apply(ca);
-  EXPECT_TRUE(eventually([&] { return get("clusterrole", clusterName).is_null(); }));
+  EXPECT_TRUE(eventually([&] { return !grantsApplications(); }));
+  EXPECT_FALSE(get("clusterrole", clusterName).is_null());
+  EXPECT_FALSE(get("clusterrolebinding", clusterName).is_null());
   ca["spec"]["rbac"]["clusterWide"] = true;
   apply(ca);
-  ASSERT_TRUE(eventually([&] { return !get("clusterrole", clusterName).is_null(); }));
+  ASSERT_TRUE(eventually(grantsApplications));
 
   ASSERT_TRUE(ControlPlane::instance()
                   .kubectl({"delete", "clusteragent", "gone", "-n", ns(), "--wait=false"})

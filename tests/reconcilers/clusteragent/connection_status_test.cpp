@@ -207,16 +207,18 @@ TEST_F(ConnectionStatusTest, ProbeTrustsTheAgentsDefaultCaSecret) {
   fake_->seed(kClusterAgents, clusterAgent("argocd", "aro-agent", spec));
   seedDefaultTlsSecrets();
   reconcile();
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    ASSERT_FALSE(targets_.empty());
-    EXPECT_EQ(targets_.back().caPem, testpem::kCert);
-  }
+  // The observer probes on its own thread: wait for the probe, not the reconcile.
+  auto lastProbeTrusts = [&](const std::string& caPem) {
+    return testsupport::eventually([&] {
+      std::lock_guard<std::mutex> lock(mu_);
+      return !targets_.empty() && targets_.back().caPem == caPem;
+    });
+  };
+  EXPECT_TRUE(lastProbeTrusts(testpem::kCert));
   spec["tls"] = {{"rootCAPath", "/etc/ssl/certs/ca-certificates.crt"}};
   fake_->seed(kClusterAgents, clusterAgent("argocd", "aro-agent", spec));
   reconcile();
-  std::lock_guard<std::mutex> lock(mu_);
-  EXPECT_EQ(targets_.back().caPem, "");
+  EXPECT_TRUE(lastProbeTrusts(""));
 }
 
 TEST_F(ConnectionStatusTest, PodReasonsReachTheConnectedCondition) {

@@ -13,6 +13,7 @@
 #include "reconcilers/clusteragent/build_deployment.h"
 #include "reconcilers/clusteragent/build_role.h"
 #include "tests/builders/cluster_agent_builder.h"
+#include "tests/reconcilers/clusteragent/upstream_agent_rbac.h"
 
 namespace clusteragent {
 namespace {
@@ -81,25 +82,6 @@ const std::set<std::string> kGoRuntimeEnv = {"HTTPS_PROXY", "NO_PROXY"};
 // (agent.go:420 metrics 8181, agent.go:423 healthz 8001) are what the
 // container ports, probes and metrics Service assume.
 static_assert(kMetricsPort == 8181 && kHealthPort == 8001);
-
-const json kAllVerbs = {"create", "delete", "get", "list", "patch", "update", "watch"};
-
-// install/kubernetes/agent/agent-role.yaml at v0.9.0 (whole file).
-const json kUpstreamRole = json::array({
-    {{"apiGroups", {"argoproj.io"}},
-     {"resources", {"applications", "applicationsets", "appprojects"}},
-     {"verbs", kAllVerbs}},
-    {{"apiGroups", {""}}, {"resources", {"configmaps", "secrets"}}, {"verbs", kAllVerbs}},
-    {{"apiGroups", {""}}, {"resources", {"events"}}, {"verbs", {"create", "list"}}},
-});
-
-// install/kubernetes/agent/agent-clusterrole.yaml at v0.9.0 (whole file).
-const json kUpstreamClusterRole = json::array({
-    {{"apiGroups", {""}},
-     {"resources", {"namespaces"}},
-     {"verbs", {"create", "get", "list", "watch"}}},
-    {{"apiGroups", {"argoproj.io"}}, {"resources", {"applications"}}, {"verbs", kAllVerbs}},
-});
 
 // Sorted copies, so rule order and list order do not matter.
 json normalized(json rules) {
