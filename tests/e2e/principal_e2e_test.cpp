@@ -2,8 +2,8 @@
 // operator's e2e tests connect agents to: upstream's agent binary, run as a
 // host process with the credentials the fixture issues, connects to the
 // fixture's principal, and notices when the principal goes away and comes back.
-// Upstream's agent answers /healthz with 200 only while connected to the
-// principal, 503 otherwise (agent/agent.go, healthzHandler, v0.9.0).
+// Upstream's agent answers /healthz with 200 while it counts itself connected
+// to the principal, 503 otherwise (agent/agent.go, healthzHandler, v0.9.0).
 #include <gtest/gtest.h>
 
 #include <chrono>
