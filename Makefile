@@ -2,9 +2,10 @@
 BUILD_DIR ?= build
 WERROR ?= OFF
 CTL := tests/controlplane/ctl
+AGENT_BUILD := tests/argocd-agent/build
 CP_DIR := .cache/controlplane
 
-.PHONY: all deps build test test-unit test-integration test-e2e run cluster-up cluster-down controlplane bench format format-check clean
+.PHONY: all deps build test test-unit test-integration test-e2e run cluster-up cluster-down controlplane agent-binaries bench format format-check clean
 
 all: build
 
@@ -21,7 +22,12 @@ build: deps $(BUILD_DIR)/build.ninja
 controlplane: deps
 	@$(CTL) build
 
-test: build controlplane
+# Builds (or reuses) upstream's argocd-agent and argocd-agentctl at the release
+# pinned in tests/argocd-agent/go.mod: the agent and principal the e2e tests run.
+agent-binaries: deps
+	@$(AGENT_BUILD) >/dev/null
+
+test: build controlplane agent-binaries
 	ctest --test-dir $(BUILD_DIR) --output-on-failure
 
 test-unit: build
@@ -30,7 +36,7 @@ test-unit: build
 test-integration: build controlplane
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -L integration
 
-test-e2e: build controlplane
+test-e2e: build controlplane agent-binaries
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -L e2e
 
 cluster-up: deps

@@ -7,10 +7,11 @@
 #include <vector>
 
 #include "controller/kube/status.h"
+#include "reconcilers/clusteragent/agent_image.h"
 
 namespace cmd {
 
-inline constexpr const char* kDefaultAgentImage = "quay.io/argoprojlabs/argocd-agent:v0.9.0";
+inline constexpr const char* kDefaultAgentImage = clusteragent::kDefaultAgentImage;
 
 struct Flags {
   std::string kubeconfig;               // "": $KUBECONFIG, in-cluster, ~/.kube/config

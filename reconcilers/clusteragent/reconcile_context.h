@@ -11,6 +11,7 @@
 
 #include "controller/apply/apply.h"
 #include "controller/kube/kube_client.h"
+#include "reconcilers/clusteragent/agent_image.h"
 #include "reconcilers/clusteragent/caches.h"
 #include "reconcilers/clusteragent/credential_sources.h"
 #include "reconcilers/clusteragent/desired_object.h"
@@ -23,7 +24,7 @@ using nlohmann::json;
 class ConnectionObserver;
 
 struct ReconcilerOptions {
-  std::string agentImage = "quay.io/argoprojlabs/argocd-agent:v0.9.0";
+  std::string agentImage = kDefaultAgentImage;
   // Called once per applied child (metrics: writes by kind and outcome).
   std::function<void(const std::string& kind, ctrl::apply::ApplyOutcome)> onApply;
   // Server probes + connection metrics (connection_observer.h); null: not observed.

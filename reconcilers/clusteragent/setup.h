@@ -20,6 +20,7 @@
 #include "controller/manager/event_recorder.h"
 #include "controller/manager/manager.h"
 #include "controller/queue/controller.h"
+#include "reconcilers/clusteragent/agent_image.h"
 #include "reconcilers/clusteragent/caches.h"
 #include "reconcilers/clusteragent/clusteragent_reconciler.h"
 #include "reconcilers/clusteragent/connection_observer.h"
@@ -28,7 +29,7 @@ namespace clusteragent {
 
 struct OperatorOptions {
   std::vector<std::string> namespaces;  // empty: all
-  std::string agentImage = "quay.io/argoprojlabs/argocd-agent:v0.9.0";
+  std::string agentImage = kDefaultAgentImage;
   int maxConcurrentReconciles = 2;
   std::chrono::milliseconds resyncPeriod{std::chrono::minutes(10)};
   ctrl::ClockPtr clock;                  // null: real time

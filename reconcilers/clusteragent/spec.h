@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "reconcilers/clusteragent/agent_image.h"
+
 namespace clusteragent {
 
 using json = nlohmann::json;
@@ -157,7 +159,7 @@ struct ParseResult {
 struct ParseOptions {
   // The agent image used when spec.image is empty (the operator's
   // --agent-image flag).
-  std::string defaultImage = "quay.io/argoprojlabs/argocd-agent:latest";
+  std::string defaultImage = kDefaultAgentImage;
 };
 
 // Parses and validates a whole ClusterAgent object (apiVersion/kind/metadata/spec).
