@@ -180,6 +180,8 @@ ctrl::kube::StatusOr<Flags> parseFlags(const std::vector<std::string>& args, boo
 
 std::string usage(const std::string& program) {
   return "Usage: " + program + R"( [flags]
+       )" +
+         program + R"( render -f FILE [-o yaml|json]   (see render --help)
 
 Runs the ClusterAgent operator: turns each ClusterAgent (argoproj.io/v1alpha1)
 into the argocd-agent's Deployment, credentials Secret, ServiceAccount, RBAC and
@@ -224,6 +226,9 @@ Flags:
         Default: 5s.
   -h, --help
         print this help and exit.
+
+The render subcommand prints, without a cluster, the objects the operator
+would apply for the ClusterAgents in FILE (pipe it to kubectl diff -f -).
 
 Exit codes: 0 after a clean shutdown (SIGTERM/SIGINT), 1 on a runtime
 failure, 2 on bad flags.

@@ -1,5 +1,7 @@
 // clusteragent-operator: flags → client → manager (caches, leader-gated
 // controller, health/metrics server) → run until SIGTERM/SIGINT.
+// `clusteragent-operator render ...` instead prints, offline, what the
+// operator would apply (cmd/render_command.h).
 
 #include <unistd.h>
 
@@ -9,6 +11,7 @@
 #include <vector>
 
 #include "cmd/flags.h"
+#include "cmd/render_command.h"
 #include "controller/kube/cpprest_kube_client.h"
 #include "controller/kube/kubeconfig.h"
 #include "controller/logging/logger.h"
@@ -20,6 +23,10 @@
 
 int main(int argc, char** argv) {
   const std::string program = argc > 0 ? argv[0] : "clusteragent-operator";
+  if (argc > 1 && std::string(argv[1]) == "render") {
+    return cmd::runRenderCommand(std::vector<std::string>(argv + 2, argv + argc), std::cin,
+                                 std::cout, std::cerr, program);
+  }
   auto parsed = cmd::parseFlags(std::vector<std::string>(argv + 1, argv + argc), isatty(2) != 0);
   if (!parsed.isOk()) {
     std::cerr << "error: " << parsed.status().message() << "\n";

@@ -29,4 +29,17 @@ DesiredObject buildCredentialsSecret(const ClusterAgentSpec& spec, const std::st
   return {ctrl::kube::resources::kSecrets, std::move(secret), canOwnerReference(m, m.ns)};
 }
 
+nlohmann::json withoutTokenDerivedFields(nlohmann::json secret) {
+  secret.erase("data");
+  secret.erase("stringData");
+  auto md = secret.find("metadata");
+  if (md != secret.end() && md->contains("annotations")) {
+    nlohmann::json& ann = (*md)["annotations"];
+    ann.erase(kCredsSourceAnnotation);
+    ann.erase(kCredsDataAnnotation);
+    if (ann.empty()) md->erase("annotations");
+  }
+  return secret;
+}
+
 }  // namespace clusteragent

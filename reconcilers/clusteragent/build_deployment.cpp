@@ -181,10 +181,11 @@ DesiredObject buildDeployment(const ClusterAgentSpec& spec, const DeploymentInpu
         {"strategy", {{"type", "Recreate"}}},
         {"selector", {{"matchLabels", selectorLabels(m)}}},
         {"template",
-         {{"metadata",
-           {{"labels", commonLabels(m)},
-            {"annotations", {{kCredentialsHashAnnotation, inputs.credentialsHash}}}}},
-          {"spec", std::move(podSpec)}}}}}};
+         {{"metadata", {{"labels", commonLabels(m)}}}, {"spec", std::move(podSpec)}}}}}};
+  if (!inputs.credentialsHash.empty()) {
+    deployment["spec"]["template"]["metadata"]["annotations"] = {
+        {kCredentialsHashAnnotation, inputs.credentialsHash}};
+  }
   return {ctrl::kube::resources::kDeployments, std::move(deployment), canOwnerReference(m, m.ns)};
 }
 

@@ -16,7 +16,8 @@ struct DeploymentInputs {
   // sha256 (hex) over every credential and CA the pod mounts, computed by the
   // caller (credentialsHash() in credentials_hash.h); written as the
   // pod-template annotation argoproj.io/credentials-hash so a rotation rolls
-  // the agent.
+  // the agent. Empty: not known (an offline `render` has no Secret contents),
+  // and the annotation is left out rather than given a made-up value.
   std::string credentialsHash;
 };
 

@@ -29,16 +29,6 @@ json desiredCredsSecret(ReconcileContext& ctx, const std::string& token,
   return desired;
 }
 
-// Metadata and type only: what we can compare without the token.
-json withoutData(json secret) {
-  secret.erase("data");
-  secret.erase("stringData");
-  if (secret.contains("metadata") && secret["metadata"].contains("annotations")) {
-    secret["metadata"]["annotations"].erase(kCredsDataAnnotation);
-  }
-  return secret;
-}
-
 ctrl::kube::StatusOr<std::string> fetchToken(ReconcileContext& ctx) {
   const CredentialSources& c = ctx.credentials;
   if (c.tokenInline) return *ctx.spec.authToken;
@@ -83,9 +73,10 @@ StepResult ensureCredentials(ReconcileContext& ctx) {
     const json& ann = live->value("/metadata/annotations"_json_pointer, json::object());
     bool sourceCurrent = ann.value(kCredsSourceAnnotation, "") == source;
     bool dataIntact = ann.value(kCredsDataAnnotation, "") == dataDigestOf(*live);
-    // The token does not change metadata: a placeholder builds the same.
-    bool metaCurrent =
-        ctrl::apply::ownedFieldsMatch(withoutData(desiredCredsSecret(ctx, "", source)), *live);
+    // The token does not change metadata: a placeholder builds the same
+    // (the source annotation is compared just above).
+    bool metaCurrent = ctrl::apply::ownedFieldsMatch(
+        withoutTokenDerivedFields(desiredCredsSecret(ctx, "", source)), *live);
     if (sourceCurrent && dataIntact && metaCurrent) {
       if (ctx.options.onApply) ctx.options.onApply("Secret", ctrl::apply::ApplyOutcome::kUnchanged);
       return StepResult::next();

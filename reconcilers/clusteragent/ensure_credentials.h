@@ -12,12 +12,13 @@
 // argoproj.io/credentials-source) and of its own data (argoproj.io/data-digest);
 // while both still match, nothing is fetched and nothing is written.
 
+#include "reconcilers/clusteragent/build_credentials_secret.h"
 #include "reconcilers/clusteragent/reconcile_context.h"
 
 namespace clusteragent {
 
-inline constexpr const char* kCredsSourceAnnotation = "argoproj.io/credentials-source";
-inline constexpr const char* kCredsDataAnnotation = "argoproj.io/data-digest";
+// The annotations kCredsSourceAnnotation and kCredsDataAnnotation are in
+// build_credentials_secret.h, beside the Secret they describe.
 
 StepResult ensureCredentials(ReconcileContext& ctx);
 
