@@ -91,7 +91,11 @@ func run(root, out, version, image, agentImage string) error {
 		delete(sc, "runAsGroup")
 		delete(sc, "fsGroup")
 	}
-	for _, c := range podSpec["containers"].([]interface{}) {
+	containers, _ := podSpec["containers"].([]interface{})
+	if len(containers) == 0 {
+		return fmt.Errorf("deployment.yaml has no containers")
+	}
+	for _, c := range containers {
 		c.(object)["image"] = image
 	}
 
