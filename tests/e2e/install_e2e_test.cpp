@@ -8,6 +8,7 @@
 // It installs and deletes cluster-scoped objects (the CRD, the operator's
 // namespace and ClusterRole), so e2e_tests runs with RUN_SERIAL.
 #include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <chrono>
@@ -359,6 +360,45 @@ TEST(ShippedOverlays, DefaultOverlayCarriesTheSyncWaves) {
   ASSERT_TRUE(r.ok()) << r.output;
   EXPECT_TRUE(contains(r.output, "argocd.argoproj.io/sync-wave: \"-2\"")) << r.output;
   EXPECT_TRUE(contains(r.output, "argocd.argoproj.io/sync-wave: \"-1\"")) << r.output;
+}
+
+// The OLM bundle's Deployment (no OLM here): created as OLM would, in a
+// namespace enforcing Pod Security "restricted", its pods must be admitted
+// without the UID pin the bundle drops for OpenShift's restricted-v2.
+TEST(ShippedBundle, CsvDeploymentIsAdmittedUnderPodSecurityRestricted) {
+  const YAML::Node csv = YAML::LoadFile(
+      cp().repoRoot() +
+      "/manifests/bundle/manifests/clusteragent-operator.clusterserviceversion.yaml");
+  const YAML::Node install = csv["spec"]["install"]["spec"];
+  const YAML::Node shipped = install["deployments"][0];
+  ASSERT_TRUE(shipped) << "no install strategy Deployment in the CSV";
+  EXPECT_FALSE(shipped["spec"]["template"]["spec"]["securityContext"]["runAsUser"]);
+
+  YAML::Node deployment;
+  deployment["apiVersion"] = "apps/v1";
+  deployment["kind"] = "Deployment";
+  deployment["metadata"]["name"] = shipped["name"];
+  deployment["metadata"]["labels"] = shipped["label"];
+  deployment["spec"] = shipped["spec"];
+  YAML::Emitter manifest;
+  manifest << deployment;
+
+  TestNamespace ns("bundle", {"pod-security.kubernetes.io/enforce=restricted"});
+  // OLM creates the ServiceAccount its clusterPermissions name.
+  const std::string sa = install["clusterPermissions"][0]["serviceAccountName"].as<std::string>();
+  CommandResult r = cp().kubectl({"create", "serviceaccount", sa, "-n", ns.name()});
+  ASSERT_TRUE(r.ok()) << r.output;
+  r = cp().kubectl({"apply", "-n", ns.name(), "-f", "-"}, manifest.c_str());
+  ASSERT_TRUE(r.ok()) << r.output << "\n" << manifest.c_str();
+  const long replicas = shipped["spec"]["replicas"].as<long>();
+  EXPECT_TRUE(eventually(
+      [&] {
+        CommandResult pods =
+            cp().kubectl({"get", "pods", "-n", ns.name(), "-l", kOperatorLabel, "-o", "name"});
+        return pods.ok() && std::count(pods.output.begin(), pods.output.end(), '\n') == replicas;
+      },
+      60s, kPoll))
+      << cp().kubectl({"get", "events", "-n", ns.name()}).output;
 }
 
 }  // namespace
