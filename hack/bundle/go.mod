@@ -2,7 +2,7 @@
 // Its own module so the operator's C++ build never needs Go.
 module clusteragent-operator/hack/bundle
 
-go 1.24
+go 1.22
 
 require sigs.k8s.io/yaml v1.6.0
 
