@@ -111,8 +111,8 @@ class ShippedInstall : public ::testing::Test {
   }
 
   void waitForCondition(const std::string& agent, const std::string& condition) {
-    CommandResult r = kubectlNs(
-        {"wait", "--for=condition=" + condition, kWaitTimeout, "clusteragent/" + agent});
+    CommandResult r =
+        kubectlNs({"wait", "--for=condition=" + condition, kWaitTimeout, "clusteragent/" + agent});
     EXPECT_TRUE(r.ok()) << agent << " never got " << condition << ": " << r.output << "\n"
                         << kubectlNs({"get", "clusteragent", agent, "-o", "yaml"}).output;
   }
@@ -152,8 +152,8 @@ TEST_F(ShippedInstall, KustomizeInstallRunsTheSamplesAndUninstallLeavesNothing) 
   // two pods are admitted proves its securityContext complies.
   ASSERT_TRUE(eventually(
       [&] {
-        CommandResult pods = cp().kubectl({"get", "pods", "-n", kOperatorNamespace, "-l",
-                                           kOperatorLabel, "-o", "name"});
+        CommandResult pods = cp().kubectl(
+            {"get", "pods", "-n", kOperatorNamespace, "-l", kOperatorLabel, "-o", "name"});
         return pods.ok() && std::count(pods.output.begin(), pods.output.end(), '\n') == 2;
       },
       60s, kPoll))
@@ -168,8 +168,7 @@ TEST_F(ShippedInstall, KustomizeInstallRunsTheSamplesAndUninstallLeavesNothing) 
   const auto deployment = nlohmann::json::parse(shipped.output);
   const auto& container = deployment["spec"]["template"]["spec"]["containers"][0];
   EXPECT_EQ(deployment["spec"]["replicas"], 2);
-  EXPECT_EQ(deployment["spec"]["template"]["spec"]["serviceAccountName"],
-            kOperatorServiceAccount);
+  EXPECT_EQ(deployment["spec"]["template"]["spec"]["serviceAccountName"], kOperatorServiceAccount);
   EXPECT_EQ(container["livenessProbe"]["httpGet"]["path"], "/healthz");
   EXPECT_EQ(container["readinessProbe"]["httpGet"]["path"], "/readyz");
   std::vector<std::string> args = container["args"].get<std::vector<std::string>>();
@@ -198,10 +197,10 @@ TEST_F(ShippedInstall, KustomizeInstallRunsTheSamplesAndUninstallLeavesNothing) 
   // Only the ports change: this machine is shared, :8080/:8081 may be taken.
   const int metricsPort = testsupport::freeLoopbackPort();
   const int healthPort = testsupport::freeLoopbackPort();
-  ASSERT_TRUE(replaceFlag(&args, "--metrics-bind-address",
-                          "127.0.0.1:" + std::to_string(metricsPort)));
-  ASSERT_TRUE(replaceFlag(&args, "--health-probe-bind-address",
-                          "127.0.0.1:" + std::to_string(healthPort)));
+  ASSERT_TRUE(
+      replaceFlag(&args, "--metrics-bind-address", "127.0.0.1:" + std::to_string(metricsPort)));
+  ASSERT_TRUE(
+      replaceFlag(&args, "--health-probe-bind-address", "127.0.0.1:" + std::to_string(healthPort)));
   args.insert(args.begin(), {"--kubeconfig", kubeconfig_});
   operator_ = std::make_unique<testsupport::OperatorProcess>(OPERATOR_BINARY, args, log_path_);
   std::string error;
@@ -222,8 +221,8 @@ TEST_F(ShippedInstall, KustomizeInstallRunsTheSamplesAndUninstallLeavesNothing) 
   // users create (namespace argocd there, the test's own here).
   // README: kubectl apply -f manifests/samples/namespace.yaml (validated only: the
   // samples go to a namespace of the test's own).
-  CommandResult sampleNamespace = cp().kubectl(
-      {"apply", "--dry-run=server", "-f", path("manifests/samples/namespace.yaml")});
+  CommandResult sampleNamespace =
+      cp().kubectl({"apply", "--dry-run=server", "-f", path("manifests/samples/namespace.yaml")});
   EXPECT_TRUE(sampleNamespace.ok()) << sampleNamespace.output;
   ns_ = std::make_unique<TestNamespace>(
       "install", std::vector<std::string>{"pod-security.kubernetes.io/enforce=restricted"});
@@ -326,8 +325,8 @@ TEST_F(ShippedInstall, KustomizeInstallRunsTheSamplesAndUninstallLeavesNothing) 
       << "children of the deleted samples are left:\n"
       << listed("deploy,sa,role,rolebinding,svc,secret", kManagedLabel, true);
   EXPECT_TRUE(eventually(
-      [&] { return listed("clusterroles,clusterrolebindings", kManagedLabel, false).empty(); },
-      30s, kPoll))
+      [&] { return listed("clusterroles,clusterrolebindings", kManagedLabel, false).empty(); }, 30s,
+      kPoll))
       << listed("clusterroles,clusterrolebindings", kManagedLabel, false);
 
   EXPECT_EQ(operator_->stop(30s), "exit 0") << "after SIGTERM";

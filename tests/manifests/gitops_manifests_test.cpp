@@ -147,9 +147,9 @@ TEST_F(GitOps, ApplicationSetTemplatesOneApplicationPerCluster) {
   ASSERT_TRUE(target);
   bool found = false;
   for (const YAML::Node& obj : objectsIn(tmpl["spec"]["source"]["path"].as<std::string>())) {
-    found = found || (obj["kind"].as<std::string>() == target["kind"].as<std::string>() &&
-                      obj["metadata"]["name"].as<std::string>() ==
-                          target["name"].as<std::string>());
+    found =
+        found || (obj["kind"].as<std::string>() == target["kind"].as<std::string>() &&
+                  obj["metadata"]["name"].as<std::string>() == target["name"].as<std::string>());
   }
   EXPECT_TRUE(found) << "no " << target["kind"] << " " << target["name"];
 }
