@@ -5,7 +5,7 @@ CTL := tests/controlplane/ctl
 AGENT_BUILD := tests/argocd-agent/build
 CP_DIR := .cache/controlplane
 
-.PHONY: all deps build test test-unit test-integration test-e2e run cluster-up cluster-down controlplane agent-binaries bench format format-check clean
+.PHONY: all deps build test test-unit test-integration test-e2e run cluster-up cluster-down controlplane agent-binaries bundle bench format format-check clean
 
 all: build
 
@@ -48,6 +48,11 @@ cluster-down:
 # Runs the operator against the current kubeconfig, or a local control plane when there is none.
 run: build
 	@bash hack/run.sh
+
+# The OLM bundle (manifests/bundle) from manifests/base, crds/ and the samples;
+# commit the result (a unit test fails while it is stale).
+bundle:
+	@bash hack/generate-bundle.sh
 
 bench: build controlplane
 	@bash hack/bench.sh
