@@ -25,10 +25,12 @@ json terminatedJson(const Termination& t) {
 // A condition with lastTransitionTime kept from `current` when the status did not flip.
 json condition(const std::string& type, bool value, const std::string& reason,
                const std::string& message, const json& current, WallTime now) {
-  // No lastProbeTime: the kubelet leaves it null and the server drops nulls, so a
-  // null here would make every status look changed.
-  json c = {{"type", type}, {"status", value ? "True" : "False"}};
-  const json* old = ctrl::conditions::findCondition(current.value("conditions", json()), type);
+  // lastProbeTime is null as the kubelet leaves it (and as the server stores it:
+  // without it every stored status would look changed).
+  json c = {{"type", type}, {"status", value ? "True" : "False"}, {"lastProbeTime", nullptr}};
+  static const json kNone;
+  const json* old = ctrl::conditions::findCondition(
+      current.contains("conditions") ? current["conditions"] : kNone, type);
   c["lastTransitionTime"] = old != nullptr && old->value("status", "") == c["status"]
                                 ? old->value("lastTransitionTime", ts(now))
                                 : ts(now);
