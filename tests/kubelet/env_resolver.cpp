@@ -169,15 +169,17 @@ StatusOr<EnvList> resolveEnv(const json& container, const EnvContext& ctx, Objec
         value = *v;
       } else if (from.contains("secretKeyRef") || from.contains("configMapKeyRef")) {
         const bool secret = from.contains("secretKeyRef");
-        auto v = keyRef(secret ? from["secretKeyRef"] : from["configMapKeyRef"], ns, secret, objects);
+        auto v =
+            keyRef(secret ? from["secretKeyRef"] : from["configMapKeyRef"], ns, secret, objects);
         if (!v.isOk()) return v.status();
         if (!v->has_value()) continue;  // optional and absent: the variable is not set at all
         value = **v;
       } else {
-        return Status(Code::kInvalidArgument, "env " + name + ": unsupported valueFrom " +
-                                                  (from.empty() ? std::string("{}") : from.begin().key()) +
-                                                  " (process-kubelet resolves fieldRef, "
-                                                  "secretKeyRef, configMapKeyRef)");
+        return Status(Code::kInvalidArgument,
+                      "env " + name + ": unsupported valueFrom " +
+                          (from.empty() ? std::string("{}") : from.begin().key()) +
+                          " (process-kubelet resolves fieldRef, "
+                          "secretKeyRef, configMapKeyRef)");
       }
     }
     defined[name] = value;

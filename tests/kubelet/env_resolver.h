@@ -35,6 +35,7 @@ ctrl::kube::StatusOr<EnvList> resolveEnv(const nlohmann::json& container, const 
                                          ObjectSource& objects);
 
 // The value of a downward-API fieldRef (metadata.name, status.podIP, ...).
-ctrl::kube::StatusOr<std::string> podFieldValue(const std::string& fieldPath, const EnvContext& ctx);
+ctrl::kube::StatusOr<std::string> podFieldValue(const std::string& fieldPath,
+                                                const EnvContext& ctx);
 
 }  // namespace processkubelet

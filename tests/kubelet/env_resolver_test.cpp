@@ -16,7 +16,8 @@ using ::testing::HasSubstr;
 class EnvResolverTest : public ::testing::Test {
  protected:
   EnvResolverTest() {
-    objects_.secrets[{"ns1", "creds"}] = {{"password", "s3cret"}, {"user", "bob"}, {"tmpl", "$(PW)"}};
+    objects_.secrets[{"ns1", "creds"}] = {
+        {"password", "s3cret"}, {"user", "bob"}, {"tmpl", "$(PW)"}};
     objects_.configMaps[{"ns1", "settings"}] = {{"level", "debug"}, {"1bad", "skipped"}};
     ctx_.pod = &pod_;
     ctx_.imageEnv = {{"PATH", "/usr/bin"}};
@@ -30,23 +31,22 @@ class EnvResolverTest : public ::testing::Test {
     return {env->begin(), env->end()};
   }
 
-  json pod_ = {{"metadata",
-                {{"name", "agent-1"},
-                 {"namespace", "ns1"},
-                 {"uid", "u-1"},
-                 {"labels", {{"app", "agent"}}}}},
-               {"spec", {{"serviceAccountName", "agent-sa"}, {"nodeName", "process-kubelet"}}}};
+  json pod_ = {
+      {"metadata",
+       {{"name", "agent-1"}, {"namespace", "ns1"}, {"uid", "u-1"}, {"labels", {{"app", "agent"}}}}},
+      {"spec", {{"serviceAccountName", "agent-sa"}, {"nodeName", "process-kubelet"}}}};
   FakeObjectSource objects_;
   EnvContext ctx_;
 };
 
 TEST_F(EnvResolverTest, PlainValuesWithExpansionAgainstEarlierVariables) {
-  auto env = resolve({{"env",
-                       {{{"name", "A"}, {"value", "one"}},
-                        {{"name", "B"}, {"value", "$(A)-two-$(LATER)"}},
-                        {{"name", "LATER"}, {"value", "x"}},
-                        {{"name", "API"}, {"value", "$(KUBERNETES_SERVICE_HOST):$(KUBERNETES_SERVICE_PORT)"}},
-                        {{"name", "ESC"}, {"value", "$$(A)"}}}}});
+  auto env = resolve(
+      {{"env",
+        {{{"name", "A"}, {"value", "one"}},
+         {{"name", "B"}, {"value", "$(A)-two-$(LATER)"}},
+         {{"name", "LATER"}, {"value", "x"}},
+         {{"name", "API"}, {"value", "$(KUBERNETES_SERVICE_HOST):$(KUBERNETES_SERVICE_PORT)"}},
+         {{"name", "ESC"}, {"value", "$$(A)"}}}}});
   EXPECT_EQ(env["A"], "one");
   EXPECT_EQ(env["B"], "one-two-$(LATER)");  // only what is defined before expands
   EXPECT_EQ(env["API"], "127.0.0.1:6443");
@@ -59,7 +59,8 @@ TEST_F(EnvResolverTest, PlainValuesWithExpansionAgainstEarlierVariables) {
 TEST_F(EnvResolverTest, SecretAndConfigMapKeyRefs) {
   auto env = resolve(
       {{"env",
-        {{{"name", "PW"}, {"valueFrom", {{"secretKeyRef", {{"name", "creds"}, {"key", "password"}}}}}},
+        {{{"name", "PW"},
+          {"valueFrom", {{"secretKeyRef", {{"name", "creds"}, {"key", "password"}}}}}},
          {{"name", "LVL"},
           {"valueFrom", {{"configMapKeyRef", {{"name", "settings"}, {"key", "level"}}}}}},
          // A value read through valueFrom is taken literally: no expansion.
@@ -88,7 +89,8 @@ TEST_F(EnvResolverTest, OptionalRefsThatDoNotResolveLeaveTheVariableUnset) {
 
 TEST_F(EnvResolverTest, RequiredRefsThatDoNotResolveFailLikeTheKubelet) {
   json missingSecret = {
-      {"env", {{{"name", "X"}, {"valueFrom", {{"secretKeyRef", {{"name", "gone"}, {"key", "k"}}}}}}}}};
+      {"env",
+       {{{"name", "X"}, {"valueFrom", {{"secretKeyRef", {{"name", "gone"}, {"key", "k"}}}}}}}}};
   auto r = resolveEnv(missingSecret, ctx_, objects_);
   ASSERT_FALSE(r.isOk());
   EXPECT_EQ(r.status().message(), "secret \"gone\" not found");
@@ -112,7 +114,8 @@ TEST_F(EnvResolverTest, FieldRefs) {
         {{{"name", "NAME"}, {"valueFrom", {{"fieldRef", {{"fieldPath", "metadata.name"}}}}}},
          {{"name", "NS"}, {"valueFrom", {{"fieldRef", {{"fieldPath", "metadata.namespace"}}}}}},
          {{"name", "IP"}, {"valueFrom", {{"fieldRef", {{"fieldPath", "status.podIP"}}}}}},
-         {{"name", "SA"}, {"valueFrom", {{"fieldRef", {{"fieldPath", "spec.serviceAccountName"}}}}}},
+         {{"name", "SA"},
+          {"valueFrom", {{"fieldRef", {{"fieldPath", "spec.serviceAccountName"}}}}}},
          {{"name", "APP"},
           {"valueFrom", {{"fieldRef", {{"fieldPath", "metadata.labels['app']"}}}}}}}}});
   EXPECT_EQ(env["NAME"], "agent-1");

@@ -12,8 +12,8 @@ namespace resources = ctrl::kube::resources;
 namespace {
 
 // Base64 values of `field` in obj, decoded.
-StatusOr<DataMap> decodedField(const nlohmann::json& obj, const char* field, const std::string& what,
-                               DataMap into) {
+StatusOr<DataMap> decodedField(const nlohmann::json& obj, const char* field,
+                               const std::string& what, DataMap into) {
   if (!obj.contains(field) || !obj[field].is_object()) return into;
   for (const auto& [key, value] : obj[field].items()) {
     if (!value.is_string()) continue;

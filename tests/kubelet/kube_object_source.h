@@ -10,8 +10,7 @@ namespace processkubelet {
 class KubeObjectSource : public ObjectSource {
  public:
   explicit KubeObjectSource(ctrl::kube::KubeClientPtr client) : client_(std::move(client)) {}
-  ctrl::kube::StatusOr<DataMap> secretData(const std::string& ns,
-                                           const std::string& name) override;
+  ctrl::kube::StatusOr<DataMap> secretData(const std::string& ns, const std::string& name) override;
   ctrl::kube::StatusOr<DataMap> configMapData(const std::string& ns,
                                               const std::string& name) override;
 

@@ -81,7 +81,8 @@ int main(int argc, char** argv) {
   log::configure(log::Format::kText, lvl);
   auto stop = ctrl::manager::setupSignalHandler();
 
-  auto config = ctrl::kube::resolveClientConfig(ctrl::kube::configSourcesFromEnvironment(kubeconfig));
+  auto config =
+      ctrl::kube::resolveClientConfig(ctrl::kube::configSourcesFromEnvironment(kubeconfig));
   if (!config.isOk()) {
     log::error("no usable kubeconfig", {{"error", config.status().toString()}});
     return 1;

@@ -36,19 +36,21 @@ std::string microTime(std::chrono::system_clock::time_point t) {
 json nodeConditions(std::chrono::system_clock::time_point now) {
   const std::string t = ctrl::conditions::formatTime(now);
   auto cond = [&](const char* type, const char* status, const char* reason, const char* message) {
-    return json{{"type", type},         {"status", status},           {"reason", reason},
-                {"message", message},   {"lastHeartbeatTime", t},     {"lastTransitionTime", t}};
+    return json{{"type", type},       {"status", status},       {"reason", reason},
+                {"message", message}, {"lastHeartbeatTime", t}, {"lastTransitionTime", t}};
   };
   return json::array(
       {cond("MemoryPressure", "False", "KubeletHasSufficientMemory",
             "kubelet has sufficient memory available"),
        cond("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-       cond("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+       cond("PIDPressure", "False", "KubeletHasSufficientPID",
+            "kubelet has sufficient PID available"),
        cond("Ready", "True", "KubeletReady", "kubelet is posting ready status")});
 }
 
 json buildNode(const NodeAgentOptions& opts, std::chrono::system_clock::time_point now) {
-  const json resources = {{"cpu", "4"}, {"memory", "8Gi"}, {"pods", "110"}, {"ephemeral-storage", "20Gi"}};
+  const json resources = {
+      {"cpu", "4"}, {"memory", "8Gi"}, {"pods", "110"}, {"ephemeral-storage", "20Gi"}};
   return {{"apiVersion", "v1"},
           {"kind", "Node"},
           {"metadata",
@@ -132,11 +134,10 @@ Status NodeAgent::renewLease() {
                 {"metadata",
                  {{"name", opts_.nodeName},
                   {"namespace", kLeaseNamespace},
-                  {"ownerReferences",
-                   json::array({{{"apiVersion", "v1"},
-                                 {"kind", "Node"},
-                                 {"name", opts_.nodeName},
-                                 {"uid", node_uid_}}})}}},
+                  {"ownerReferences", json::array({{{"apiVersion", "v1"},
+                                                    {"kind", "Node"},
+                                                    {"name", opts_.nodeName},
+                                                    {"uid", node_uid_}}})}}},
                 {"spec",
                  {{"holderIdentity", opts_.nodeName},
                   {"leaseDurationSeconds", opts_.leaseDurationSeconds},

@@ -122,8 +122,7 @@ json buildPodStatus(const PodStatusInputs& in, const json& currentIn) {
   // A finished pod is not ready, whatever its containers said last.
   const bool ready = allReady && !terminal;
   const std::string reason = terminal ? "PodCompleted" : "ContainersNotReady";
-  const std::string message =
-      terminal ? "" : "containers with unready status: [" + unready + "]";
+  const std::string message = terminal ? "" : "containers with unready status: [" + unready + "]";
 
   json conditions = json::array();
   conditions.push_back(condition("PodReadyToStartContainers", !terminal, "", "", current, now));
@@ -135,14 +134,10 @@ json buildPodStatus(const PodStatusInputs& in, const json& currentIn) {
   const std::string startTime = current.contains("startTime") && current["startTime"].is_string()
                                     ? current["startTime"].get<std::string>()
                                     : ts(in.startTime);
-  return {{"phase", phase},
-          {"conditions", std::move(conditions)},
-          {"hostIP", in.hostIP},
-          {"hostIPs", json::array({{{"ip", in.hostIP}}})},
-          {"podIP", in.podIP},
-          {"podIPs", json::array({{{"ip", in.podIP}}})},
-          {"startTime", startTime},
-          {"containerStatuses", std::move(statuses)}};
+  return {{"phase", phase},         {"conditions", std::move(conditions)},
+          {"hostIP", in.hostIP},    {"hostIPs", json::array({{{"ip", in.hostIP}}})},
+          {"podIP", in.podIP},      {"podIPs", json::array({{{"ip", in.podIP}}})},
+          {"startTime", startTime}, {"containerStatuses", std::move(statuses)}};
 }
 
 bool statusDiffers(const json& desired, const json& current) {

@@ -160,8 +160,8 @@ StatusOr<std::map<std::string, std::string>> materialiseVolumes(const VolumeCont
                  "volume " + name + ": type not supported by process-kubelet");
     }
     if (!s.isOk()) {
-      return Status(s.code(), "MountVolume.SetUp failed for volume \"" + name + "\" : " +
-                                  s.message());
+      return Status(s.code(),
+                    "MountVolume.SetUp failed for volume \"" + name + "\" : " + s.message());
     }
     dirs[name] = dir.string();
   }

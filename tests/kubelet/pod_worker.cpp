@@ -110,14 +110,14 @@ void PodWorker::sync(const json& pod) {
   if (!terminating_ && pod["metadata"].contains("deletionTimestamp")) {
     terminating_ = true;
     const seconds grace = gracePeriod(pod);
-    log::info("pod terminating", {{"pod", ns_ + "/" + name_}, {"gracePeriodSeconds", grace.count()}});
+    log::info("pod terminating",
+              {{"pod", ns_ + "/" + name_}, {"gracePeriodSeconds", grace.count()}});
     for (auto& c : containers_) c->beginStop(grace);
   }
   const json containers = pod["spec"].value("containers", json::array());
   for (size_t i = 0; i < containers_.size() && i < containers.size(); ++i) {
     const json& spec = containers[i];
-    containers_[i]->sync(
-        [&](LaunchFailure* failure) { return prepare(pod, spec, failure); });
+    containers_[i]->sync([&](LaunchFailure* failure) { return prepare(pod, spec, failure); });
   }
   if (terminating_) {
     for (auto& c : containers_) {
@@ -131,8 +131,8 @@ void PodWorker::sync(const json& pod) {
       log::info("pod deletion confirmed", {{"pod", ns_ + "/" + name_}});
       done_ = true;
     } else {
-      log::warn("confirming pod deletion failed", {{"pod", ns_ + "/" + name_},
-                                                   {"error", s.toString()}});
+      log::warn("confirming pod deletion failed",
+                {{"pod", ns_ + "/" + name_}, {"error", s.toString()}});
     }
     return;
   }
@@ -151,11 +151,12 @@ void PodWorker::writeStatus(const json& pod) {
   // The cache lags our own write by a moment: do not repeat an identical one at once.
   const auto now = deps_.clock->now();
   if (desired == last_written_ && now - last_write_at_ < seconds(2)) return;
-  auto r = deps_.client->patch(ctrl::kube::resources::kPods, ns_, name_,
-                               ctrl::kube::PatchType::kMerge, {{"status", desired}},
-                               {"", false, "status"});
+  auto r =
+      deps_.client->patch(ctrl::kube::resources::kPods, ns_, name_, ctrl::kube::PatchType::kMerge,
+                          {{"status", desired}}, {"", false, "status"});
   if (!r.isOk()) {
-    log::warn("pod status write failed", {{"pod", ns_ + "/" + name_}, {"error", r.status().toString()}});
+    log::warn("pod status write failed",
+              {{"pod", ns_ + "/" + name_}, {"error", r.status().toString()}});
     return;
   }
   last_written_ = std::move(desired);

@@ -80,8 +80,9 @@ int connectWithin(const std::string& host, int port, Clock::time_point deadline,
 ProbeOutcome httpGet(const ProbeSpec& spec, const std::string& host, Clock::time_point deadline) {
   std::string error;
   Socket s(connectWithin(host, spec.port, deadline, &error));
-  if (s.fd() < 0) return {false, "Get \"http://" + host + ":" + std::to_string(spec.port) +
-                                     spec.path + "\": " + error};
+  if (s.fd() < 0)
+    return {false,
+            "Get \"http://" + host + ":" + std::to_string(spec.port) + spec.path + "\": " + error};
   std::string req = "GET " + spec.path + " HTTP/1.1\r\nHost: " + host + ":" +
                     std::to_string(spec.port) +
                     "\r\nUser-Agent: kube-probe/1.34\r\nAccept: */*\r\nConnection: close\r\n";

@@ -38,8 +38,8 @@ std::string str(const json& j, const char* key) {
 
 // "https://127.0.0.1:6443" → {"127.0.0.1", "6443"}.
 std::pair<std::string, std::string> hostPort(const std::string& server) {
-  std::string rest = server.substr(server.find("://") == std::string::npos ? 0
-                                                                            : server.find("://") + 3);
+  std::string rest =
+      server.substr(server.find("://") == std::string::npos ? 0 : server.find("://") + 3);
   rest = rest.substr(0, rest.find('/'));
   const size_t colon = rest.rfind(':');
   if (colon == std::string::npos) return {rest, "443"};
@@ -67,7 +67,7 @@ struct ProcessKubelet::Impl {
   std::mutex mu;
   std::condition_variable wake;
   bool pending = false;
-  std::map<std::string, std::unique_ptr<PodWorker>> workers;  // by uid
+  std::map<std::string, std::unique_ptr<PodWorker>> workers;                   // by uid
   std::map<std::string, std::chrono::steady_clock::time_point> bind_attempts;  // by uid
 
   Impl(ctrl::kube::KubeClientPtr c, ProcessKubeletOptions o, ctrl::ClockPtr k)
@@ -93,9 +93,10 @@ struct ProcessKubelet::Impl {
     // POST .../serviceaccounts/<sa>/token: the subresource addressed as a collection.
     const ctrl::kube::Resource tokenRequests{
         "", "v1", "serviceaccounts/" + req.serviceAccount + "/token", "TokenRequest", true};
-    json spec = {{"expirationSeconds", req.expirationSeconds},
-                 {"boundObjectRef",
-                  {{"apiVersion", "v1"}, {"kind", "Pod"}, {"name", req.podName}, {"uid", req.podUid}}}};
+    json spec = {
+        {"expirationSeconds", req.expirationSeconds},
+        {"boundObjectRef",
+         {{"apiVersion", "v1"}, {"kind", "Pod"}, {"name", req.podName}, {"uid", req.podUid}}}};
     if (!req.audience.empty()) spec["audiences"] = json::array({req.audience});
     auto r = client->create(tokenRequests, req.ns,
                             {{"apiVersion", "authentication.k8s.io/v1"},
@@ -132,11 +133,12 @@ struct ProcessKubelet::Impl {
     static const ctrl::kube::Resource kBindings{"", "v1", "bindings", "Binding", true};
     const std::string ns = str(pod["metadata"], "namespace");
     const std::string name = str(pod["metadata"], "name");
-    auto r = client->create(kBindings, ns,
-                            {{"apiVersion", "v1"},
-                             {"kind", "Binding"},
-                             {"metadata", {{"name", name}, {"namespace", ns}, {"uid", uid}}},
-                             {"target", {{"apiVersion", "v1"}, {"kind", "Node"}, {"name", opts.nodeName}}}});
+    auto r = client->create(
+        kBindings, ns,
+        {{"apiVersion", "v1"},
+         {"kind", "Binding"},
+         {"metadata", {{"name", name}, {"namespace", ns}, {"uid", uid}}},
+         {"target", {{"apiVersion", "v1"}, {"kind", "Node"}, {"name", opts.nodeName}}}});
     if (r.isOk()) {
       log::info("pod bound", {{"pod", ns + "/" + name}, {"node", opts.nodeName}});
     } else {

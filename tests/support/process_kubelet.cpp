@@ -17,9 +17,10 @@ KubeletProcess::KubeletProcess(const ImageBinaries& images,
   log_dir_ = cp.repoRoot() + "/.cache/kubelet";
   std::filesystem::create_directories(log_dir_);
   log_path_ = log_dir_ + "/" + nodeName + ".log";
-  std::vector<std::string> args = {"--kubeconfig", cp.adminKubeconfig(), "--node-name", nodeName,
-                                   "--log-dir", log_dir_, "--state-dir",
-                                   log_dir_ + "/state-" + nodeName};
+  std::vector<std::string> args = {"--kubeconfig", cp.adminKubeconfig(),
+                                   "--node-name",  nodeName,
+                                   "--log-dir",    log_dir_,
+                                   "--state-dir",  log_dir_ + "/state-" + nodeName};
   for (const auto& [image, binary] : images) args.push_back("--image=" + image + "=" + binary);
   for (const auto& ns : namespaces) args.push_back("--namespace=" + ns);
   process_ = std::make_unique<OperatorProcess>(PROCESS_KUBELET_BINARY, args, log_path_);

@@ -3,7 +3,8 @@
 // registers a Node and runs the pods whose images it is given as host
 // processes, so Deployments really come up. One line in a test:
 //
-//   testsupport::KubeletProcess kubelet({{"quay.io/argoprojlabs/argocd-agent:v0.9.0", agentBinary}},
+//   testsupport::KubeletProcess kubelet({{"quay.io/argoprojlabs/argocd-agent:v0.9.0",
+//   agentBinary}},
 //                                       {ns.name()});
 //   ASSERT_TRUE(kubelet.started()) << kubelet.logTail();
 //

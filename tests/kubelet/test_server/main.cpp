@@ -37,9 +37,10 @@ void onTerm(int) {
 
 void respond(int fd, int code, const std::string& body) {
   std::string text = code == 200 ? "OK" : code == 404 ? "Not Found" : "Internal Server Error";
-  std::string resp = "HTTP/1.1 " + std::to_string(code) + " " + text +
-                     "\r\nContent-Type: text/plain\r\nContent-Length: " +
-                     std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+  std::string resp =
+      "HTTP/1.1 " + std::to_string(code) + " " + text +
+      "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\nConnection: close\r\n\r\n" + body;
   (void)!write(fd, resp.data(), resp.size());
 }
 
