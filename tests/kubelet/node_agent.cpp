@@ -33,11 +33,13 @@ std::string microTime(std::chrono::system_clock::time_point t) {
 
 }  // namespace
 
-json nodeConditions(std::chrono::system_clock::time_point now) {
+json nodeConditions(std::chrono::system_clock::time_point now,
+                    std::chrono::system_clock::time_point since) {
   const std::string t = ctrl::conditions::formatTime(now);
+  const std::string changed = ctrl::conditions::formatTime(since);
   auto cond = [&](const char* type, const char* status, const char* reason, const char* message) {
     return json{{"type", type},       {"status", status},       {"reason", reason},
-                {"message", message}, {"lastHeartbeatTime", t}, {"lastTransitionTime", t}};
+                {"message", message}, {"lastHeartbeatTime", t}, {"lastTransitionTime", changed}};
   };
   return json::array(
       {cond("MemoryPressure", "False", "KubeletHasSufficientMemory",
@@ -48,7 +50,8 @@ json nodeConditions(std::chrono::system_clock::time_point now) {
        cond("Ready", "True", "KubeletReady", "kubelet is posting ready status")});
 }
 
-json buildNode(const NodeAgentOptions& opts, std::chrono::system_clock::time_point now) {
+json buildNode(const NodeAgentOptions& opts, std::chrono::system_clock::time_point now,
+               std::chrono::system_clock::time_point since) {
   const json resources = {
       {"cpu", "4"}, {"memory", "8Gi"}, {"pods", "110"}, {"ephemeral-storage", "20Gi"}};
   return {{"apiVersion", "v1"},
@@ -62,7 +65,7 @@ json buildNode(const NodeAgentOptions& opts, std::chrono::system_clock::time_poi
               {"clusteragent.io/process-kubelet", "true"}}}}},
           {"spec", json::object()},
           {"status",
-           {{"conditions", nodeConditions(now)},
+           {{"conditions", nodeConditions(now, since)},
             {"addresses", json::array({{{"type", "InternalIP"}, {"address", "127.0.0.1"}},
                                        {{"type", "Hostname"}, {"address", opts.nodeName}}})},
             {"capacity", resources},
@@ -82,11 +85,14 @@ json buildNode(const NodeAgentOptions& opts, std::chrono::system_clock::time_poi
 }
 
 NodeAgent::NodeAgent(ctrl::kube::KubeClientPtr client, NodeAgentOptions opts, ctrl::ClockPtr clock)
-    : client_(std::move(client)), opts_(std::move(opts)), clock_(std::move(clock)) {}
+    : client_(std::move(client)),
+      opts_(std::move(opts)),
+      clock_(std::move(clock)),
+      started_(clock_->wallNow()) {}
 
 Status NodeAgent::registerNode() {
   static const ctrl::kube::Resource kNodes{"", "v1", "nodes", "Node", false};
-  auto created = client_->create(kNodes, "", buildNode(opts_, clock_->wallNow()));
+  auto created = client_->create(kNodes, "", buildNode(opts_, clock_->wallNow(), started_));
   if (created.isOk()) {
     node_uid_ = (*created)["metadata"].value("uid", "");
     log::info("node registered", {{"node", opts_.nodeName}});
@@ -119,7 +125,7 @@ void NodeAgent::tick() {
 
 Status NodeAgent::postStatus() {
   static const ctrl::kube::Resource kNodes{"", "v1", "nodes", "Node", false};
-  json body = buildNode(opts_, clock_->wallNow());
+  json body = buildNode(opts_, clock_->wallNow(), started_);
   auto r = client_->patch(kNodes, "", opts_.nodeName, ctrl::kube::PatchType::kMerge,
                           {{"status", body["status"]}}, {"", false, "status"});
   if (!r.isOk()) return r.status();

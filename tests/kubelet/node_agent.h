@@ -24,10 +24,13 @@ struct NodeAgentOptions {
   int leaseDurationSeconds = 40;
 };
 
-// The Node object registered on start (labels, addresses, capacity, Ready).
-nlohmann::json buildNode(const NodeAgentOptions& opts, std::chrono::system_clock::time_point now);
+// The Node object registered on start (labels, addresses, capacity, Ready);
+// `since` is when its conditions last changed (this kubelet's start).
+nlohmann::json buildNode(const NodeAgentOptions& opts, std::chrono::system_clock::time_point now,
+                         std::chrono::system_clock::time_point since);
 // The status.conditions heartbeat: every condition the kubelet reports, healthy.
-nlohmann::json nodeConditions(std::chrono::system_clock::time_point now);
+nlohmann::json nodeConditions(std::chrono::system_clock::time_point now,
+                              std::chrono::system_clock::time_point since);
 
 class NodeAgent {
  public:
@@ -46,6 +49,7 @@ class NodeAgent {
   NodeAgentOptions opts_;
   ctrl::ClockPtr clock_;
   std::string node_uid_;
+  std::chrono::system_clock::time_point started_;
   std::chrono::steady_clock::time_point next_lease_{};
   std::chrono::steady_clock::time_point next_status_{};
 };
