@@ -3,7 +3,6 @@
 #include <signal.h>
 
 #include <filesystem>
-#include <thread>
 
 #include "controller/logging/logger.h"
 #include "tests/kubelet/command_line.h"
@@ -163,15 +162,15 @@ void PodWorker::writeStatus(const json& pod) {
   last_write_at_ = now;
 }
 
-void PodWorker::stopNow(seconds grace) {
+void PodWorker::beginStop(seconds grace) {
   for (auto& c : containers_) c->beginStop(grace);
-  const auto deadline = std::chrono::steady_clock::now() + grace + seconds(5);
-  for (auto& c : containers_) {
-    while (!c->stopped() && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-  }
-  done_ = true;
+}
+
+bool PodWorker::stopped() {
+  bool all = true;
+  for (auto& c : containers_) all = c->stopped() && all;
+  if (all) done_ = true;
+  return all;
 }
 
 }  // namespace processkubelet

@@ -42,8 +42,10 @@ class PodWorker {
   ~PodWorker();  // kills whatever still runs
 
   void sync(const nlohmann::json& pod);
-  // The pod object is gone: stop within `grace` (blocking).
-  void stopNow(std::chrono::seconds grace);
+  // The pod object is gone, or the kubelet stops: SIGTERM now, SIGKILL after `grace`.
+  void beginStop(std::chrono::seconds grace);
+  // True once no process of the pod runs (enforces the SIGKILL deadline).
+  bool stopped();
   // Deletion confirmed (or pod gone): the worker can be dropped.
   bool done() const { return done_; }
 

@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <thread>
 
 #include "controller/cache/informer.h"
 #include "controller/logging/logger.h"
@@ -146,6 +147,17 @@ struct ProcessKubelet::Impl {
     }
   }
 
+  // Stops the given workers' processes together (blocking), so N pods take one grace period.
+  static void stopAll(std::vector<std::unique_ptr<PodWorker>> gone, seconds grace) {
+    for (auto& w : gone) w->beginStop(grace);
+    const auto deadline = std::chrono::steady_clock::now() + grace + seconds(5);
+    for (auto& w : gone) {
+      while (!w->stopped() && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(milliseconds(50));
+      }
+    }
+  }
+
   void syncAll(const ctrl::cache::Store& store) {
     std::set<std::string> seen;
     for (const auto& obj : store.list()) {
@@ -169,10 +181,11 @@ struct ProcessKubelet::Impl {
       }
       it->second->sync(pod);
     }
+    std::vector<std::unique_ptr<PodWorker>> gone;
     for (auto it = workers.begin(); it != workers.end();) {
       if (!seen.count(it->first)) {
         // Deleted without us (force delete, namespace gone): stop what runs.
-        it->second->stopNow(seconds(2));
+        gone.push_back(std::move(it->second));
         it = workers.erase(it);
       } else if (it->second->done()) {
         it = workers.erase(it);
@@ -180,6 +193,7 @@ struct ProcessKubelet::Impl {
         ++it;
       }
     }
+    if (!gone.empty()) stopAll(std::move(gone), seconds(2));
     for (auto it = bind_attempts.begin(); it != bind_attempts.end();) {
       it = clock->now() > it->second + 2 * kBindRetry ? bind_attempts.erase(it) : std::next(it);
     }
@@ -228,8 +242,10 @@ Status ProcessKubelet::run(const ctrl::StopSignal& stop) {
   }
 
   log::info("process-kubelet stopping its pods", {{"pods", impl_->workers.size()}});
-  for (auto& [uid, worker] : impl_->workers) worker->stopNow(kShutdownGrace);
+  std::vector<std::unique_ptr<PodWorker>> all;
+  for (auto& [uid, worker] : impl_->workers) all.push_back(std::move(worker));
   impl_->workers.clear();
+  Impl::stopAll(std::move(all), kShutdownGrace);
   pods.stop();
   return Status::ok();
 }
