@@ -128,12 +128,12 @@ Status writeProjected(const fs::path& dir, const json& projected, const VolumeCo
 
 }  // namespace
 
-StatusOr<std::map<std::string, std::string>> materialiseVolumes(const VolumeContext& ctx) {
-  std::map<std::string, std::string> dirs;
+StatusOr<VolumeDirs> materialiseVolumes(const VolumeContext& ctx) {
+  VolumeDirs dirs;
   for (const auto& volume : (*ctx.pod)["spec"].value("volumes", json::array())) {
     const std::string name = volume.value("name", "");
     if (volume.contains("hostPath")) {
-      dirs[name] = volume["hostPath"].value("path", "");
+      dirs[name] = {volume["hostPath"].value("path", ""), false};
       continue;
     }
     const fs::path dir = fs::path(ctx.podDir) / "volumes" / name;
@@ -163,13 +163,13 @@ StatusOr<std::map<std::string, std::string>> materialiseVolumes(const VolumeCont
       return Status(s.code(),
                     "MountVolume.SetUp failed for volume \"" + name + "\" : " + s.message());
     }
-    dirs[name] = dir.string();
+    dirs[name] = {dir.string(), !volume.contains("emptyDir")};
   }
   return dirs;
 }
 
-StatusOr<std::vector<BindMount>> containerMounts(
-    const json& container, const std::map<std::string, std::string>& volumeDirs) {
+StatusOr<std::vector<BindMount>> containerMounts(const json& container,
+                                                 const VolumeDirs& volumeDirs) {
   std::vector<BindMount> mounts;
   for (const auto& m : container.value("volumeMounts", json::array())) {
     const std::string name = m.value("name", "");
@@ -177,10 +177,11 @@ StatusOr<std::vector<BindMount>> containerMounts(
     if (it == volumeDirs.end()) {
       return Status(Code::kInvalidArgument, "volumeMount " + name + " names no pod volume");
     }
-    std::string source = it->second;
+    std::string source = it->second.path;
     const std::string subPath = m.value("subPath", "");
     if (!subPath.empty()) source += "/" + subPath;
-    mounts.push_back({source, m.value("mountPath", ""), m.value("readOnly", false)});
+    mounts.push_back({source, m.value("mountPath", ""),
+                      it->second.alwaysReadOnly || m.value("readOnly", false)});
   }
   return mounts;
 }

@@ -39,9 +39,15 @@ struct VolumeContext {
   std::string clusterCaPem;
 };
 
-// Volume name → host directory (or, for hostPath, the host path itself).
-ctrl::kube::StatusOr<std::map<std::string, std::string>> materialiseVolumes(
-    const VolumeContext& ctx);
+struct VolumeDir {
+  std::string path;  // the host directory (for hostPath, the host path itself)
+  // secret, configMap, projected and downwardAPI volumes are always mounted
+  // read-only by the kubelet, whatever the volumeMount says.
+  bool alwaysReadOnly = false;
+};
+using VolumeDirs = std::map<std::string, VolumeDir>;  // by volume name
+
+ctrl::kube::StatusOr<VolumeDirs> materialiseVolumes(const VolumeContext& ctx);
 
 struct BindMount {
   std::string source;  // host path
@@ -49,7 +55,7 @@ struct BindMount {
   bool readOnly = false;
 };
 
-ctrl::kube::StatusOr<std::vector<BindMount>> containerMounts(
-    const nlohmann::json& container, const std::map<std::string, std::string>& volumeDirs);
+ctrl::kube::StatusOr<std::vector<BindMount>> containerMounts(const nlohmann::json& container,
+                                                             const VolumeDirs& volumeDirs);
 
 }  // namespace processkubelet

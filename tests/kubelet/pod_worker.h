@@ -57,7 +57,7 @@ class PodWorker {
   PodWorkerDeps deps_;
   std::string ns_, name_, uid_, podDir_;
   WallTime first_seen_;
-  std::optional<std::map<std::string, std::string>> volume_dirs_;
+  std::optional<VolumeDirs> volume_dirs_;
   std::vector<std::unique_ptr<ContainerRunner>> containers_;
   bool terminating_ = false;
   bool done_ = false;
