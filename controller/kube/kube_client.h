@@ -53,6 +53,8 @@ struct DeleteOptions {
   std::string propagationPolicy;  // "", "Foreground", "Background", "Orphan"
   std::string preconditionUid;
   std::string preconditionResourceVersion;
+  // Unset: the object's own default. 0 is how a kubelet confirms a pod is gone.
+  std::optional<int64_t> gracePeriodSeconds;
 };
 
 struct WatchEvent {

@@ -101,6 +101,7 @@ nlohmann::json deleteOptionsBody(const DeleteOptions& opts) {
   if (!opts.preconditionResourceVersion.empty()) {
     body["preconditions"]["resourceVersion"] = opts.preconditionResourceVersion;
   }
+  if (opts.gracePeriodSeconds) body["gracePeriodSeconds"] = *opts.gracePeriodSeconds;
   return body;
 }
 

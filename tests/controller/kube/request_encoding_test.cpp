@@ -92,6 +92,9 @@ TEST(RequestEncodingTest, DeleteOptionsBody) {
   EXPECT_EQ(b["propagationPolicy"], "Foreground");
   EXPECT_EQ(b["preconditions"]["uid"], "u-1");
   EXPECT_EQ(b["preconditions"]["resourceVersion"], "42");
+  EXPECT_FALSE(b.contains("gracePeriodSeconds"));
+  d.gracePeriodSeconds = 0;
+  EXPECT_EQ(deleteOptionsBody(d)["gracePeriodSeconds"], 0);
 }
 
 }  // namespace
