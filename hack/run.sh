@@ -20,6 +20,7 @@ else
   say "no KUBECONFIG and no ~/.kube/config: starting the local control plane ($CTL up)"
   "$CTL" up
   kubeconfig="$ROOT/.cache/controlplane/admin.kubeconfig"
+  local_control_plane=1
   say "using $kubeconfig"
 fi
 
@@ -112,6 +113,77 @@ else
 fi
 
 [ -x "$OPERATOR" ] || { say "operator binary $OPERATOR not built (make build)"; exit 1; }
+
+# On the local control plane nothing runs pods and no principal exists, so
+# the samples can never connect. Bring up both, as the e2e tests do: upstream's
+# principal (pinned in tests/argocd-agent/go.mod) on loopback, and the process
+# kubelet (tests/kubelet/) running the agent image as the real argocd-agent
+# binary, for one ClusterAgent pointed at that principal. LOCAL_AGENT=0 skips it.
+LOCAL_NS=clusteragent-local
+LOCAL_AGENT_NAME=local-agent
+PRINCIPAL_NS=argocd-principal
+KUBELET="$ROOT/${BUILD_DIR:-build}/process-kubelet"
+kubelet_pid=""
+stop_local_agent() {
+  [ -z "$kubelet_pid" ] || kill "$kubelet_pid" 2>/dev/null || true
+  [ -z "$kubelet_pid" ] || wait "$kubelet_pid" 2>/dev/null || true
+  PRINCIPAL_NAMESPACE="$PRINCIPAL_NS" KUBECONFIG="$kubeconfig" \
+    "$ROOT/tests/argocd-agent/principal" stop >/dev/null 2>&1 || true
+}
+start_local_agent() {
+  local bin image port
+  [ -x "$KUBELET" ] || { say "$KUBELET not built (make build)"; return 1; }
+  say "building the pinned upstream argocd-agent if needed (first time: several minutes)"
+  bin="$("$ROOT/tests/argocd-agent/build")"
+  image="$(sed -n 's/.*kDefaultAgentImage = "\([^"]*\)".*/\1/p' \
+    "$ROOT/reconcilers/clusteragent/agent_image.h")"
+  export PRINCIPAL_NAMESPACE="$PRINCIPAL_NS"
+  KUBECONFIG="$kubeconfig" "$ROOT/tests/argocd-agent/principal" start
+  port="$(KUBECONFIG="$kubeconfig" "$ROOT/tests/argocd-agent/principal" env |
+    sed -n 's/^export PRINCIPAL_PORT=//p')"
+  kubectl get namespace "$LOCAL_NS" >/dev/null 2>&1 || kubectl create namespace "$LOCAL_NS"
+  kubectl -n "$LOCAL_NS" get secret argocd-agent-client-tls >/dev/null 2>&1 ||
+    KUBECONFIG="$kubeconfig" "$ROOT/tests/argocd-agent/principal" issue-agent \
+      "$LOCAL_NS" "$LOCAL_AGENT_NAME" >/dev/null
+  mkdir -p "$ROOT/.cache/kubelet"
+  say "starting the process kubelet for namespace $LOCAL_NS (log .cache/kubelet/run.log)"
+  "$KUBELET" --kubeconfig "$kubeconfig" --image "$image=$bin/argocd-agent" \
+    --namespace "$LOCAL_NS" >"$ROOT/.cache/kubelet/run.log" 2>&1 &
+  kubelet_pid=$!
+  # The client certificate's CN is the agent's name at the principal, which
+  # authenticates by certificate: auth.method mtls, no token.
+  local manifest="$ROOT/.cache/kubelet/local-clusteragent.yaml"
+  cat >"$manifest" <<YAML
+apiVersion: argoproj.io/v1alpha1
+kind: ClusterAgent
+metadata:
+  name: $LOCAL_AGENT_NAME
+  namespace: $LOCAL_NS
+spec:
+  serverAddr: https://127.0.0.1:$port
+  clusterName: $LOCAL_AGENT_NAME
+  auth:
+    method: mtls
+YAML
+  apply_with_retry "$manifest"
+  say "ClusterAgent $LOCAL_NS/$LOCAL_AGENT_NAME points at the local principal (127.0.0.1:$port). Look at it with:"
+  say "  KUBECONFIG=$kubeconfig kubectl get clusteragent -A"
+  say "  KUBECONFIG=$kubeconfig kubectl wait --for=condition=Connected -n $LOCAL_NS clusteragent/$LOCAL_AGENT_NAME --timeout=180s"
+}
+
+if [ -n "${local_control_plane:-}" ] && [ "${LOCAL_AGENT:-1}" != 0 ]; then
+  trap stop_local_agent EXIT
+  trap 'exit 130' INT TERM
+  start_local_agent || say "could not start the local principal and kubelet; the operator runs without them"
+  say "running ${OPERATOR#"$ROOT/"} --kubeconfig $kubeconfig ${ARGS:-}"
+  # shellcheck disable=SC2086 # ARGS is a flag list on purpose
+  "$OPERATOR" --kubeconfig "$kubeconfig" ${ARGS:-} &
+  operator_pid=$!
+  trap 'kill -TERM $operator_pid 2>/dev/null; wait $operator_pid; exit 130' INT TERM
+  wait "$operator_pid"
+  exit $?
+fi
+
 say "exec ${OPERATOR#"$ROOT/"} --kubeconfig $kubeconfig ${ARGS:-}"
 # shellcheck disable=SC2086 # ARGS is a flag list on purpose
 exec "$OPERATOR" --kubeconfig "$kubeconfig" ${ARGS:-}

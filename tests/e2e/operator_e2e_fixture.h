@@ -6,6 +6,7 @@
 // the test's namespace) and stops it with SIGTERM, which must end it cleanly
 // and hand the Lease back. Shared by the e2e test files.
 #include <gtest/gtest.h>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +17,7 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
 #include "tests/support/control_plane.h"
 #include "tests/support/eventually.h"
 #include "tests/support/operator_process.h"
@@ -23,7 +25,6 @@
 #include "tests/support/test_certificates.h"
 
 namespace e2e {
-
 
 using testsupport::CommandResult;
 using testsupport::ControlPlane;
@@ -58,7 +59,7 @@ inline std::string readFile(const std::string& path) {
 
 // Every occurrence of `from` in text replaced; `count` says how many there were.
 inline std::string replaceAll(std::string text, const std::string& from, const std::string& to,
-                       int* count) {
+                              int* count) {
   *count = 0;
   for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
     text.replace(at, from.size(), to);

@@ -48,7 +48,8 @@ class RealAgentE2ETest : public OperatorE2ETest {
     AgentCertificate cert;
     ASSERT_TRUE(principal_->issueAgentCertificate(ns(), kAgentName, &cert, &error)) << error;
     kubelet_ = std::make_unique<KubeletProcess>(
-        KubeletProcess::ImageBinaries{{clusteragent::kDefaultAgentImage, principal_->agentBinary()}},
+        KubeletProcess::ImageBinaries{
+            {clusteragent::kDefaultAgentImage, principal_->agentBinary()}},
         std::vector<std::string>{ns()});
     ASSERT_TRUE(kubelet_->started()) << kubelet_->logTail();
   }
@@ -67,8 +68,8 @@ class RealAgentE2ETest : public OperatorE2ETest {
                   << "----\n";
       }
       if (principal_) {
-        std::cerr << "---- principal\n" << testsupport::fileTail(principal_->logPath(), 40)
-                  << "----\n";
+        std::cerr << "---- principal\n"
+                  << testsupport::fileTail(principal_->logPath(), 40) << "----\n";
       }
     }
     kubelet_.reset();
@@ -86,9 +87,9 @@ class RealAgentE2ETest : public OperatorE2ETest {
   }
 
   std::string podNames() const {
-    CommandResult r = kubectl({"get", "pods", "-l", std::string("argoproj.io/clusteragent=") +
-                                                       kClusterAgent,
-                               "-o", "jsonpath={.items[*].metadata.name}"});
+    CommandResult r =
+        kubectl({"get", "pods", "-l", std::string("argoproj.io/clusteragent=") + kClusterAgent,
+                 "-o", "jsonpath={.items[*].metadata.name}"});
     return r.ok() ? r.output : "";
   }
   std::string firstPod() const {
@@ -109,9 +110,9 @@ class RealAgentE2ETest : public OperatorE2ETest {
   // principal dies in between keeps answering 200 while it retries
   // (agent/connection.go at v0.9.0): a disconnect is only observable after this.
   bool subscribed() const {
-    return contains(readFile(principal_->logPath()),
-                    std::string("An agent connected to the subscription stream\" client=") +
-                        kAgentName);
+    return contains(
+        readFile(principal_->logPath()),
+        std::string("An agent connected to the subscription stream\" client=") + kAgentName);
   }
 
   std::unique_ptr<PrincipalProcess> principal_;
@@ -120,8 +121,8 @@ class RealAgentE2ETest : public OperatorE2ETest {
 
 TEST_F(RealAgentE2ETest, ConnectsLosesThePrincipalWithoutRestartingAndReconnects) {
   apply(clusterAgent());
-  CommandResult wait = kubectl(
-      {"wait", "--for=condition=Connected", kConnectTimeout, std::string("clusteragent/") + kClusterAgent});
+  CommandResult wait = kubectl({"wait", "--for=condition=Connected", kConnectTimeout,
+                                std::string("clusteragent/") + kClusterAgent});
   ASSERT_TRUE(wait.ok()) << wait.output << "\nConnected: " << connected("reason") << " "
                          << connected("message");
   // Ready because the agent's /healthz answered: the pod the kubelet runs is
