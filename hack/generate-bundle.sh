@@ -13,8 +13,8 @@ version="${BUNDLE_VERSION:-0.1.0}"
 image="${IMG:-quay.io/argoprojlabs/clusteragent-operator:v$version}"
 # The operator's --agent-image default: the image every ClusterAgent without
 # spec.image runs, so disconnected mirrors must carry it too.
-agent_image="$(sed -n 's/.*kDefaultAgentImage = "\([^"]*\)".*/\1/p' "$ROOT/cmd/flags.h")"
-[ -n "$agent_image" ] || { echo "generate-bundle: no kDefaultAgentImage in cmd/flags.h" >&2; exit 1; }
+agent_image="$(sed -n 's/.*kDefaultAgentImage = "\([^"]*\)".*/\1/p' "$ROOT/reconcilers/clusteragent/agent_image.h")"
+[ -n "$agent_image" ] || { echo "generate-bundle: no kDefaultAgentImage in reconcilers/clusteragent/agent_image.h" >&2; exit 1; }
 
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"

@@ -82,6 +82,12 @@ TEST(RenderIntegrationTest, LiveClusterAgentRendersToWhatTheOperatorApplied) {
   EXPECT_NE(d.output.find("+        image: registry.example.com/agent:v2"), std::string::npos)
       << d.output;
   EXPECT_EQ(d.output.find("render-it-token"), std::string::npos) << d.output;
+
+  // Gone while the operator still runs to release its finalizer: a
+  // ClusterAgent left behind would hold up every later CRD deletion.
+  auto deleted = cp.kubectl(
+      {"delete", "clusteragent", "aro-agent", "-n", ns.name(), "--wait=true", "--timeout=60s"});
+  EXPECT_TRUE(deleted.ok()) << deleted.output;
 }
 
 }  // namespace
