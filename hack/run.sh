@@ -179,7 +179,10 @@ if [ -n "${local_control_plane:-}" ] && [ "${LOCAL_AGENT:-1}" != 0 ]; then
   # shellcheck disable=SC2086 # ARGS is a flag list on purpose
   "$OPERATOR" --kubeconfig "$kubeconfig" ${ARGS:-} &
   operator_pid=$!
-  trap 'kill -TERM $operator_pid 2>/dev/null; wait $operator_pid; exit 130' INT TERM
+  # Ctrl-C reaches the operator itself (same process group); a SIGTERM to
+  # this script is passed on. Either way the operator shuts down gracefully.
+  trap 'wait $operator_pid; exit 130' INT
+  trap 'kill -TERM $operator_pid 2>/dev/null; wait $operator_pid; exit 143' TERM
   wait "$operator_pid"
   exit $?
 fi
