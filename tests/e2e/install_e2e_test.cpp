@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/e2e/operator_e2e_fixture.h"
 #include "tests/support/control_plane.h"
 #include "tests/support/eventually.h"
 #include "tests/support/operator_process.h"
@@ -29,48 +30,15 @@
 
 namespace {
 
-using testsupport::CommandResult;
-using testsupport::ControlPlane;
-using testsupport::eventually;
-using testsupport::TestNamespace;
-using namespace std::chrono_literals;
+using namespace e2e;
 
-// manifests/base: the namespace, ServiceAccount and Deployment it installs.
-const char kOperatorNamespace[] = "clusteragent-operator-system";
-const char kOperatorServiceAccount[] = "clusteragent-operator";
+// manifests/base: the Deployment it installs (its namespace and ServiceAccount:
+// operator_e2e_fixture.h).
 const char kOperatorDeployment[] = "clusteragent-operator";
 const char kOperatorLabel[] = "app.kubernetes.io/name=clusteragent-operator";
 // What the operator labels every object it creates with.
 const char kManagedLabel[] = "app.kubernetes.io/managed-by=clusteragent-operator";
 const char kCrd[] = "crd/clusteragents.argoproj.io";
-const char kLeaseName[] = "clusteragent-operator-leader";
-const std::string kWaitTimeout = "--timeout=60s";
-constexpr auto kPoll = 250ms;
-// The samples' placeholders.
-const char kSampleNamespace[] = "namespace: argocd";
-const char kSampleToken[] = "<token-from-central-argocd>";
-
-const ControlPlane& cp() {
-  return ControlPlane::instance();
-}
-
-std::string readFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string replaceAll(std::string text, const std::string& from, const std::string& to) {
-  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
-    text.replace(at, from.size(), to);
-  }
-  return text;
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 // The `--flag=value` element of args replaced by `--flag=<value>`.
 bool replaceFlag(std::vector<std::string>* args, const std::string& flag,

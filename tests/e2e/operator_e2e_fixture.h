@@ -59,12 +59,13 @@ inline std::string readFile(const std::string& path) {
 
 // Every occurrence of `from` in text replaced; `count` says how many there were.
 inline std::string replaceAll(std::string text, const std::string& from, const std::string& to,
-                              int* count) {
-  *count = 0;
+                              int* count = nullptr) {
+  int n = 0;
   for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
     text.replace(at, from.size(), to);
-    ++*count;
+    ++n;
   }
+  if (count) *count = n;
   return text;
 }
 
