@@ -216,7 +216,7 @@ StatusOr<json> CpprestKubeClient::list(const Resource& r, const std::string& ns,
 StatusOr<json> CpprestKubeClient::create(const Resource& r, const std::string& ns, const json& obj,
                                          const std::string& fieldManager) {
   std::string targetNs = ns.empty() ? objectNamespace(obj) : ns;
-  std::string body = obj.dump();
+  std::string body = encodeBody(obj);
   std::string path =
       r.collectionPath(targetNs) + QueryString().addIfSet("fieldManager", fieldManager).str();
   return impl_->executeJson("POST", http::methods::POST, path, &body);
@@ -232,7 +232,7 @@ StatusOr<json> CpprestKubeClient::update(const Resource& r, const std::string& n
   std::string path = r.objectPath(targetNs, name);
   if (!opts.subresource.empty()) path += "/" + opts.subresource;
   path += QueryString().addIfSet("fieldManager", opts.fieldManager).str();
-  std::string body = obj.dump();
+  std::string body = encodeBody(obj);
   return impl_->executeJson("PUT", http::methods::PUT, path, &body);
 }
 
@@ -246,15 +246,21 @@ StatusOr<json> CpprestKubeClient::patch(const Resource& r, const std::string& ns
   std::string path = r.objectPath(ns, name);
   if (!opts.subresource.empty()) path += "/" + opts.subresource;
   path += patchQuery(type, opts);
-  std::string text = body.dump();  // JSON is valid YAML, so apply-patch+yaml accepts it
+  std::string text = encodeBody(body);  // JSON is valid YAML, so apply-patch+yaml accepts it
   return impl_->executeJson("PATCH", http::methods::PATCH, path, &text, patchContentType(type));
 }
 
 Status CpprestKubeClient::remove(const Resource& r, const std::string& ns, const std::string& name,
                                  const DeleteOptions& opts) {
-  std::string body = deleteOptionsBody(opts).dump();
+  std::string body = encodeBody(deleteOptionsBody(opts));
   auto res = impl_->execute("DELETE", http::methods::DEL, r.objectPath(ns, name), &body);
   return res.isOk() ? Status::ok() : res.status();
+}
+
+StatusOr<std::string> CpprestKubeClient::podLogs(const std::string& ns, const std::string& pod,
+                                                 const LogOptions& opts) {
+  return impl_->execute("GET", http::methods::GET,
+                        resources::kPods.objectPath(ns, pod) + "/log" + logQuery(opts));
 }
 
 StatusOr<WatchStreamPtr> CpprestKubeClient::watch(const Resource& r, const std::string& ns,

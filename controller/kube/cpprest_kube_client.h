@@ -54,6 +54,8 @@ class CpprestKubeClient : public KubeClient {
                 const DeleteOptions& opts = {}) override;
   StatusOr<WatchStreamPtr> watch(const Resource& r, const std::string& ns,
                                  const WatchOptions& opts = {}) override;
+  StatusOr<std::string> podLogs(const std::string& ns, const std::string& pod,
+                                const LogOptions& opts = {}) override;
 
   struct Impl;
 

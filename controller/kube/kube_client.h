@@ -57,6 +57,13 @@ struct DeleteOptions {
   std::optional<int64_t> gracePeriodSeconds;
 };
 
+// pods/log: how much of a container's log to read.
+struct LogOptions {
+  std::string container;   // "": the pod's only container
+  int64_t tailLines = 0;   // 0: the whole log
+  int64_t limitBytes = 0;  // 0: no limit (set one: a log can be large)
+};
+
 struct WatchEvent {
   enum class Type { kAdded, kModified, kDeleted, kBookmark, kError };
   Type type;
@@ -95,6 +102,10 @@ class KubeClient {
                         const DeleteOptions& opts = {}) = 0;
   virtual StatusOr<WatchStreamPtr> watch(const Resource& r, const std::string& ns,
                                          const WatchOptions& opts = {}) = 0;
+  // A container's log as the kubelet serves it through the API server: text
+  // written by the container, so untrusted bytes to whoever reads it.
+  virtual StatusOr<std::string> podLogs(const std::string& ns, const std::string& pod,
+                                        const LogOptions& opts = {}) = 0;
 };
 using KubeClientPtr = std::shared_ptr<KubeClient>;
 

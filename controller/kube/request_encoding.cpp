@@ -59,6 +59,18 @@ std::string watchQuery(const WatchOptions& opts) {
   return q.str();
 }
 
+std::string encodeBody(const nlohmann::json& body) {
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string logQuery(const LogOptions& opts) {
+  QueryString q;
+  q.addIfSet("container", opts.container);
+  if (opts.tailLines > 0) q.add("tailLines", std::to_string(opts.tailLines));
+  if (opts.limitBytes > 0) q.add("limitBytes", std::to_string(opts.limitBytes));
+  return q.str();
+}
+
 std::string patchQuery(PatchType type, const PatchOptions& opts) {
   QueryString q;
   q.addIfSet("fieldManager", opts.fieldManager);

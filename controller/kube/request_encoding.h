@@ -30,6 +30,12 @@ class QueryString {
 
 std::string listQuery(const ListOptions& opts);
 std::string watchQuery(const WatchOptions& opts);
+std::string logQuery(const LogOptions& opts);
+
+// A request body. Never throws: a string that is not valid UTF-8 (text that
+// came from the network into a status message, say) is sent with U+FFFD in
+// place of the bad bytes instead of aborting the write with an exception.
+std::string encodeBody(const nlohmann::json& body);
 std::string patchQuery(PatchType type, const PatchOptions& opts);
 
 const char* patchContentType(PatchType type);

@@ -37,6 +37,7 @@ const json* findCondition(const json& pod, const std::string& type) {
 AgentConnection fromPod(const json& pod) {
   const std::string podName = pod.value("/metadata/name"_json_pointer, std::string());
   AgentConnection a;
+  a.pod = podName;
   if (conditionTrue(pod, "Ready")) {
     a.connected = true;
     a.reason = "Connected";
@@ -77,6 +78,7 @@ AgentConnection fromPod(const json& pod) {
     }
     if (cs.contains("/state/running"_json_pointer)) {
       a.reason = "AgentNotConnected";
+      a.runningSince = cs.value("/state/running/startedAt"_json_pointer, std::string());
       a.message = "agent pod " + podName +
                   " is running but its /healthz fails: not connected to the principal "
                   "(see the pod's log)";

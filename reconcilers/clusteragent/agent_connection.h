@@ -14,9 +14,12 @@ namespace clusteragent {
 struct AgentConnection {
   bool connected = false;
   std::string reason;   // Connected, Paused, NoAgentPods, ImagePullBackOff, CrashLoopBackOff,
-                        // Unschedulable, AgentNotConnected, ContainerCreating
+                        // Unschedulable, AgentNotConnected, ContainerCreating (and, refined
+                        // from the agent's log: agent_log_diagnosis.h)
   std::string message;  // for people: what is wrong and where to look
   int readyPods = 0;
+  std::string pod = "";           // the pod the reason is about ("" for Paused, NoAgentPods)
+  std::string runningSince = "";  // AgentNotConnected: its container's state.running.startedAt
 };
 
 // desiredReplicas: spec.replicas (0 pauses). Pods that are terminating

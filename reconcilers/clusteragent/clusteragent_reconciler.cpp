@@ -50,6 +50,7 @@ Result ClusterAgentReconciler::reconcile(const ctrl::queue::Request& req) {
   ctx.ns = req.ns;
   ctx.name = req.name;
   ctx.key = req.key();
+  ctx.now = clock_->wallNow();
   ctx.status.generation = ctx.cr["metadata"].value("generation", int64_t{0});
 
   if (ctx.cr["metadata"].contains("deletionTimestamp")) {
@@ -98,6 +99,7 @@ Result ClusterAgentReconciler::reconcile(const ctrl::queue::Request& req) {
     errors += "status: " + s.toString();
   }
   if (!errors.empty()) return Result::error(errors);
+  if (ctx.requeueAfter) return Result::requeueAfter(*ctx.requeueAfter);
   return Result::done();
 }
 

@@ -3,6 +3,7 @@
 #include "reconcilers/clusteragent/agent_connection.h"
 #include "reconcilers/clusteragent/agent_pods.h"
 #include "reconcilers/clusteragent/connection_observer.h"
+#include "reconcilers/clusteragent/explain_not_connected.h"
 
 namespace clusteragent {
 
@@ -10,6 +11,7 @@ StepResult observeConnection(ReconcileContext& ctx) {
   if (ctx.caches.pods != nullptr) {
     ctx.status.connection =
         assessAgentConnection(agentPodsOf(*ctx.caches.pods, ctx.key), ctx.spec.replicas);
+    explainNotConnected(ctx);
   }
   ConnectionObserver* observer = ctx.options.connection.get();
   if (observer == nullptr) return StepResult::next();

@@ -6,6 +6,11 @@ bool isAgentPodFailure(const std::string& reason) {
   return reason == "ImagePullBackOff" || reason == "CrashLoopBackOff" || reason == "Unschedulable";
 }
 
+bool isRefusedByPrincipal(const std::string& reason) {
+  return reason == "VersionMismatch" || reason == "CertificateUntrusted" ||
+         reason == "CertificateExpired" || reason == "AuthenticationFailed";
+}
+
 namespace {
 
 // "...; the operator cannot reach the server either (DNSError: ...)".
@@ -24,7 +29,8 @@ Readiness deriveReadiness(const StatusInputs& in) {
   const auto& conn = in.connection;
   if (!in.credentials.ready) {
     out = {false, "CredentialsNotReady", in.credentials.message, "Degraded"};
-  } else if (conn && !conn->connected && isAgentPodFailure(conn->reason)) {
+  } else if (conn && !conn->connected &&
+             (isAgentPodFailure(conn->reason) || isRefusedByPrincipal(conn->reason))) {
     out = {false, conn->reason, conn->message, "Degraded"};
   } else if (conn && !conn->connected &&
              (conn->reason == "Paused" || conn->reason == "AgentNotConnected")) {

@@ -10,7 +10,9 @@
 //   Invalid       SpecValid=False
 //   Degraded      CredentialsReady=False, or the agent pod cannot run:
 //                 Connected=False with ImagePullBackOff | CrashLoopBackOff |
-//                 Unschedulable — a person has to act
+//                 Unschedulable, or it runs and its log says why it cannot
+//                 connect: VersionMismatch | CertificateUntrusted |
+//                 CertificateExpired | AuthenticationFailed — a person has to act
 //   Disconnected  Connected=False with Paused (replicas 0) or
 //                 AgentNotConnected (running, /healthz failing)
 //   Pending       the Deployment does not exist yet
@@ -37,5 +39,8 @@ Readiness deriveReadiness(const StatusInputs& in);
 
 // The agent's pod cannot run until someone fixes something.
 bool isAgentPodFailure(const std::string& connectionReason);
+// The agent runs, and the connection fails for a reason retrying cannot
+// mend (agent_log_diagnosis.h): a person has to act too.
+bool isRefusedByPrincipal(const std::string& connectionReason);
 
 }  // namespace clusteragent

@@ -3,9 +3,11 @@
 // object, its parsed spec, the client and caches, and the status inputs the
 // steps gather as they go. Steps are functions `StepResult ensureX(ReconcileContext&)`.
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,7 +49,10 @@ struct ReconcileContext {
   ClusterAgentSpec spec;  // valid once ensure steps run
 
   StatusInputs status;
-  CredentialSources credentials;  // set by ensureCredentials
+  CredentialSources credentials;              // set by ensureCredentials
+  std::chrono::system_clock::time_point now;  // the reconcile's wall clock
+  // Set by a step that expects news nothing will send an event for.
+  std::optional<std::chrono::milliseconds> requeueAfter;
 
   // The one write path, with the outcome reported to options.onApply.
   ctrl::kube::StatusOr<ctrl::apply::ApplyOutcome> apply(const ctrl::kube::Resource& r,

@@ -66,11 +66,13 @@ json buildNode(const NodeAgentOptions& opts, std::chrono::system_clock::time_poi
           {"spec", json::object()},
           {"status",
            {{"conditions", nodeConditions(now, since)},
-            {"addresses", json::array({{{"type", "InternalIP"}, {"address", "127.0.0.1"}},
-                                       {{"type", "Hostname"}, {"address", opts.nodeName}}})},
+            // Only the address the API server can reach: it tries Hostname
+            // first (--kubelet-preferred-address-types), and the node name
+            // resolves nowhere.
+            {"addresses", json::array({{{"type", "InternalIP"}, {"address", "127.0.0.1"}}})},
             {"capacity", resources},
             {"allocatable", resources},
-            {"daemonEndpoints", {{"kubeletEndpoint", {{"Port", 0}}}}},
+            {"daemonEndpoints", {{"kubeletEndpoint", {{"Port", opts.kubeletPort}}}}},
             {"nodeInfo",
              {{"kubeletVersion", opts.kubeletVersion},
               {"kubeProxyVersion", ""},

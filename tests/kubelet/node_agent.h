@@ -22,6 +22,8 @@ struct NodeAgentOptions {
   std::chrono::seconds leaseRenewInterval{10};
   std::chrono::seconds statusInterval{60};
   int leaseDurationSeconds = 40;
+  // Where the API server reaches this kubelet's log server (log_server.h); 0: nowhere.
+  int kubeletPort = 0;
 };
 
 // The Node object registered on start (labels, addresses, capacity, Ready);

@@ -24,7 +24,12 @@ TEST(BuildNodeTest, ReadyWithAFreshHeartbeatAndAStableTransitionTime) {
   EXPECT_EQ((*ready)["lastTransitionTime"], "2027-01-15T08:00:00Z");
   EXPECT_TRUE(ctrl::conditions::isStatus(status["conditions"], "MemoryPressure", "False"));
   EXPECT_EQ(status["addresses"][0]["address"], "127.0.0.1");
+  EXPECT_EQ(status["addresses"].size(), 1u) << "the API server would try an unresolvable Hostname";
   EXPECT_EQ(status["allocatable"]["pods"], "110");
+  EXPECT_EQ(status["daemonEndpoints"]["kubeletEndpoint"]["Port"], 0);
+  opts.kubeletPort = 23456;
+  EXPECT_EQ(buildNode(opts, since, since)["status"]["daemonEndpoints"]["kubeletEndpoint"]["Port"],
+            23456);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "controller/cache/informer.h"
 #include "controller/logging/logger.h"
 #include "tests/kubelet/kube_object_source.h"
+#include "tests/kubelet/log_server.h"
 #include "tests/kubelet/node_agent.h"
 #include "tests/kubelet/pod_worker.h"
 
@@ -207,8 +208,15 @@ ProcessKubelet::ProcessKubelet(ctrl::kube::KubeClientPtr client, ProcessKubeletO
 ProcessKubelet::~ProcessKubelet() = default;
 
 Status ProcessKubelet::run(const ctrl::StopSignal& stop) {
+  // `kubectl logs` (pods/log) for the containers run here. Without it the
+  // node still runs pods; only their logs are not served.
+  LogServer logs(impl_->opts.logDir);
+  if (auto s = logs.start(); !s.isOk()) {
+    log::warn("not serving container logs", {{"error", s.toString()}});
+  }
   NodeAgentOptions nodeOpts;
   nodeOpts.nodeName = impl_->opts.nodeName;
+  nodeOpts.kubeletPort = logs.port();
   NodeAgent node(impl_->client, nodeOpts, impl_->clock);
   while (true) {
     auto s = node.registerNode();

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -150,6 +151,16 @@ TEST_F(ProcessKubeletIntegrationTest, RunsADeploymentLikeANode) {
   auto token = httpGet(port, "/file/var/run/secrets/kubernetes.io/serviceaccount/token");
   EXPECT_TRUE(token && token->rfind("eyJ", 0) == 0);
   EXPECT_TRUE(httpGet(port, "/env/KUBERNETES_SERVICE_HOST").has_value());
+
+  // `kubectl logs` reaches the container's output through the API server
+  // (pods/log → this node's log server), tail and all.
+  auto logs = cp_.kubectl({"logs", podName, "-n", ns_.name(), "-c", "server"});
+  EXPECT_TRUE(logs.ok() && logs.output.find("kubelet-test-server: listening on 127.0.0.1:" +
+                                            std::to_string(port)) != std::string::npos)
+      << logs.output;
+  logs = cp_.kubectl({"logs", podName, "-n", ns_.name(), "--tail=1"});
+  EXPECT_TRUE(logs.ok()) << logs.output;
+  EXPECT_EQ(std::count(logs.output.begin(), logs.output.end(), '\n'), 1) << logs.output;
 
   // kube-controller-manager counts the ready replica.
   auto wait = cp_.kubectl(

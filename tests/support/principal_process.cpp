@@ -48,9 +48,13 @@ int toPort(const std::string& s) {
 // The script reads its configuration from the environment; `env` sets it for
 // this one command without touching the test process's own.
 std::vector<std::string> scriptCommand(const std::string& script, const std::string& kubeconfig,
-                                       const std::string& ns,
+                                       const PrincipalOptions& o,
                                        const std::vector<std::string>& args) {
-  std::vector<std::string> argv{"env", "KUBECONFIG=" + kubeconfig, "PRINCIPAL_NAMESPACE=" + ns,
+  std::vector<std::string> argv{"env",
+                                "KUBECONFIG=" + kubeconfig,
+                                "PRINCIPAL_NAMESPACE=" + o.ns,
+                                "PRINCIPAL_ALLOWED_NAMESPACES=" + o.allowedNamespaces,
+                                "PRINCIPAL_AUTH=" + o.auth,
                                 script};
   argv.insert(argv.end(), args.begin(), args.end());
   return argv;
@@ -59,23 +63,23 @@ std::vector<std::string> scriptCommand(const std::string& script, const std::str
 }  // namespace
 
 PrincipalProcess::PrincipalProcess(std::string repoRoot, std::string kubeconfig,
-                                   std::string namespace_)
+                                   PrincipalOptions options)
     : script_(repoRoot + "/tests/argocd-agent/principal"),
       kubeconfig_(std::move(kubeconfig)),
-      namespace_(std::move(namespace_)) {}
+      options_(std::move(options)) {}
 
 PrincipalProcess::~PrincipalProcess() {
   if (started_) stop();
 }
 
 bool PrincipalProcess::start(std::string* error) {
-  CommandResult r = runCommand(scriptCommand(script_, kubeconfig_, namespace_, {"start"}));
+  CommandResult r = runCommand(scriptCommand(script_, kubeconfig_, options_, {"start"}));
   if (!r.ok()) {
     *error = "`principal start` failed (exit " + std::to_string(r.exitCode) + "):\n" + r.output;
     return false;
   }
   started_ = true;
-  CommandResult env = runCommand(scriptCommand(script_, kubeconfig_, namespace_, {"env"}));
+  CommandResult env = runCommand(scriptCommand(script_, kubeconfig_, options_, {"env"}));
   if (!env.ok()) {
     *error = "`principal env` failed: " + env.output;
     return false;
@@ -95,21 +99,34 @@ bool PrincipalProcess::start(std::string* error) {
 }
 
 bool PrincipalProcess::stop(std::string* error) {
-  CommandResult r = runCommand(scriptCommand(script_, kubeconfig_, namespace_, {"stop"}));
+  CommandResult r = runCommand(scriptCommand(script_, kubeconfig_, options_, {"stop"}));
   started_ = false;
   if (!r.ok() && error) *error = "`principal stop` failed: " + r.output;
   return r.ok();
 }
 
 bool PrincipalProcess::running() const {
-  return runCommand(scriptCommand(script_, kubeconfig_, namespace_, {"status"})).ok();
+  return runCommand(scriptCommand(script_, kubeconfig_, options_, {"status"})).ok();
+}
+
+bool PrincipalProcess::addUser(const std::string& agentName, const std::string& password,
+                               std::string* error) {
+  CommandResult r = runCommand(
+      scriptCommand(script_, kubeconfig_, options_, {"add-user", agentName}), password + "\n");
+  if (!r.ok()) {
+    // The script's output never holds the password (it reads it from stdin only).
+    *error = "`principal add-user " + agentName + "` failed (exit " + std::to_string(r.exitCode) +
+             "):\n" + r.output;
+    return false;
+  }
+  return true;
 }
 
 bool PrincipalProcess::issueAgentCertificate(const std::string& agentNamespace,
                                              const std::string& agentName, AgentCertificate* out,
                                              std::string* error) {
   CommandResult r = runCommand(
-      scriptCommand(script_, kubeconfig_, namespace_, {"issue-agent", agentNamespace, agentName}));
+      scriptCommand(script_, kubeconfig_, options_, {"issue-agent", agentNamespace, agentName}));
   if (!r.ok()) {
     *error = "`principal issue-agent " + agentNamespace + " " + agentName + "` failed (exit " +
              std::to_string(r.exitCode) + "):\n" + r.output;

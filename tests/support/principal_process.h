@@ -18,10 +18,21 @@ struct AgentCertificate {
   std::string caPath;    // ca.crt, the principal's CA
 };
 
+struct PrincipalOptions {
+  // The principal's own namespace (created when missing).
+  std::string ns = "argocd";
+  // Upstream's --allowed-namespaces (regular expressions, comma-separated):
+  // where it watches Applications to send to the agent named like the
+  // namespace (managed mode); "" watches none but its own.
+  std::string allowedNamespaces;
+  // "mtls" (agents named by their client certificate's CN) or "userpass"
+  // (agents added with addUser()).
+  std::string auth = "mtls";
+};
+
 class PrincipalProcess {
  public:
-  // namespace_: the principal's own namespace (created when missing).
-  PrincipalProcess(std::string repoRoot, std::string kubeconfig, std::string namespace_ = "argocd");
+  PrincipalProcess(std::string repoRoot, std::string kubeconfig, PrincipalOptions options = {});
   ~PrincipalProcess();  // stop()
   PrincipalProcess(const PrincipalProcess&) = delete;
   PrincipalProcess& operator=(const PrincipalProcess&) = delete;
@@ -31,6 +42,10 @@ class PrincipalProcess {
   bool start(std::string* error);
   bool stop(std::string* error = nullptr);
   bool running() const;
+
+  // A userpass agent (auth "userpass"): its password, stored bcrypt-hashed
+  // where the principal reads it. Takes effect at the next start().
+  bool addUser(const std::string& agentName, const std::string& password, std::string* error);
 
   // A client certificate for agentName issued by the principal's CA, stored
   // as the Secrets the agent reads by default in agentNamespace.
@@ -48,7 +63,7 @@ class PrincipalProcess {
  private:
   std::string script_;
   std::string kubeconfig_;
-  std::string namespace_;
+  PrincipalOptions options_;
   bool started_ = false;
   std::string address_;
   int port_ = 0;

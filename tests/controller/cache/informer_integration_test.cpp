@@ -68,6 +68,10 @@ class CountingClient : public KubeClient {
                                        const kube::WatchOptions& o) override {
     return inner_->watch(r, ns, o);
   }
+  StatusOr<std::string> podLogs(const std::string& ns, const std::string& pod,
+                                const kube::LogOptions& o) override {
+    return inner_->podLogs(ns, pod, o);
+  }
 
  private:
   kube::KubeClientPtr inner_;

@@ -67,6 +67,24 @@ TEST(RequestEncodingTest, WatchQuery) {
   EXPECT_EQ(watchQuery(o), "?watch=1&resourceVersion=123");
 }
 
+TEST(RequestEncodingTest, BodiesWithInvalidUtf8AreSentNotThrown) {
+  nlohmann::json status = {{"message", std::string("peer said \xff\xfe then \xc3")}};
+  EXPECT_THROW(status.dump(), nlohmann::json::type_error);  // what a plain dump does
+  std::string body;
+  ASSERT_NO_THROW(body = encodeBody(status));
+  EXPECT_EQ(body, "{\"message\":\"peer said \xEF\xBF\xBD\xEF\xBF\xBD then \xEF\xBF\xBD\"}");
+  EXPECT_EQ(encodeBody({{"a", 1}}), "{\"a\":1}");
+}
+
+TEST(RequestEncodingTest, LogQuery) {
+  EXPECT_EQ(logQuery(LogOptions{}), "");
+  LogOptions o;
+  o.container = "agent";
+  o.tailLines = 50;
+  o.limitBytes = 16384;
+  EXPECT_EQ(logQuery(o), "?container=agent&tailLines=50&limitBytes=16384");
+}
+
 TEST(RequestEncodingTest, PatchContentTypesAndQuery) {
   EXPECT_STREQ(patchContentType(PatchType::kMerge), "application/merge-patch+json");
   EXPECT_STREQ(patchContentType(PatchType::kJson), "application/json-patch+json");

@@ -63,6 +63,10 @@ class EventSink : public kube::KubeClient {
                                              const kube::WatchOptions&) override {
     return unexpected();
   }
+  kube::StatusOr<std::string> podLogs(const std::string&, const std::string&,
+                                      const kube::LogOptions&) override {
+    return unexpected();
+  }
 
  private:
   kube::Status unexpected() {

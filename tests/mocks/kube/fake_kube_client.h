@@ -276,6 +276,22 @@ class FakeKubeClient : public kube::KubeClient {
     return kube::Status(kube::Code::kMethodNotAllowed, "FakeKubeClient does not serve watches");
   }
 
+  // What podLogs answers for ns/pod (every container); NotFound otherwise.
+  void setPodLog(const std::string& ns, const std::string& pod, std::string text) {
+    std::lock_guard<std::mutex> lock(mu_);
+    logs_[ns + "/" + pod] = std::move(text);
+  }
+
+  kube::StatusOr<std::string> podLogs(const std::string& ns, const std::string& pod,
+                                      const kube::LogOptions& = {}) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Call c = makeCall("get", kube::resources::kPods, ns, pod, "log");
+    if (auto s = record(c, false)) return *s;
+    auto it = logs_.find(ns + "/" + pod);
+    if (it == logs_.end()) return notFound(kube::resources::kPods, pod);
+    return it->second;
+  }
+
  private:
   using Key = std::tuple<std::string, std::string, std::string>;
   struct OneShot {
@@ -402,6 +418,7 @@ class FakeKubeClient : public kube::KubeClient {
 
   mutable std::mutex mu_;
   std::map<Key, json> objects_;
+  std::map<std::string, std::string> logs_;
   std::vector<Call> writes_;
   std::vector<Call> calls_;
   std::vector<OneShot> one_shot_;

@@ -27,6 +27,8 @@ class MockKubeClient : public KubeClient {
               (override));
   MOCK_METHOD(StatusOr<WatchStreamPtr>, watch,
               (const Resource&, const std::string&, const WatchOptions&), (override));
+  MOCK_METHOD(StatusOr<std::string>, podLogs,
+              (const std::string&, const std::string&, const LogOptions&), (override));
 };
 
 // For scripted event sequences prefer ScriptedWatchStream (scripted_watch_stream.h).

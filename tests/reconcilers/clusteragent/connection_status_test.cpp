@@ -7,6 +7,7 @@
 
 #include <atomic>
 
+#include "controller/conditions/conditions.h"
 #include "reconcilers/clusteragent/agent_pods.h"
 #include "reconcilers/clusteragent/condition_types.h"
 #include "reconcilers/clusteragent/connection_observer.h"
@@ -238,6 +239,59 @@ TEST_F(ConnectionStatusTest, PodReasonsReachTheConnectedCondition) {
   EXPECT_EQ(condition(kConnected)["reason"], "AgentNotConnected");
   EXPECT_EQ(status()["phase"], "Disconnected");
   EXPECT_FALSE(status().contains("connectedSince"));
+}
+
+// A running agent that is not connected: its log says why, and Connected says
+// it too; a ready agent's log is never read.
+TEST_F(ConnectionStatusTest, TheAgentsLogExplainsWhyItIsNotConnected) {
+  setProbeResult(ProbeReason::kReachable, "ok");
+  seedAgent();
+  setPod({{"conditions", {{{"type", "Ready"}, {"status", "True"}}}}});
+  converge();
+  EXPECT_EQ(condition(kConnected)["reason"], "Connected");
+  EXPECT_EQ(fake_->callCount("get", "pods"), 0u) << "a connected agent's log was read";
+
+  // No log to read (no pods/log permission, say): the reason stays as it was.
+  setPod({{"containerStatuses", {{{"name", "agent"}, {"state", {{"running", json::object()}}}}}}});
+  auto r = reconcile();
+  EXPECT_EQ(condition(kConnected)["reason"], "AgentNotConnected");
+  EXPECT_EQ(r.kind, ctrl::queue::Result::Kind::kDone) << "a container of unknown age: no re-look";
+
+  // A young container whose log says nothing yet: look again soon, since no
+  // event will announce the line it is about to write.
+  const std::string startedAt =
+      ctrl::conditions::formatTime(std::chrono::system_clock::now() - std::chrono::seconds(10));
+  setPod({{"containerStatuses",
+           {{{"name", "agent"}, {"state", {{"running", {{"startedAt", startedAt}}}}}}}}});
+  fake_->setPodLog("argocd", "aro-agent-agent-1", "level=info msg=\"Starting argocd-agent\"\n");
+  r = reconcile();
+  EXPECT_EQ(condition(kConnected)["reason"], "AgentNotConnected");
+  EXPECT_EQ(r.kind, ctrl::queue::Result::Kind::kRequeueAfter);
+  EXPECT_EQ(r.after, std::chrono::seconds(20));
+
+  fake_->setPodLog("argocd", "aro-agent-agent-1",
+                   "level=info msg=\"Starting argocd-agent\"\n"
+                   "level=error msg=\"Version mismatch with principal: version mismatch\"\n");
+  r = reconcile();
+  EXPECT_EQ(r.kind, ctrl::queue::Result::Kind::kDone) << "diagnosed: nothing more to wait for";
+  EXPECT_EQ(condition(kConnected)["status"], "False");
+  EXPECT_EQ(condition(kConnected)["reason"], "VersionMismatch");
+  EXPECT_NE(condition(kConnected)["message"].get<std::string>().find(
+                "runs quay.io/argoprojlabs/argocd-agent:v0.9.0"),
+            std::string::npos)
+      << condition(kConnected)["message"];
+  EXPECT_EQ(status()["phase"], "Degraded");
+  bool readAgentContainer = false;
+  for (const auto& c : fake_->calls()) {
+    readAgentContainer |= c.resource == "pods" && c.subresource == "log" &&
+                          c.name == "aro-agent-agent-1" && c.ns == "argocd";
+  }
+  EXPECT_TRUE(readAgentContainer);
+
+  // The same log again: nothing to write.
+  fake_->clearRecords();
+  reconcile();
+  EXPECT_EQ(fake_->writeCount(), 0u);
 }
 
 TEST_F(ConnectionStatusTest, DeletionStopsProbingAndDropsSeries) {

@@ -26,7 +26,9 @@ TEST(ReadinessTest, ConnectedAgentIsReady) {
 }
 
 TEST(ReadinessTest, PodFailuresAreDegradedEvenWhileTheDeploymentIsUnavailable) {
-  for (const char* reason : {"ImagePullBackOff", "CrashLoopBackOff", "Unschedulable"}) {
+  for (const char* reason :
+       {"ImagePullBackOff", "CrashLoopBackOff", "Unschedulable", "VersionMismatch",
+        "CertificateUntrusted", "CertificateExpired", "AuthenticationFailed"}) {
     auto in = deployed(down(reason));
     in.deployment.available = false;
     in.deployment.reason = "Unavailable";

@@ -68,7 +68,9 @@ if connected ~= nil and connected.status == "False" then
     return result("Suspended", describe(connected))
   end
   if reason == "ImagePullBackOff" or reason == "CrashLoopBackOff" or reason == "Unschedulable" or
-      reason == "AgentNotConnected" then
+      reason == "AgentNotConnected" or reason == "VersionMismatch" or
+      reason == "CertificateUntrusted" or reason == "CertificateExpired" or
+      reason == "AuthenticationFailed" then
     return result("Degraded", describe(connected))
   end
   -- NoAgentPods, ContainerCreating: the rollout is still under way.
