@@ -31,16 +31,26 @@ kube::StatusOr<ApplyOutcome> applyIfChanged(kube::KubeClient& client,
         kube::Code::kInvalidArgument,
         "apply " + resource.qualifiedName() + " \"" + name + "\": desired object has no namespace");
   }
-  if (live != nullptr && !live->is_null()) {
-    bool same = opts.comparable ? ownedFieldsMatch(opts.comparable(desired), *live)
-                                : ownedFieldsMatch(desired, *live);
-    if (same) return ApplyOutcome::kUnchanged;
-  }
   json body = desired;
   body["apiVersion"] = resource.apiVersion();
   body["kind"] = resource.kind;
+  auto project = [&](const json& obj) { return opts.comparable ? opts.comparable(obj) : obj; };
+  const std::string annotation =
+      opts.hashAnnotation.empty() ? kAppliedHashAnnotation : opts.hashAnnotation;
+  // Hash taken before the annotation is added: it describes desired alone.
+  const std::string hash = appliedHash(project(body));
+  json& annotations = body["metadata"]["annotations"];
+  if (!annotations.is_object()) annotations = json::object();
+  annotations[annotation] = hash;
+
+  const std::string manager = opts.fieldManager.empty() ? kFieldManager : opts.fieldManager;
+  // The annotation is part of body, so the subset rule also compares the
+  // hash: a desired object that lost a field no longer matches.
+  if (live != nullptr && !live->is_null() && ownedFieldsMatch(project(body), *live, manager)) {
+    return ApplyOutcome::kUnchanged;
+  }
   kube::PatchOptions po;
-  po.fieldManager = opts.fieldManager.empty() ? kFieldManager : opts.fieldManager;
+  po.fieldManager = manager;
   po.force = true;
   auto res = client.patch(resource, ns, name, kube::PatchType::kApply, body, po);
   if (!res.isOk()) return res.status();

@@ -1,20 +1,31 @@
 #pragma once
 // The one write path for objects the operator owns: server-side apply, and
-// only when the live object is missing or differs in a field we own. No
-// per-kind hand comparisons: the same subset rule (owned_fields.h) serves
-// Deployments, Secrets, RBAC and Services alike.
+// only when the live object is missing, differs in a field we own, or was
+// last applied from a different desired object. No per-kind hand
+// comparisons: the same rules serve Deployments, Secrets, RBAC and Services.
+//
+// "Nothing to do" needs both checks:
+//  - the applied-hash annotation (applied_hash.h) equals the hash of desired:
+//    catches fields we stopped sending (a value comparison cannot, live still
+//    has them), which the apply then removes, server-side apply dropping
+//    what this manager owned and no longer sends;
+//  - desired ⊆ live on values, with our managedFields deciding whether a
+//    missing zero value was dropped by the server or removed by someone
+//    (owned_fields.h): catches drift made by other hands.
+// Both hold on a converged object whatever the server defaults, so an
+// unchanged desired object makes no API call.
 
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "controller/apply/applied_hash.h"
+#include "controller/apply/managed_fields.h"
 #include "controller/kube/kube_client.h"
 
 namespace ctrl::apply {
 
 using nlohmann::json;
-
-inline constexpr const char* kFieldManager = "clusteragent-operator";
 
 enum class ApplyOutcome { kUnchanged, kCreated, kUpdated };
 const char* outcomeName(ApplyOutcome o);  // "unchanged" | "created" | "updated"
@@ -24,16 +35,22 @@ struct ApplyOptions {
   // Maps desired into the shape the cache holds before comparing, for kinds
   // cached through a transform (a Secret cached as metadata plus data
   // digests compares against the digest of the desired Secret).
+  // The hash is taken of this projection too, so it carries no more than
+  // the cache does (a Secret's hash is of digests, never of values).
   std::function<json(const json&)> comparable;
+  // Where the hash of the applied desired object is kept; it must survive
+  // the cache's transform (annotations do).
+  std::string hashAnnotation = kAppliedHashAnnotation;
 };
 
 // desired: a complete apply configuration (apiVersion, kind, metadata.name,
 // metadata.namespace for namespaced kinds, the fields we own).
 // live: the cached object, or nullptr when the cache has none.
 // Applies with force=true (the operator is the owner of these fields; a
-// conflicting manager's edit is drift to repair). Returns kCreated when there
-// was no live object, kUpdated when it differed, kUnchanged without calling
-// the API when it matched.
+// conflicting manager's edit is drift to repair), with the applied-hash
+// annotation added to metadata. Returns kCreated when there was no live
+// object, kUpdated when it differed, kUnchanged without calling the API when
+// it matched.
 kube::StatusOr<ApplyOutcome> applyIfChanged(kube::KubeClient& client,
                                             const kube::Resource& resource, const json& desired,
                                             const json* live, const ApplyOptions& opts = {});

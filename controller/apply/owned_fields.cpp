@@ -34,17 +34,20 @@ bool isNumber(const json& v) {
 // ownKey: the key this value sits under; parentKey: the key of the object
 // holding it. Quantities live directly under ResourceRequirements' `limits`
 // and `requests`.
+// owned: where desired sits in our manager's field set.
 bool matches(const json& desired, const json& live, const std::string& ownKey,
-             const std::string& parentKey) {
+             const std::string& parentKey, const OwnedFields& owned) {
   if (desired.is_object()) {
     if (!live.is_object()) return desired.empty() && live.is_null();
     for (auto it = desired.begin(); it != desired.end(); ++it) {
+      const OwnedFields child = owned.field(it.key());
       auto lit = live.find(it.key());
       if (lit == live.end()) {
-        if (isZero(it.value())) continue;
+        // Dropped by the server (still ours) or removed by someone (not ours any more).
+        if (isZero(it.value()) && child.owned()) continue;
         return false;
       }
-      if (!matches(it.value(), *lit, it.key(), ownKey)) return false;
+      if (!matches(it.value(), *lit, it.key(), ownKey, child)) return false;
     }
     return true;
   }
@@ -52,7 +55,7 @@ bool matches(const json& desired, const json& live, const std::string& ownKey,
     if (!live.is_array()) return desired.empty() && live.is_null();
     if (desired.size() != live.size()) return false;
     for (size_t i = 0; i < desired.size(); ++i) {
-      if (!matches(desired[i], live[i], "", "")) return false;
+      if (!matches(desired[i], live[i], "", "", owned.element(desired[i], i))) return false;
     }
     return true;
   }
@@ -67,16 +70,19 @@ bool matches(const json& desired, const json& live, const std::string& ownKey,
 
 }  // namespace
 
-bool ownedFieldsMatch(const json& desired, const json& live) {
-  if (!desired.is_object() || !live.is_object()) return matches(desired, live, "", "");
+bool ownedFieldsMatch(const json& desired, const json& live, const std::string& fieldManager) {
+  const OwnedFields owned =
+      live.is_object() ? OwnedFields::of(live, fieldManager) : OwnedFields::everything();
+  if (!desired.is_object() || !live.is_object()) return matches(desired, live, "", "", owned);
   for (auto it = desired.begin(); it != desired.end(); ++it) {
     if (it.key() == "apiVersion" || it.key() == "kind") continue;
+    const OwnedFields child = owned.field(it.key());
     auto lit = live.find(it.key());
     if (lit == live.end()) {
-      if (isZero(it.value())) continue;
+      if (isZero(it.value()) && child.owned()) continue;
       return false;
     }
-    if (!matches(it.value(), *lit, it.key(), "")) return false;
+    if (!matches(it.value(), *lit, it.key(), "", child)) return false;
   }
   return true;
 }

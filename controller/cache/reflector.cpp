@@ -184,35 +184,43 @@ ObjectPtr Reflector::prepare(json obj) const {
   if (!obj.contains("apiVersion")) obj["apiVersion"] = opts_.resource.apiVersion();
   if (!opts_.transform) return std::make_shared<const json>(std::move(obj));
   std::string key = objectKey(obj);
+  std::string error;
   try {
-    return std::make_shared<const json>(opts_.transform(std::move(obj)));
+    json out = opts_.transform(std::move(obj));
+    // Stored under another key (or none), it would shadow or lose an object.
+    if (out.is_object() && objectKey(out) == key) {
+      return std::make_shared<const json>(std::move(out));
+    }
+    error = "transform returned no object with the same namespace and name";
   } catch (const std::exception& e) {
-    // Caching the untransformed object could keep data the transform drops (Secret values).
-    json f = logFields();
-    f["object"] = key;
-    f["error"] = e.what();
-    logging::error("transform failed, object not cached", f);
-    return nullptr;
+    error = e.what();
   }
+  // Caching the untransformed object could keep data the transform drops (Secret values).
+  json f = logFields();
+  f["object"] = key;
+  f["error"] = error;
+  logging::error("transform failed, object not cached", f);
+  return nullptr;
 }
 
-void Reflector::apply(const WatchEvent& ev) {
+bool Reflector::apply(const WatchEvent& ev) {
   const std::string rv = resourceVersionOf(ev.object);
   ObjectPtr obj = prepare(ev.object);
-  if (obj) {
-    if (ev.type == WatchEvent::Type::kDeleted) {
-      ObjectPtr prev = store_.remove(objectKey(*obj));
-      if (sink_.onDelete) sink_.onDelete(obj);
-    } else {
-      ObjectPtr prev = store_.upsert(obj);
-      if (prev) {
-        if (sink_.onUpdate) sink_.onUpdate(prev, obj);
-      } else if (sink_.onAdd) {
-        sink_.onAdd(obj);
-      }
+  // Not cached: the event must not be skipped by moving past its version.
+  if (!obj) return false;
+  if (ev.type == WatchEvent::Type::kDeleted) {
+    ObjectPtr prev = store_.remove(objectKey(*obj));
+    if (sink_.onDelete) sink_.onDelete(obj);
+  } else {
+    ObjectPtr prev = store_.upsert(obj);
+    if (prev) {
+      if (sink_.onUpdate) sink_.onUpdate(prev, obj);
+    } else if (sink_.onAdd) {
+      sink_.onAdd(obj);
     }
   }
   setResourceVersion(rv);
+  return true;
 }
 
 Reflector::WatchEnd Reflector::watchOnce(const StopSignal& stop) {
@@ -291,7 +299,16 @@ Reflector::WatchEnd Reflector::watchOnce(const StopSignal& stop) {
         setResourceVersion(resourceVersionOf(ev.object));
         break;
       default:
-        apply(ev);
+        if (!apply(ev)) {
+          // The store would otherwise keep the object's previous state (or a
+          // deleted object) with nothing to correct it until a 410. A relist
+          // re-reads the current state; the backoff keeps a transform that
+          // keeps failing from spinning list calls.
+          json f = logFields();
+          f["resource_version"] = lastResourceVersion();
+          logging::warn("watch event not cached, relisting", f);
+          return WatchEnd::kBackoffRelist;
+        }
         break;
     }
     ++events;

@@ -5,7 +5,8 @@
 // the version through every event and bookmark. A stream the server ends is
 // resumed from the last version; 410 Gone (the version was compacted away)
 // forces a relist whose diff against the store becomes handler calls, so a
-// delete missed while disconnected is still seen. Failures back off with
+// delete missed while disconnected is still seen. So does a watch event the
+// transform fails on: skipping it would leave the store stale. Failures back off with
 // jitter; a healthy watch resets the backoff.
 
 #include <atomic>
@@ -29,7 +30,10 @@ struct ReflectorOptions {
   std::string fieldSelector;
   int64_t pageSize = 500;
   std::chrono::seconds watchTimeout{300};
-  std::function<json(json)> transform;  // optional
+  // Optional. Must return an object with the same namespace and name; one it
+  // throws on (or returns anything else for) is not cached: a list leaves it
+  // out, a watch event makes the reflector relist (after a backoff).
+  std::function<json(json)> transform;
   // 1 s -> 30 s, jittered; reset by a watch that delivers events.
   kube::BackoffPolicy backoff{std::chrono::seconds(1), std::chrono::seconds(30), 2.0, 0.2};
   // Waits out a backoff; true when stop was requested meanwhile. Defaults to
@@ -69,8 +73,10 @@ class Reflector {
   kube::Status listAndReplace(const StopSignal& stop);
   kube::StatusOr<std::vector<ObjectPtr>> listAll(std::string* resourceVersion, int64_t limit);
   WatchEnd watchOnce(const StopSignal& stop);
-  // Applies one ADDED/MODIFIED/DELETED event to the store and the sink.
-  void apply(const kube::WatchEvent& ev);
+  // Applies one ADDED/MODIFIED/DELETED event to the store and the sink and
+  // moves the resourceVersion past it; false (nothing done) when the
+  // transform failed on it.
+  bool apply(const kube::WatchEvent& ev);
   ObjectPtr prepare(json obj) const;
   void setResourceVersion(const std::string& rv);
   bool sleepFor(const StopSignal& stop, std::chrono::milliseconds d);

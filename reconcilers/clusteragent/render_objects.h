@@ -10,6 +10,9 @@
 //   Secrets' contents);
 // - owner references, when the input carries no metadata.uid (the API server
 //   assigns it at creation).
+// Not a builder's output, so never rendered and not noted per object: the
+// write path's own bookkeeping annotation, argoproj.io/applied-hash
+// (controller/apply/applied_hash.h).
 // Left-out fields keep the output applicable as it is (`kubectl diff -f -`):
 // an absent field is not compared, a placeholder would show as a change.
 

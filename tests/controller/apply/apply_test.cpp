@@ -120,13 +120,97 @@ TEST(ApplyIfChangedTest, ComparableProjectionIsUsedForTheComparison) {
     c["data"] = {{"k", "digest-of-" + d["data"]["k"].get<std::string>()}};
     return c;
   };
-  json live = desiredCm("digest-of-v");
+  // The cache holds the projection of what was applied, hash annotation included.
+  ASSERT_TRUE(applyIfChanged(fake, kCm, desiredCm("v"), nullptr, opts).isOk());
+  json live = opts.comparable(*fake.object(kCm, "ns", "c"));
   auto r = applyIfChanged(fake, kCm, desiredCm("v"), &live, opts);
   ASSERT_TRUE(r.isOk());
   EXPECT_EQ(*r, ApplyOutcome::kUnchanged);
   auto r2 = applyIfChanged(fake, kCm, desiredCm("w"), &live, opts);
   ASSERT_TRUE(r2.isOk());
   EXPECT_EQ(*r2, ApplyOutcome::kUpdated);
+}
+
+TEST(ApplyIfChangedTest, TheHashIsOfTheComparableProjection) {
+  // A Secret's hash must not be derived from its values, only from what the
+  // cache holds of them.
+  testmocks::FakeKubeClient fake;
+  ApplyOptions opts;
+  opts.comparable = [](const json& d) {
+    json c = d;
+    c["data"] = {{"k", "digest"}};
+    return c;
+  };
+  ASSERT_TRUE(applyIfChanged(fake, kCm, desiredCm("secret-value"), nullptr, opts).isOk());
+  json body = fake.writes()[0].body;
+  json projected = desiredCm("v");
+  projected["data"] = {{"k", "digest"}};
+  EXPECT_EQ(body["metadata"]["annotations"][kAppliedHashAnnotation], appliedHash(projected));
+}
+
+// Defect 1 (a): a field the operator stops sending stays on live, where the
+// subset comparison alone calls it a match; the hash of desired tells.
+TEST(ApplyIfChangedTest, AFieldNoLongerSentIsAppliedSoItGetsRemoved) {
+  testmocks::FakeKubeClient fake;
+  json withSelector = desiredCm("v");
+  withSelector["data"]["nodeSelector"] = "disk=ssd";
+  ASSERT_TRUE(applyIfChanged(fake, kCm, withSelector, nullptr).isOk());
+  json live = *fake.object(kCm, "ns", "c");
+  fake.clearRecords();
+
+  auto r = applyIfChanged(fake, kCm, desiredCm("v"), &live);
+  ASSERT_TRUE(r.isOk());
+  EXPECT_EQ(*r, ApplyOutcome::kUpdated);
+  auto writes = fake.writes();
+  ASSERT_EQ(writes.size(), 1u);
+  EXPECT_FALSE(writes[0].body["data"].contains("nodeSelector"));
+  EXPECT_EQ(writes[0].body["metadata"]["annotations"][kAppliedHashAnnotation],
+            appliedHash(json(desiredCm("v"))));
+}
+
+TEST(ApplyIfChangedTest, TheHashAnnotationIsWrittenAndARemovedOneIsRestored) {
+  testmocks::FakeKubeClient fake;
+  ASSERT_TRUE(applyIfChanged(fake, kCm, desiredCm("v"), nullptr).isOk());
+  json live = *fake.object(kCm, "ns", "c");
+  ASSERT_TRUE(live["metadata"]["annotations"].contains(kAppliedHashAnnotation));
+  // Other annotations of desired are kept beside it.
+  json d = desiredCm("v");
+  d["metadata"]["annotations"] = {{"a", "1"}};
+  ASSERT_TRUE(applyIfChanged(fake, kCm, d, &live).isOk());
+  live = *fake.object(kCm, "ns", "c");
+  EXPECT_EQ(live["metadata"]["annotations"]["a"], "1");
+  fake.clearRecords();
+  EXPECT_EQ(*applyIfChanged(fake, kCm, d, &live), ApplyOutcome::kUnchanged);
+
+  live["metadata"]["annotations"].erase(kAppliedHashAnnotation);
+  EXPECT_EQ(*applyIfChanged(fake, kCm, d, &live), ApplyOutcome::kUpdated);
+}
+
+// Defect 1 (b): `allowPrivilegeEscalation: false` removed from live by
+// another manager. The API server took it out of our managedFields with it.
+TEST(ApplyIfChangedTest, AZeroValueSomeoneRemovedIsRestored) {
+  testmocks::FakeKubeClient fake;
+  json d = desiredCm("v");
+  d["data"] = json::object();
+  d["spec"] = {{"allowPrivilegeEscalation", false}, {"readOnly", false}};
+  ASSERT_TRUE(applyIfChanged(fake, kCm, d, nullptr).isOk());
+  json live = *fake.object(kCm, "ns", "c");
+  // As the API server keeps it: readOnly (omitempty) dropped but still ours.
+  live["spec"].erase("readOnly");
+  live["metadata"]["managedFields"] = R"([{"manager": "clusteragent-operator",
+      "operation": "Apply", "fieldsType": "FieldsV1",
+      "fieldsV1": {"f:metadata": {"f:annotations": {"f:argoproj.io/applied-hash": {}},
+                                  "f:labels": {"f:l": {}}},
+                   "f:spec": {"f:allowPrivilegeEscalation": {}, "f:readOnly": {}}}}])"_json;
+  fake.clearRecords();
+  EXPECT_EQ(*applyIfChanged(fake, kCm, d, &live), ApplyOutcome::kUnchanged);
+  EXPECT_TRUE(fake.calls().empty());
+
+  live["spec"].erase("allowPrivilegeEscalation");
+  live["metadata"]["managedFields"][0]["fieldsV1"]["f:spec"].erase("f:allowPrivilegeEscalation");
+  EXPECT_EQ(*applyIfChanged(fake, kCm, d, &live), ApplyOutcome::kUpdated);
+  ASSERT_EQ(fake.writes().size(), 1u);
+  EXPECT_EQ(fake.writes()[0].body["spec"]["allowPrivilegeEscalation"], false);
 }
 
 TEST(ApplyIfChangedTest, OutcomeNames) {

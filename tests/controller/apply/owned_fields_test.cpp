@@ -137,6 +137,106 @@ TEST(OwnedFieldsMatchTest, ExtraMapKeysInLiveAreIgnored) {
   EXPECT_FALSE(ownedFieldsMatch(d, l));
 }
 
+// The agent container's hardening as we apply it, and the live Deployment
+// the API server keeps: volumeMounts' `readOnly: false` is omitempty and
+// dropped, `allowPrivilegeEscalation: false` (a pointer) is kept. Both stay
+// in the applier's managedFields.
+json hardenedDesired() {
+  return R"({"spec": {"template": {"spec": {"containers": [{
+      "name": "agent",
+      "securityContext": {"allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true},
+      "volumeMounts": [{"name": "tmp", "mountPath": "/tmp", "readOnly": false}],
+      "ports": [{"containerPort": 8181, "protocol": "TCP", "name": "metrics"}],
+      "args": ["agent", ""]}],
+      "tolerations": [{"key": "k", "operator": "Exists", "effect": ""}]}}}})"_json;
+}
+
+json hardenedLive() {
+  return R"({"metadata": {"managedFields": [
+      {"manager": "kube-controller-manager", "operation": "Update", "fieldsType": "FieldsV1",
+       "fieldsV1": {"f:metadata": {"f:annotations": {".": {}}}}},
+      {"manager": "clusteragent-operator", "operation": "Update", "subresource": "status",
+       "fieldsType": "FieldsV1", "fieldsV1": {"f:status": {}}},
+      {"manager": "clusteragent-operator", "operation": "Apply", "fieldsType": "FieldsV1",
+       "fieldsV1": {"f:spec": {"f:template": {"f:spec": {
+         "f:containers": {"k:{\"name\":\"agent\"}": {".": {}, "f:name": {},
+           "f:securityContext": {"f:allowPrivilegeEscalation": {}, "f:readOnlyRootFilesystem": {}},
+           "f:volumeMounts": {"k:{\"mountPath\":\"/tmp\"}": {".": {}, "f:mountPath": {},
+             "f:name": {}, "f:readOnly": {}}},
+           "f:ports": {"k:{\"containerPort\":8181,\"protocol\":\"TCP\"}": {".": {},
+             "f:containerPort": {}, "f:name": {}, "f:protocol": {}}},
+           "f:args": {}}},
+         "f:tolerations": {}}}}}}]},
+    "spec": {"template": {"spec": {"containers": [{
+      "name": "agent", "terminationMessagePath": "/dev/termination-log",
+      "securityContext": {"allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true},
+      "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}],
+      "ports": [{"containerPort": 8181, "protocol": "TCP", "name": "metrics"}],
+      "args": ["agent", ""]}],
+      "tolerations": [{"key": "k", "operator": "Exists"}]}}}})"_json;
+}
+
+json& agentContainer(json& obj) {
+  return obj["spec"]["template"]["spec"]["containers"][0];
+}
+
+json& appliedFieldsOfAgent(json& live) {
+  return live["metadata"]["managedFields"][2]["fieldsV1"]["f:spec"]["f:template"]["f:spec"]
+             ["f:containers"]["k:{\"name\":\"agent\"}"];
+}
+
+TEST(OwnedFieldsMatchTest, ZeroValuesTheServerDroppedButWeStillOwnMatch) {
+  EXPECT_TRUE(ownedFieldsMatch(hardenedDesired(), hardenedLive()));
+}
+
+// Defect 1 (b): `kubectl edit` / a JSON patch removing the field also takes
+// it out of our managedFields: that is drift, not server omitempty.
+TEST(OwnedFieldsMatchTest, ARemovedZeroValueWeSetIsAMismatch) {
+  json live = hardenedLive();
+  agentContainer(live)["securityContext"].erase("allowPrivilegeEscalation");
+  appliedFieldsOfAgent(live)["f:securityContext"].erase("f:allowPrivilegeEscalation");
+  EXPECT_FALSE(ownedFieldsMatch(hardenedDesired(), live));
+}
+
+TEST(OwnedFieldsMatchTest, ADroppedZeroValueInAListElementNeedsOwnershipOfThatElement) {
+  json live = hardenedLive();
+  // Our set names another mount, not /tmp (an empty node would mean atomic).
+  json& mounts = appliedFieldsOfAgent(live)["f:volumeMounts"];
+  mounts["k:{\"mountPath\":\"/other\"}"] = mounts["k:{\"mountPath\":\"/tmp\"}"];
+  mounts.erase("k:{\"mountPath\":\"/tmp\"}");
+  EXPECT_FALSE(ownedFieldsMatch(hardenedDesired(), live));
+}
+
+TEST(OwnedFieldsMatchTest, AtomicListsAreOwnedAsAWhole) {
+  // tolerations is atomic ("f:tolerations": {}): the dropped `effect: ""` is ours.
+  json live = hardenedLive();
+  live["metadata"]["managedFields"][2]["fieldsV1"]["f:spec"]["f:template"]["f:spec"].erase(
+      "f:tolerations");
+  EXPECT_FALSE(ownedFieldsMatch(hardenedDesired(), live));
+}
+
+TEST(OwnedFieldsMatchTest, OnlyOurManagersApplyEntryOnTheMainResourceCounts) {
+  json live = hardenedLive();
+  live["metadata"]["managedFields"][2]["manager"] = "someone-else";
+  EXPECT_FALSE(ownedFieldsMatch(hardenedDesired(), live));
+  EXPECT_TRUE(ownedFieldsMatch(hardenedDesired(), live, "someone-else"));
+  live["metadata"]["managedFields"][2]["manager"] = "clusteragent-operator";
+  live["metadata"]["managedFields"][2]["subresource"] = "status";
+  EXPECT_FALSE(ownedFieldsMatch(hardenedDesired(), live));
+}
+
+TEST(OwnedFieldsMatchTest, SetListsAndIndexedElementsAreFound) {
+  json d = json{{"metadata", {{"finalizers", {"a/b"}}}}, {"x", {{{"flag", false}}}}};
+  json l = R"({"metadata": {"finalizers": ["a/b"], "managedFields": [
+      {"manager": "clusteragent-operator", "operation": "Apply",
+       "fieldsV1": {"f:metadata": {"f:finalizers": {"v:\"a/b\"": {}}},
+                    "f:x": {"i:0": {"f:flag": {}}}}}]},
+      "x": [{}]})"_json;
+  EXPECT_TRUE(ownedFieldsMatch(d, l));
+  l["metadata"]["managedFields"][0]["fieldsV1"]["f:x"] = {{"i:1", {{"f:flag", json::object()}}}};
+  EXPECT_FALSE(ownedFieldsMatch(d, l));
+}
+
 TEST(QuantityTest, ParsesSuffixesAndExponents) {
   EXPECT_DOUBLE_EQ(static_cast<double>(*parseQuantity("500m")), 0.5);
   EXPECT_DOUBLE_EQ(static_cast<double>(*parseQuantity("2Ki")), 2048.0);

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <future>
+#include <stdexcept>
 #include <thread>
 
 #include "tests/mocks/kube/mock_kube_client.h"
@@ -389,6 +390,60 @@ TEST_F(ReflectorTest, TransformRunsBeforeObjectsAreStored) {
     EXPECT_FALSE(obj->contains("data")) << obj->dump();
     EXPECT_EQ(obj->at("metadata")["annotations"]["trimmed"], "true");
   }
+}
+
+// Defect 5: a watch event the transform throws on used to be dropped while
+// the resourceVersion moved past it, leaving the store stale for good.
+TEST_F(ReflectorTest, TransformThrowingOnAWatchEventRelistsInsteadOfSkippingIt) {
+  std::atomic<int> quiet{0};
+  {
+    InSequence seq;
+    EXPECT_CALL(*client_, list(_, _, _)).WillOnce(Return(page({cm("a", "1")}, "10")));
+    auto s = stream();
+    s->event(WatchEvent::Type::kModified, cm("a", "11", {{"bad", "1"}}))
+        .event(WatchEvent::Type::kAdded, cm("b", "12"));
+    EXPECT_CALL(*client_, watch(_, _, watchFrom("10"))).WillOnce(kube::openStream(std::move(s)));
+    EXPECT_CALL(*client_, list(_, _, _))
+        .WillOnce(Return(page({cm("a", "13"), cm("b", "12")}, "20")));
+    EXPECT_CALL(*client_, watch(_, _, watchFrom("20"))).WillOnce(quietWatch(&quiet));
+  }
+  auto o = options();
+  o.transform = [](json obj) {
+    if (obj["data"].contains("bad")) throw std::runtime_error("cannot transform");
+    return obj;
+  };
+  start(o);
+
+  ASSERT_TRUE(eventually([&] { return quiet.load() == 1; }));
+  EXPECT_EQ(reflector_->lists(), 2u);
+  EXPECT_EQ(store_.get("ns/a")->at("metadata")["resourceVersion"], "13");
+  EXPECT_THAT(store_.keys(), ElementsAre("ns/a", "ns/b"));
+  EXPECT_THAT(events(),
+              ElementsAre("add ns/a", "restart: watch failed", "add ns/b", "update ns/a 1->13"));
+  EXPECT_EQ(sleeps().size(), 1u);  // backed off before relisting
+}
+
+TEST_F(ReflectorTest, TransformReturningAnotherObjectRelistsToo) {
+  std::atomic<int> quiet{0};
+  {
+    InSequence seq;
+    EXPECT_CALL(*client_, list(_, _, _)).WillOnce(Return(page({cm("a", "1")}, "10")));
+    auto s = stream();
+    s->event(WatchEvent::Type::kDeleted, cm("a", "11", {{"bad", "1"}}));
+    EXPECT_CALL(*client_, watch(_, _, watchFrom("10"))).WillOnce(kube::openStream(std::move(s)));
+    EXPECT_CALL(*client_, list(_, _, _)).WillOnce(Return(page({}, "20")));
+    EXPECT_CALL(*client_, watch(_, _, watchFrom("20"))).WillOnce(quietWatch(&quiet));
+  }
+  auto o = options();
+  o.transform = [](json obj) {
+    if (obj["data"].contains("bad")) return json::array();  // garbage: no name
+    return obj;
+  };
+  start(o);
+
+  ASSERT_TRUE(eventually([&] { return quiet.load() == 1; }));
+  EXPECT_EQ(store_.size(), 0u);  // the delete is not lost
+  EXPECT_THAT(events(), ElementsAre("add ns/a", "restart: watch failed", "delete ns/a"));
 }
 
 TEST_F(ReflectorTest, StopInterruptsABlockedWatch) {
