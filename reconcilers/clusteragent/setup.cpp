@@ -7,6 +7,7 @@
 #include "reconcilers/clusteragent/prober/openssl_tls_prober.h"
 #include "reconcilers/clusteragent/secret_digest.h"
 #include "reconcilers/clusteragent/secret_references.h"
+#include "reconcilers/clusteragent/target_namespaces.h"
 
 namespace clusteragent {
 namespace {
@@ -41,6 +42,7 @@ ClusterAgentOperator::ClusterAgentOperator(ctrl::kube::KubeClientPtr client,
     : client_(std::move(client)), options_(std::move(options)) {
   auto cas = makeInformer(kClusterAgents, false);
   cas->addIndex(kSecretRefIndex, referencedSecretKeys);
+  cas->addIndex(kTargetNamespaceIndex, targetNamespaceKeys);
   const ctrl::cache::Store& caStore = cas->store();
   addInformer(std::move(cas), &caches_.clusterAgents);
   addInformer(makeInformer(res::kDeployments, true), &caches_.deployments);
@@ -55,6 +57,9 @@ ClusterAgentOperator::ClusterAgentOperator(ctrl::kube::KubeClientPtr client,
 
   ReconcilerOptions ro;
   ro.agentImage = options_.agentImage;
+  ro.tenantPolicy = options_.tenantPolicy;
+  // --agent-image is the operator's own choice, never refused.
+  ro.tenantPolicy.operatorImage = options_.agentImage;
   ro.onApply = [](const std::string& kind, ctrl::apply::ApplyOutcome o) {
     applyCounter().inc({{"kind", kind}, {"outcome", ctrl::apply::outcomeName(o)}});
   };
@@ -85,6 +90,13 @@ ClusterAgentOperator::ClusterAgentOperator(ctrl::kube::KubeClientPtr client,
   // Secrets also wake every ClusterAgent that references them.
   informers_.back()->addEventHandlers(
       ctrl::queue::enqueueMapped(c, ctrl::queue::mapByIndex(caStore, kSecretRefIndex, nullptr)));
+  // A Namespace's opt-in labels changing wakes the ClusterAgents that target it.
+  auto namespaces = makeInformer(res::kNamespaces, false);
+  namespaces->addEventHandlers(ctrl::queue::enqueueMapped(
+      c, ctrl::queue::mapByIndex(caStore, kTargetNamespaceIndex, [](const json& ns) {
+        return ns.value("/metadata/name"_json_pointer, std::string());
+      })));
+  addInformer(std::move(namespaces), &caches_.namespaces);
 }
 
 ClusterAgentOperator::~ClusterAgentOperator() {
@@ -99,6 +111,7 @@ std::unique_ptr<ctrl::cache::Informer> ClusterAgentOperator::makeInformer(
   io.resyncPeriod = options_.resyncPeriod;
   if (ownedKind) io.labelSelector = kManagedBySelector;
   if (r == res::kSecrets) io.transform = digestSecret;
+  if (r == res::kNamespaces) io.transform = trimNamespace;
   if (r == res::kPods) {
     io.labelSelector = kAgentPodSelector;
     io.transform = trimAgentPod;

@@ -60,7 +60,14 @@ class ClusterAgentIntegrationTest : public ::testing::Test {
  protected:
   // One operator for the suite, watching every namespace; stopped after it
   // so it does not reconcile other suites' ClusterAgents.
-  static void SetUpTestSuite() { operator_ = new InProcessOperator(InProcessOperator::Options{}); }
+  // rbac.clusterWide is allowed everywhere (--allow-cluster-wide-namespaces=*):
+  // the tests below exercise what it grants; tenant_policy_integration_test
+  // exercises the default refusal.
+  static void SetUpTestSuite() {
+    InProcessOperator::Options o;
+    o.operatorOptions.tenantPolicy.clusterWideNamespaces = {"*"};
+    operator_ = new InProcessOperator(std::move(o));
+  }
   static void TearDownTestSuite() {
     delete operator_;
     operator_ = nullptr;
