@@ -54,6 +54,11 @@ ClusterAgentOperator::ClusterAgentOperator(ctrl::kube::KubeClientPtr client,
   addInformer(makeInformer(res::kClusterRoleBindings, true), &caches_.clusterRoleBindings);
   addInformer(makeInformer(res::kPods, true), &caches_.pods);
   addInformer(makeInformer(res::kSecrets, false), &caches_.secrets);
+  ctrl::cache::Informer* secrets = informers_.back().get();
+  // Not an owned kind: the target Namespaces' opt-in labels (tenant_policy.h).
+  // Before the reconciler is made: it takes its own copy of caches_.
+  addInformer(makeInformer(res::kNamespaces, false), &caches_.namespaces);
+  ctrl::cache::Informer* namespaces = informers_.back().get();
 
   ReconcilerOptions ro;
   ro.agentImage = options_.agentImage;
@@ -85,18 +90,17 @@ ClusterAgentOperator::ClusterAgentOperator(ctrl::kube::KubeClientPtr client,
   connection_->setOnResultChanged([&c](const std::string& key) { c.enqueue(key); });
   informers_[0]->addEventHandlers(ctrl::queue::enqueueSelf(c));
   for (size_t i = 1; i < informers_.size(); ++i) {
+    if (informers_[i].get() == namespaces) continue;
     informers_[i]->addEventHandlers(ctrl::queue::enqueueMapped(c, ownerKeys));
   }
   // Secrets also wake every ClusterAgent that references them.
-  informers_.back()->addEventHandlers(
+  secrets->addEventHandlers(
       ctrl::queue::enqueueMapped(c, ctrl::queue::mapByIndex(caStore, kSecretRefIndex, nullptr)));
   // A Namespace's opt-in labels changing wakes the ClusterAgents that target it.
-  auto namespaces = makeInformer(res::kNamespaces, false);
   namespaces->addEventHandlers(ctrl::queue::enqueueMapped(
       c, ctrl::queue::mapByIndex(caStore, kTargetNamespaceIndex, [](const json& ns) {
         return ns.value("/metadata/name"_json_pointer, std::string());
       })));
-  addInformer(std::move(namespaces), &caches_.namespaces);
 }
 
 ClusterAgentOperator::~ClusterAgentOperator() {
