@@ -279,7 +279,7 @@ TEST_F(ShippedInstall, KustomizeInstallRunsTheSamplesAndUninstallLeavesNothing) 
   ASSERT_TRUE(eventually(
       [&] {
         return contains(listed("clusterroles,clusterrolebindings", kManagedLabel, false),
-                        "clusteragent-" + ns_->name() + "-cluster-agent");
+                        "clusteragent:" + ns_->name() + ":cluster-agent");
       },
       30s, kPoll))
       << "no cluster-wide RBAC for the clusterWide ClusterAgent";

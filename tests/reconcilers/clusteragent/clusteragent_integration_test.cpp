@@ -218,7 +218,7 @@ TEST_F(ClusterAgentIntegrationTest, SeedManifestBecomesEveryChildAndTheTokenStay
 TEST_F(ClusterAgentIntegrationTest, TheAgentsServiceAccountMayDoWhatUpstreamsAgentDoesAtStart) {
   applyDefaultTlsSecrets();
   apply(seedManifest("perm"));
-  const std::string clusterName = "clusteragent-" + ns() + "-perm";
+  const std::string clusterName = "clusteragent:" + ns() + ":perm";
   ASSERT_TRUE(eventually([&] {
     return !get("rolebinding", "perm-agent").is_null() &&
            !get("clusterrolebinding", clusterName).is_null() &&
@@ -351,7 +351,7 @@ TEST_F(ClusterAgentIntegrationTest, DeletionCleansUpClusterScopedAndReleasesTheF
   json ca = seedManifest("gone");
   ca["spec"]["rbac"] = {{"clusterWide", true}};
   apply(ca);
-  const std::string clusterName = "clusteragent-" + ns() + "-gone";
+  const std::string clusterName = "clusteragent:" + ns() + ":gone";
   ASSERT_TRUE(eventually([&] { return !get("clusterrole", clusterName).is_null(); }));
   ASSERT_TRUE(eventually([&] { return !get("clusterrolebinding", clusterName).is_null(); }));
   ASSERT_TRUE(eventually([&] { return !get("deployment", "gone-agent").is_null(); }));

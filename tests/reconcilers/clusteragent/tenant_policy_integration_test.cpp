@@ -135,7 +135,7 @@ class TenantIT : public ::testing::Test {
     EXPECT_FALSE(exists({"get", "secret", name + "-agent-creds", "-n", t}));
     EXPECT_FALSE(exists({"get", "role", name + "-agent", "-n", roleNs}));
     EXPECT_FALSE(exists({"get", "rolebinding", name + "-agent", "-n", roleNs}));
-    EXPECT_FALSE(exists({"get", "clusterrole", "clusteragent-" + t + "-" + name}));
+    EXPECT_FALSE(exists({"get", "clusterrole", "clusteragent:" + t + ":" + name}));
   }
 
   TestNamespace tenant_{"tp"};

@@ -70,7 +70,7 @@ TEST_F(TenantPolicyReconcileTest, RefusalDoesNotWidenExistingChildren) {
   seedAgent(json::object());
   seedDefaultTlsSecrets();
   EXPECT_EQ(reconcile().kind, Kind::kDone);
-  auto cr = fake_->object(res::kClusterRoles, "", "clusteragent-argocd-aro-agent");
+  auto cr = fake_->object(res::kClusterRoles, "", "clusteragent:argocd:aro-agent");
   ASSERT_TRUE(cr.has_value());
   ASSERT_EQ((*cr)["rules"].size(), 1u);
   auto role = fake_->object(res::kRoles, "argocd", "aro-agent-agent");
@@ -92,7 +92,7 @@ TEST_F(TenantPolicyReconcileTest, RefusalDoesNotWidenExistingChildren) {
   EXPECT_THAT(message, HasSubstr("spec.rbac.extraRules"));
   EXPECT_THAT(message, HasSubstr("spec.image"));
   expectOnlyStatusWrites();
-  EXPECT_EQ((*fake_->object(res::kClusterRoles, "", "clusteragent-argocd-aro-agent"))["rules"],
+  EXPECT_EQ((*fake_->object(res::kClusterRoles, "", "clusteragent:argocd:aro-agent"))["rules"],
             (*cr)["rules"]);
   EXPECT_EQ((*fake_->object(res::kRoles, "argocd", "aro-agent-agent"))["rules"].size(), roleRules);
   auto d = fake_->object(res::kDeployments, "argocd", "aro-agent-agent");
@@ -113,7 +113,7 @@ TEST_F(TenantPolicyReconcileTest, AdminFlagsAllowTheRiskyFields) {
   seedDefaultTlsSecrets();
   EXPECT_EQ(reconcile().kind, Kind::kDone) << condition(kSpecValid).dump();
   EXPECT_EQ(condition(kSpecValid)["status"], "True");
-  auto cr = fake_->object(res::kClusterRoles, "", "clusteragent-argocd-aro-agent");
+  auto cr = fake_->object(res::kClusterRoles, "", "clusteragent:argocd:aro-agent");
   ASSERT_TRUE(cr.has_value());
   EXPECT_EQ((*cr)["rules"].size(), 2u);
 }
