@@ -109,12 +109,14 @@ class TenantIT : public ::testing::Test {
     ASSERT_TRUE(r.ok()) << r.output;
   }
 
+  // The SpecValid condition; {} while there is none (or no object yet).
   json specValid(const std::string& name) const {
     json ca = kubectlJson({"get", "clusteragent", name, "-n", tenant_.name()});
+    if (!ca.is_object()) return json::object();
     for (const auto& c : ca.value("/status/conditions"_json_pointer, json::array())) {
-      if (c.value("type", "") == "SpecValid") return c;
+      if (c.is_object() && c.value("type", "") == "SpecValid") return c;
     }
-    return json();
+    return json::object();
   }
   // Waits for SpecValid=False and returns it.
   json refusal(const std::string& name) const {
