@@ -53,10 +53,36 @@ std::vector<std::string> splitComma(const std::string& v) {
   return out;
 }
 
+// A namespace list flag: names (DNS-1123 labels) or "*", comma-separated,
+// repeatable (appends).
+Status appendNamespaces(const std::string& flag, const std::string& v,
+                        std::vector<std::string>* out) {
+  auto parts = splitComma(v);
+  if (parts.empty()) return bad("--" + flag + " needs a namespace name (or *)");
+  for (const auto& p : parts) {
+    if (p != clusteragent::kAnyValue && !clusteragent::isDns1123Label(p)) {
+      return bad("--" + flag + ": \"" + p + "\" is not a namespace name (or *)");
+    }
+  }
+  out->insert(out->end(), parts.begin(), parts.end());
+  return Status::ok();
+}
+
 }  // namespace
+
+clusteragent::TenantPolicy tenantPolicy(const Flags& flags) {
+  clusteragent::TenantPolicy p;
+  p.clusterWideNamespaces = flags.allowClusterWideNamespaces;
+  p.extraRulesNamespaces = flags.allowExtraRulesNamespaces;
+  p.podSchedulingNamespaces = flags.allowPodSchedulingNamespaces;
+  p.imagePrefixes = flags.allowedImagePrefixes;
+  p.operatorImage = flags.agentImage;
+  return p;
+}
 
 ctrl::kube::StatusOr<Flags> parseFlags(const std::vector<std::string>& args, bool stderrIsTty) {
   Flags f;
+  bool imagePrefixesGiven = false;
   using Setter = std::function<Status(const std::string&)>;
   const std::map<std::string, Setter> valued = {
       {"kubeconfig",
@@ -129,6 +155,36 @@ ctrl::kube::StatusOr<Flags> parseFlags(const std::vector<std::string>& args, boo
            return bad("--probe-interval: want a duration like 60s or 500ms, got \"" + v + "\"");
          }
          f.probeInterval = *d;
+         return Status::ok();
+       }},
+      {"allow-cluster-wide-namespaces",
+       [&](const std::string& v) {
+         return appendNamespaces("allow-cluster-wide-namespaces", v, &f.allowClusterWideNamespaces);
+       }},
+      {"allow-extra-rules-namespaces",
+       [&](const std::string& v) {
+         return appendNamespaces("allow-extra-rules-namespaces", v, &f.allowExtraRulesNamespaces);
+       }},
+      {"allow-pod-scheduling-namespaces",
+       [&](const std::string& v) {
+         return appendNamespaces("allow-pod-scheduling-namespaces", v,
+                                 &f.allowPodSchedulingNamespaces);
+       }},
+      {"allowed-image-prefixes",
+       [&](const std::string& v) {
+         // The first use replaces the default; "" leaves only --agent-image.
+         if (!imagePrefixesGiven) f.allowedImagePrefixes.clear();
+         imagePrefixesGiven = true;
+         for (const auto& p : splitComma(v)) {
+           for (char c : p) {
+             if (c <= ' ' || c == 0x7f) {
+               return bad("--allowed-image-prefixes: \"" + p +
+                          "\" contains a space or control "
+                          "character");
+             }
+           }
+           f.allowedImagePrefixes.push_back(p);
+         }
          return Status::ok();
        }},
       {"probe-timeout",
@@ -224,6 +280,30 @@ Flags:
   --probe-timeout DURATION
         bound on each connect attempt and on the TLS handshake of a probe.
         Default: 5s.
+
+Tenant isolation (docs/security.md). A ClusterAgent that asks for more than
+these allow is refused (SpecValid=False, reason naming the rule) and gets
+nothing applied. An argocdNamespace other than the ClusterAgent's own needs
+the target Namespace's label )" +
+         std::string(clusteragent::kAllowFromLabelPrefix) + R"(<source-namespace>=true.
+  --allow-cluster-wide-namespaces NS
+        namespaces whose ClusterAgents may set spec.rbac.clusterWide (create
+        Namespaces, Applications in every namespace). Repeatable or
+        comma-separated; * for every namespace. Default: none.
+  --allow-extra-rules-namespaces NS
+        namespaces whose ClusterAgents may set spec.rbac.extraRules.
+        Repeatable or comma-separated; * for every namespace. Default: none.
+  --allow-pod-scheduling-namespaces NS
+        namespaces whose ClusterAgents may set spec.priorityClassName and
+        spec.tolerations. Repeatable or comma-separated; * for every
+        namespace. Default: none.
+  --allowed-image-prefixes PREFIX[,PREFIX...]
+        image prefixes spec.image may use; a prefix not ending in /, : or @
+        must be followed by one of them (a repository, not a name prefix).
+        The first use replaces the default, "" allows only --agent-image, *
+        allows any image. --agent-image is always allowed.
+        Default: )" +
+         clusteragent::TenantPolicy::defaultImageRepository() + R"(
   -h, --help
         print this help and exit.
 

@@ -8,6 +8,7 @@
 
 #include "controller/kube/status.h"
 #include "reconcilers/clusteragent/agent_image.h"
+#include "reconcilers/clusteragent/tenant_policy.h"
 
 namespace cmd {
 
@@ -26,11 +27,23 @@ struct Flags {
   int maxConcurrentReconciles = 2;
   std::chrono::milliseconds probeInterval{60000};  // ServerReachable probe of each serverAddr
   std::chrono::milliseconds probeTimeout{5000};
+  // Tenant isolation (reconcilers/clusteragent/tenant_policy.h): namespaces
+  // whose ClusterAgents may use a risky field ("*": every namespace), and
+  // the image prefixes spec.image may use. Defaults: nothing risky, images
+  // from the upstream agent repository only.
+  std::vector<std::string> allowClusterWideNamespaces;
+  std::vector<std::string> allowExtraRulesNamespaces;
+  std::vector<std::string> allowPodSchedulingNamespaces;
+  std::vector<std::string> allowedImagePrefixes = {
+      clusteragent::TenantPolicy::defaultImageRepository()};
   bool help = false;
 };
 
 // args excludes argv[0]. stderrIsTty picks the default log format.
 ctrl::kube::StatusOr<Flags> parseFlags(const std::vector<std::string>& args, bool stderrIsTty);
+
+// The tenant policy the flags describe (--agent-image always allowed).
+clusteragent::TenantPolicy tenantPolicy(const Flags& flags);
 
 // The --help text: every flag, its default, what it does.
 std::string usage(const std::string& program);

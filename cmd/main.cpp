@@ -79,7 +79,11 @@ int main(int argc, char** argv) {
                        {"agentImage", flags.agentImage},
                        {"leaderElect", flags.leaderElect},
                        {"leaderElectionNamespace", leaseNamespace},
-                       {"maxConcurrentReconciles", flags.maxConcurrentReconciles}});
+                       {"maxConcurrentReconciles", flags.maxConcurrentReconciles},
+                       {"allowClusterWideNamespaces", flags.allowClusterWideNamespaces},
+                       {"allowExtraRulesNamespaces", flags.allowExtraRulesNamespaces},
+                       {"allowPodSchedulingNamespaces", flags.allowPodSchedulingNamespaces},
+                       {"allowedImagePrefixes", flags.allowedImagePrefixes}});
 
   ctrl::manager::KubeEventRecorder recorder(kube);
 
@@ -94,6 +98,7 @@ int main(int argc, char** argv) {
   clusteragent::OperatorOptions oo;
   oo.namespaces = flags.namespaces;
   oo.agentImage = flags.agentImage;
+  oo.tenantPolicy = cmd::tenantPolicy(flags);
   oo.maxConcurrentReconciles = flags.maxConcurrentReconciles;
   oo.connection.probeInterval = flags.probeInterval;
   oo.connection.probeTimeout = flags.probeTimeout;

@@ -6,7 +6,7 @@ namespace clusteragent {
 // Wanted for every ClusterAgent (upstream's agent needs Namespaces
 // cluster-wide). Cluster-scoped: never owner-referenced (ownerReferenced ==
 // false), deleted by the finalizer.
-// ClusterRole `clusteragent-<ns>-<name>`: namespaces get/list/watch; with
+// ClusterRole `clusteragent:<ns>:<name>`: namespaces get/list/watch; with
 // rbac.clusterWide also namespaces create and applications (seven verbs).
 DesiredObject buildClusterRole(const ClusterAgentSpec& spec);
 // ClusterRoleBinding of the same name; subject = the agent ServiceAccount in

@@ -22,6 +22,9 @@ struct Caches {
   const ctrl::cache::Store* clusterRoles = nullptr;
   const ctrl::cache::Store* clusterRoleBindings = nullptr;
   const ctrl::cache::Store* pods = nullptr;  // agent pods, trimmed (agent_pods.h)
+  // Namespaces, trimmed to name and labels: the argocdNamespace opt-in label
+  // (tenant_policy.h). Null: no Namespace is known (every opt-in is absent).
+  const ctrl::cache::Store* namespaces = nullptr;
 };
 
 }  // namespace clusteragent

@@ -10,6 +10,7 @@
 #include "reconcilers/clusteragent/finalize_deletion.h"
 #include "reconcilers/clusteragent/observe_connection.h"
 #include "reconcilers/clusteragent/ownership.h"
+#include "reconcilers/clusteragent/tenant_policy.h"
 #include "reconcilers/clusteragent/update_status.h"
 
 namespace clusteragent {
@@ -25,9 +26,11 @@ ClusterAgentReconciler::ClusterAgentReconciler(ctrl::kube::KubeClientPtr client,
       options_(std::move(options)),
       clock_(clock ? std::move(clock) : std::make_shared<ctrl::RealClock>()) {}
 
-Result ClusterAgentReconciler::reconcileInvalid(ReconcileContext& ctx, const std::string& message) {
+Result ClusterAgentReconciler::reconcileInvalid(ReconcileContext& ctx, const std::string& message,
+                                                const std::string& reason) {
   ctx.status.specValid = false;
   ctx.status.specMessage = message;
+  ctx.status.specReason = reason;
   forgetConnection(options_, ctx.ns, ctx.name);
   ctrl::logging::warn("invalid spec", {{"clusteragent", ctx.key}, {"error", message}});
   auto s = updateStatus(ctx, recorder_, &statusWrites_, clock_->wallNow());
@@ -71,6 +74,16 @@ Result ClusterAgentReconciler::reconcile(const ctrl::queue::Request& req) {
   auto parsed = parseClusterAgent(ctx.cr, po);
   if (!parsed.ok()) return reconcileInvalid(ctx, parsed.errorSummary());
   ctx.spec = std::move(parsed.spec);
+
+  // Before anything is applied (the finalizer included): a refused
+  // ClusterAgent gets nothing, and children it already has are not widened.
+  const json* target = ctx.spec.argocdNamespace == ctx.ns
+                           ? nullptr
+                           : ctx.cached(caches_.namespaces, "", ctx.spec.argocdNamespace);
+  auto violations = checkTenantPolicy(ctx.spec, options_.tenantPolicy, target);
+  if (!violations.empty()) {
+    return reconcileInvalid(ctx, violationSummary(violations), violationReason(violations));
+  }
 
   StepResult fin = ensureFinalizer(ctx);
   if (!fin.error.isOk()) return Result::error("finalizer: " + fin.error.toString());

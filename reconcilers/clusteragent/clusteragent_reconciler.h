@@ -6,6 +6,8 @@
 //   deleted?         → finalizeDeletion (cluster-scoped / cross-namespace RBAC, finalizer)
 //   spec invalid?    → SpecValid=False (InvalidSpec, naming the field), nothing applied,
 //                      terminal result: the object changing is what retries it
+//   tenant policy?   → the same, with the refused rule as reason (tenant_policy.h); the
+//                      target Namespace's labels changing also retries it
 //   ensureFinalizer → ensureServiceAccount → ensureRbac → ensureCredentials
 //                   → ensureDeployment → ensureMetricsService → updateStatus
 //
@@ -33,7 +35,8 @@ class ClusterAgentReconciler : public ctrl::queue::Reconciler {
   ctrl::queue::Result reconcile(const ctrl::queue::Request& req) override;
 
  private:
-  ctrl::queue::Result reconcileInvalid(ReconcileContext& ctx, const std::string& message);
+  ctrl::queue::Result reconcileInvalid(ReconcileContext& ctx, const std::string& message,
+                                       const std::string& reason = "");
 
   ctrl::kube::KubeClientPtr client_;
   Caches caches_;

@@ -44,8 +44,8 @@ ctrl::kube::Status finalizeDeletion(ReconcileContext& ctx) {
   auto crossNamespace = [&](const json& obj) {
     return obj.value("/metadata/namespace"_json_pointer, std::string()) == ctx.ns;  // keep: GC'd
   };
-  // Only what the cache shows labelled as ours: the ClusterRole name
-  // (clusteragent-<ns>-<name>) alone is ambiguous across namespaces.
+  // Only what the cache shows labelled as ours: that also covers a
+  // ClusterRole named before clusteragent:<ns>:<name> (clusteragent-<ns>-<name>).
   std::vector<ctrl::kube::Status> results = {
       deleteOwned(ctx, ctx.caches.clusterRoleBindings, res::kClusterRoleBindings, nullptr),
       deleteOwned(ctx, ctx.caches.clusterRoles, res::kClusterRoles, nullptr),

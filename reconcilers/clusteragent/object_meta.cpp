@@ -11,7 +11,10 @@ std::string roleName(const ClusterAgentMeta& m) {
   return m.name + "-agent";
 }
 std::string clusterRoleName(const ClusterAgentMeta& m) {
-  return "clusteragent-" + m.ns + "-" + m.name;
+  // ':' cannot occur in a namespace or ClusterAgent name, so no two
+  // ClusterAgents share a name ("team" + "a-x" and "team-a" + "x" would with
+  // '-'), as Kubernetes' own system:serviceaccount:<ns>:<name> does.
+  return "clusteragent:" + m.ns + ":" + m.name;
 }
 std::string credentialsSecretName(const ClusterAgentMeta& m) {
   return m.name + "-agent-creds";

@@ -19,7 +19,7 @@ inline constexpr const char* kCredentialsHashAnnotation = "argoproj.io/credentia
 // Children's names.
 std::string serviceAccountName(const ClusterAgentMeta& m);  // <name>-agent
 std::string roleName(const ClusterAgentMeta& m);            // <name>-agent (Role and RoleBinding)
-std::string clusterRoleName(const ClusterAgentMeta& m);     // clusteragent-<ns>-<name>
+std::string clusterRoleName(const ClusterAgentMeta& m);     // clusteragent:<ns>:<name>
 std::string credentialsSecretName(const ClusterAgentMeta& m);  // <name>-agent-creds
 std::string deploymentName(const ClusterAgentMeta& m);         // <name>-agent
 std::string metricsServiceName(const ClusterAgentMeta& m);     // <name>-agent-metrics

@@ -19,6 +19,7 @@
 #include "reconcilers/clusteragent/desired_object.h"
 #include "reconcilers/clusteragent/spec.h"
 #include "reconcilers/clusteragent/status_evaluation.h"
+#include "reconcilers/clusteragent/tenant_policy.h"
 
 namespace clusteragent {
 
@@ -27,6 +28,9 @@ class ConnectionObserver;
 
 struct ReconcilerOptions {
   std::string agentImage = kDefaultAgentImage;
+  // What a ClusterAgent may ask for (tenant_policy.h); refused specs are
+  // SpecValid=False and get nothing applied.
+  TenantPolicy tenantPolicy;
   // Called once per applied child (metrics: writes by kind and outcome).
   std::function<void(const std::string& kind, ctrl::apply::ApplyOutcome)> onApply;
   // Server probes + connection metrics (connection_observer.h); null: not observed.

@@ -7,6 +7,7 @@
 #include "reconcilers/clusteragent/prober/openssl_tls_prober.h"
 #include "reconcilers/clusteragent/secret_digest.h"
 #include "reconcilers/clusteragent/secret_references.h"
+#include "reconcilers/clusteragent/target_namespaces.h"
 
 namespace clusteragent {
 namespace {
@@ -41,6 +42,7 @@ ClusterAgentOperator::ClusterAgentOperator(ctrl::kube::KubeClientPtr client,
     : client_(std::move(client)), options_(std::move(options)) {
   auto cas = makeInformer(kClusterAgents, false);
   cas->addIndex(kSecretRefIndex, referencedSecretKeys);
+  cas->addIndex(kTargetNamespaceIndex, targetNamespaceKeys);
   const ctrl::cache::Store& caStore = cas->store();
   addInformer(std::move(cas), &caches_.clusterAgents);
   addInformer(makeInformer(res::kDeployments, true), &caches_.deployments);
@@ -52,9 +54,17 @@ ClusterAgentOperator::ClusterAgentOperator(ctrl::kube::KubeClientPtr client,
   addInformer(makeInformer(res::kClusterRoleBindings, true), &caches_.clusterRoleBindings);
   addInformer(makeInformer(res::kPods, true), &caches_.pods);
   addInformer(makeInformer(res::kSecrets, false), &caches_.secrets);
+  ctrl::cache::Informer* secrets = informers_.back().get();
+  // Not an owned kind: the target Namespaces' opt-in labels (tenant_policy.h).
+  // Before the reconciler is made: it takes its own copy of caches_.
+  addInformer(makeInformer(res::kNamespaces, false), &caches_.namespaces);
+  ctrl::cache::Informer* namespaces = informers_.back().get();
 
   ReconcilerOptions ro;
   ro.agentImage = options_.agentImage;
+  ro.tenantPolicy = options_.tenantPolicy;
+  // --agent-image is the operator's own choice, never refused.
+  ro.tenantPolicy.operatorImage = options_.agentImage;
   ro.onApply = [](const std::string& kind, ctrl::apply::ApplyOutcome o) {
     applyCounter().inc({{"kind", kind}, {"outcome", ctrl::apply::outcomeName(o)}});
   };
@@ -80,11 +90,17 @@ ClusterAgentOperator::ClusterAgentOperator(ctrl::kube::KubeClientPtr client,
   connection_->setOnResultChanged([&c](const std::string& key) { c.enqueue(key); });
   informers_[0]->addEventHandlers(ctrl::queue::enqueueSelf(c));
   for (size_t i = 1; i < informers_.size(); ++i) {
+    if (informers_[i].get() == namespaces) continue;
     informers_[i]->addEventHandlers(ctrl::queue::enqueueMapped(c, ownerKeys));
   }
   // Secrets also wake every ClusterAgent that references them.
-  informers_.back()->addEventHandlers(
+  secrets->addEventHandlers(
       ctrl::queue::enqueueMapped(c, ctrl::queue::mapByIndex(caStore, kSecretRefIndex, nullptr)));
+  // A Namespace's opt-in labels changing wakes the ClusterAgents that target it.
+  namespaces->addEventHandlers(ctrl::queue::enqueueMapped(
+      c, ctrl::queue::mapByIndex(caStore, kTargetNamespaceIndex, [](const json& ns) {
+        return ns.value("/metadata/name"_json_pointer, std::string());
+      })));
 }
 
 ClusterAgentOperator::~ClusterAgentOperator() {
@@ -99,6 +115,7 @@ std::unique_ptr<ctrl::cache::Informer> ClusterAgentOperator::makeInformer(
   io.resyncPeriod = options_.resyncPeriod;
   if (ownedKind) io.labelSelector = kManagedBySelector;
   if (r == res::kSecrets) io.transform = digestSecret;
+  if (r == res::kNamespaces) io.transform = trimNamespace;
   if (r == res::kPods) {
     io.labelSelector = kAgentPodSelector;
     io.transform = trimAgentPod;

@@ -9,7 +9,9 @@
 //   an owned child (controller owner reference, or the ownership labels for
 //     cluster-scoped / cross-namespace RBAC);
 //   a Secret it references (index kSecretRefIndex on the ClusterAgent store),
-//     and its own creds Secret.
+//     and its own creds Secret;
+//   the Namespace its spec.argocdNamespace names (index kTargetNamespaceIndex),
+//     whose labels opt in to agents from other namespaces.
 
 #include <memory>
 #include <string>
@@ -24,12 +26,16 @@
 #include "reconcilers/clusteragent/caches.h"
 #include "reconcilers/clusteragent/clusteragent_reconciler.h"
 #include "reconcilers/clusteragent/connection_observer.h"
+#include "reconcilers/clusteragent/tenant_policy.h"
 
 namespace clusteragent {
 
 struct OperatorOptions {
   std::vector<std::string> namespaces;  // empty: all
   std::string agentImage = kDefaultAgentImage;
+  // What ClusterAgents may ask for (the --allow-* flags); agentImage is
+  // always allowed on top of its image prefixes.
+  TenantPolicy tenantPolicy;
   int maxConcurrentReconciles = 2;
   std::chrono::milliseconds resyncPeriod{std::chrono::minutes(10)};
   ctrl::ClockPtr clock;                  // null: real time

@@ -115,11 +115,12 @@ EvaluatedStatus evaluateStatus(const StatusInputs& in) {
                {"image", in.deployment.image}};
 
   if (!in.specValid) {
-    add(kSpecValid, kFalse, kReasonInvalidSpec, in.specMessage);
+    const std::string reason = in.specReason.empty() ? kReasonInvalidSpec : in.specReason;
+    add(kSpecValid, kFalse, reason, in.specMessage);
     const std::string notEvaluated = "not evaluated: the spec is invalid";
-    add(kCredentialsReady, kUnknown, kReasonInvalidSpec, notEvaluated);
-    add(kDeploymentAvailable, kUnknown, kReasonInvalidSpec, notEvaluated);
-    add(kReady, kFalse, kReasonInvalidSpec, in.specMessage);
+    add(kCredentialsReady, kUnknown, reason, notEvaluated);
+    add(kDeploymentAvailable, kUnknown, reason, notEvaluated);
+    add(kReady, kFalse, reason, in.specMessage);
     out.phase = "Invalid";
     return out;
   }

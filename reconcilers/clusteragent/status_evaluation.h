@@ -49,6 +49,7 @@ struct StatusInputs {
   int64_t generation = 0;
   bool specValid = true;
   std::string specMessage;  // "spec.serverAddr: ..." when invalid
+  std::string specReason;   // "" = InvalidSpec; else the tenant-policy rule refused
   bool inlineToken = false;
   bool insecureSkipVerify = false;
   std::string redisPasswordWarning;  // non-empty: RedisPasswordMissing with this message

@@ -88,5 +88,64 @@ TEST(FlagsTest, ErrorsNameTheFlag) {
   EXPECT_NE(parseErr({"--agent-image="}).find("--agent-image"), std::string::npos);
 }
 
+// Tenant isolation: nothing risky by default, images from the upstream agent
+// repository only (plus --agent-image).
+TEST(FlagsTest, TenantPolicyDefaultsAllowNothingRisky) {
+  Flags f = parseOk({});
+  EXPECT_TRUE(f.allowClusterWideNamespaces.empty());
+  EXPECT_TRUE(f.allowExtraRulesNamespaces.empty());
+  EXPECT_TRUE(f.allowPodSchedulingNamespaces.empty());
+  EXPECT_EQ(f.allowedImagePrefixes,
+            (std::vector<std::string>{"quay.io/argoprojlabs/argocd-agent"}));
+  clusteragent::TenantPolicy p = tenantPolicy(f);
+  EXPECT_TRUE(p.requireNamespaceOptIn);
+  EXPECT_EQ(p.operatorImage, f.agentImage);
+  EXPECT_TRUE(p.clusterWideNamespaces.empty());
+}
+
+TEST(FlagsTest, TenantPolicyFlagsAreRepeatableAndCommaSeparated) {
+  Flags f = parseOk({"--allow-cluster-wide-namespaces=a,b", "--allow-cluster-wide-namespaces", "c",
+                     "--allow-extra-rules-namespaces=*", "--allow-pod-scheduling-namespaces=d",
+                     "--agent-image=mirror.example.com/agent:v1"});
+  EXPECT_EQ(f.allowClusterWideNamespaces, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(f.allowExtraRulesNamespaces, (std::vector<std::string>{"*"}));
+  EXPECT_EQ(f.allowPodSchedulingNamespaces, (std::vector<std::string>{"d"}));
+  clusteragent::TenantPolicy p = tenantPolicy(f);
+  EXPECT_EQ(p.clusterWideNamespaces, f.allowClusterWideNamespaces);
+  EXPECT_EQ(p.extraRulesNamespaces, f.allowExtraRulesNamespaces);
+  EXPECT_EQ(p.podSchedulingNamespaces, f.allowPodSchedulingNamespaces);
+  EXPECT_EQ(p.operatorImage, "mirror.example.com/agent:v1");
+}
+
+TEST(FlagsTest, ImagePrefixesReplaceTheDefaultThenAppend) {
+  EXPECT_EQ(parseOk({"--allowed-image-prefixes=r.example.com/a/,r2.example.com/b",
+                     "--allowed-image-prefixes", "r3.example.com/"})
+                .allowedImagePrefixes,
+            (std::vector<std::string>{"r.example.com/a/", "r2.example.com/b", "r3.example.com/"}));
+  EXPECT_TRUE(parseOk({"--allowed-image-prefixes="}).allowedImagePrefixes.empty());
+  EXPECT_EQ(parseOk({"--allowed-image-prefixes=*"}).allowedImagePrefixes,
+            (std::vector<std::string>{"*"}));
+}
+
+TEST(FlagsTest, TenantPolicyFlagErrorsNameTheFlag) {
+  EXPECT_NE(parseErr({"--allow-cluster-wide-namespaces="}).find("--allow-cluster-wide-namespaces"),
+            std::string::npos);
+  EXPECT_NE(parseErr({"--allow-extra-rules-namespaces=Bad_NS"}).find("not a namespace name"),
+            std::string::npos);
+  EXPECT_NE(parseErr({"--allow-pod-scheduling-namespaces=a,-b"}).find("\"-b\""), std::string::npos);
+  EXPECT_NE(parseErr({"--allowed-image-prefixes=a b"}).find("--allowed-image-prefixes"),
+            std::string::npos);
+}
+
+TEST(FlagsTest, HelpDescribesTenantPolicy) {
+  std::string u = usage("clusteragent-operator");
+  for (const char* text : {"--allow-cluster-wide-namespaces", "--allow-extra-rules-namespaces",
+                           "--allow-pod-scheduling-namespaces", "--allowed-image-prefixes",
+                           "clusteragent.argoproj.io/allow-from-<source-namespace>=true",
+                           "Default: quay.io/argoprojlabs/argocd-agent\n", "docs/security.md"}) {
+    EXPECT_NE(u.find(text), std::string::npos) << text;
+  }
+}
+
 }  // namespace
 }  // namespace cmd

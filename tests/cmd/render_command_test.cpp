@@ -96,8 +96,8 @@ TEST(RenderCommandTest, SeedManifestRendersEveryChildInApplyOrder) {
       kindsAndNames(documents(r.out)),
       (std::vector<std::string>{
           "ServiceAccount argocd/aro-agent-agent", "Role argocd/aro-agent-agent",
-          "RoleBinding argocd/aro-agent-agent", "ClusterRole clusteragent-argocd-aro-agent",
-          "ClusterRoleBinding clusteragent-argocd-aro-agent", "Secret argocd/aro-agent-agent-creds",
+          "RoleBinding argocd/aro-agent-agent", "ClusterRole clusteragent:argocd:aro-agent",
+          "ClusterRoleBinding clusteragent:argocd:aro-agent", "Secret argocd/aro-agent-agent-creds",
           "Deployment argocd/aro-agent-agent", "Service argocd/aro-agent-agent-metrics"}));
   // The inline token draws the same warning the InlineTokenInUse condition carries.
   EXPECT_NE(r.err.find("warning:"), std::string::npos) << r.err;

@@ -108,17 +108,32 @@ TEST(BuildClusterRole, NamedByNamespaceAndBindsRealNamespace) {
                                       withSpecField("rbac", {{"clusterWide", true}})));
   auto cr = buildClusterRole(spec);
   auto crb = buildClusterRoleBinding(spec);
-  EXPECT_EQ(cr.name(), "clusteragent-team-x-a");
+  EXPECT_EQ(cr.name(), "clusteragent:team-x:a");
   EXPECT_EQ(cr.ns(), "");
   EXPECT_FALSE(cr.ownerReferenced);
   EXPECT_FALSE(cr.object["metadata"].contains("ownerReferences"));
   EXPECT_EQ(cr.object["rules"][0]["resources"], json({"namespaces"}));
   EXPECT_EQ(cr.object["rules"][0]["verbs"], json({"get", "list", "watch", "create"}));
-  EXPECT_EQ(crb.name(), "clusteragent-team-x-a");
+  EXPECT_EQ(crb.name(), "clusteragent:team-x:a");
   EXPECT_EQ(crb.object["roleRef"]["kind"], "ClusterRole");
   EXPECT_EQ(crb.object["subjects"][0]["namespace"], "team-x");
   EXPECT_EQ(crb.object["subjects"][0]["name"], "a-agent");
   EXPECT_EQ(crb.object["metadata"]["labels"]["argoproj.io/clusteragent-namespace"], "team-x");
+}
+
+// Cluster-scoped names are unique per ClusterAgent: with '-' as separator
+// "team" + "a-x" and "team-a" + "x" would share one ClusterRole (issue 10.2).
+TEST(BuildClusterRole, NamesOfDifferentClusterAgentsNeverCollide) {
+  auto one = specOf(makeClusterAgent("a-x", withNamespace("team")));
+  auto two = specOf(makeClusterAgent("x", withNamespace("team-a")));
+  EXPECT_NE(buildClusterRole(one).name(), buildClusterRole(two).name());
+  EXPECT_NE(buildClusterRoleBinding(one).name(), buildClusterRoleBinding(two).name());
+  EXPECT_EQ(buildClusterRole(one).name(), "clusteragent:team:a-x");
+  EXPECT_EQ(buildClusterRole(two).name(), "clusteragent:team-a:x");
+  // Longest namespace and ClusterAgent name: within an RBAC name's 253.
+  auto longest = specOf(makeClusterAgent(std::string(kMaxClusterAgentNameLength, 'a'),
+                                         withNamespace(std::string(63, 'n'))));
+  EXPECT_LE(buildClusterRole(longest).name().size(), 253u);
 }
 
 // Upstream's agent always syncs a cluster-wide Namespace informer: every

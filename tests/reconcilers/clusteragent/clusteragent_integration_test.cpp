@@ -60,7 +60,14 @@ class ClusterAgentIntegrationTest : public ::testing::Test {
  protected:
   // One operator for the suite, watching every namespace; stopped after it
   // so it does not reconcile other suites' ClusterAgents.
-  static void SetUpTestSuite() { operator_ = new InProcessOperator(InProcessOperator::Options{}); }
+  // rbac.clusterWide is allowed everywhere (--allow-cluster-wide-namespaces=*):
+  // the tests below exercise what it grants; tenant_policy_integration_test
+  // exercises the default refusal.
+  static void SetUpTestSuite() {
+    InProcessOperator::Options o;
+    o.operatorOptions.tenantPolicy.clusterWideNamespaces = {"*"};
+    operator_ = new InProcessOperator(std::move(o));
+  }
   static void TearDownTestSuite() {
     delete operator_;
     operator_ = nullptr;
@@ -211,7 +218,7 @@ TEST_F(ClusterAgentIntegrationTest, SeedManifestBecomesEveryChildAndTheTokenStay
 TEST_F(ClusterAgentIntegrationTest, TheAgentsServiceAccountMayDoWhatUpstreamsAgentDoesAtStart) {
   applyDefaultTlsSecrets();
   apply(seedManifest("perm"));
-  const std::string clusterName = "clusteragent-" + ns() + "-perm";
+  const std::string clusterName = "clusteragent:" + ns() + ":perm";
   ASSERT_TRUE(eventually([&] {
     return !get("rolebinding", "perm-agent").is_null() &&
            !get("clusterrolebinding", clusterName).is_null() &&
@@ -344,7 +351,7 @@ TEST_F(ClusterAgentIntegrationTest, DeletionCleansUpClusterScopedAndReleasesTheF
   json ca = seedManifest("gone");
   ca["spec"]["rbac"] = {{"clusterWide", true}};
   apply(ca);
-  const std::string clusterName = "clusteragent-" + ns() + "-gone";
+  const std::string clusterName = "clusteragent:" + ns() + ":gone";
   ASSERT_TRUE(eventually([&] { return !get("clusterrole", clusterName).is_null(); }));
   ASSERT_TRUE(eventually([&] { return !get("clusterrolebinding", clusterName).is_null(); }));
   ASSERT_TRUE(eventually([&] { return !get("deployment", "gone-agent").is_null(); }));

@@ -87,12 +87,12 @@ TEST_F(ClusterAgentReconcilerTest, CreatesEveryChildWithOwnership) {
   }
   // Cluster-scoped, so not owner-referenced (the finalizer removes it); every
   // agent reads Namespaces cluster-wide.
-  auto clusterRole = fake_->object(res::kClusterRoles, "", "clusteragent-argocd-aro-agent");
+  auto clusterRole = fake_->object(res::kClusterRoles, "", "clusteragent:argocd:aro-agent");
   ASSERT_TRUE(clusterRole.has_value());
   EXPECT_FALSE((*clusterRole)["metadata"].contains("ownerReferences"));
   EXPECT_EQ((*clusterRole)["rules"].size(), 1u);
   EXPECT_TRUE(
-      fake_->object(res::kClusterRoleBindings, "", "clusteragent-argocd-aro-agent").has_value());
+      fake_->object(res::kClusterRoleBindings, "", "clusteragent:argocd:aro-agent").has_value());
   EXPECT_EQ(credsHash().size(), 64u);
   expectTokenNowhereButCredsSecret(kToken);
   EXPECT_EQ(condition(kCredentialsReady)["status"], "True");
@@ -273,8 +273,8 @@ TEST_F(ClusterAgentReconcilerTest, ClusterWideRbacWidensAndNarrowsTheClusterRole
   seedAgent(spec);
   seedToken();
   converge();
-  auto cr = fake_->object(res::kClusterRoles, "", "clusteragent-argocd-aro-agent");
-  auto crb = fake_->object(res::kClusterRoleBindings, "", "clusteragent-argocd-aro-agent");
+  auto cr = fake_->object(res::kClusterRoles, "", "clusteragent:argocd:aro-agent");
+  auto crb = fake_->object(res::kClusterRoleBindings, "", "clusteragent:argocd:aro-agent");
   ASSERT_TRUE(cr.has_value());
   ASSERT_TRUE(crb.has_value());
   EXPECT_EQ((*cr)["metadata"]["labels"]["argoproj.io/clusteragent-namespace"], "argocd");
@@ -287,11 +287,42 @@ TEST_F(ClusterAgentReconcilerTest, ClusterWideRbacWidensAndNarrowsTheClusterRole
   ca["spec"]["rbac"]["clusterWide"] = false;
   fake_->seed(kClusterAgents, ca);
   EXPECT_EQ(reconcile().kind, Kind::kDone);
-  cr = fake_->object(res::kClusterRoles, "", "clusteragent-argocd-aro-agent");
+  cr = fake_->object(res::kClusterRoles, "", "clusteragent:argocd:aro-agent");
   ASSERT_TRUE(cr.has_value());
   ASSERT_EQ((*cr)["rules"].size(), 1u);
   EXPECT_EQ((*cr)["rules"][0]["verbs"], json({"get", "list", "watch"}));
   EXPECT_TRUE(
+      fake_->object(res::kClusterRoleBindings, "", "clusteragent:argocd:aro-agent").has_value());
+}
+
+// An older operator named the ClusterRole/Binding clusteragent-<ns>-<name>,
+// which two ClusterAgents could share; the labelled old pair is replaced.
+TEST_F(ClusterAgentReconcilerTest, ClusterRoleUnderTheOldNameIsReplaced) {
+  json labels = {{"app.kubernetes.io/managed-by", "clusteragent-operator"},
+                 {"argoproj.io/clusteragent", "aro-agent"},
+                 {"argoproj.io/clusteragent-namespace", "argocd"}};
+  fake_->seed(res::kClusterRoles,
+              json{{"apiVersion", "rbac.authorization.k8s.io/v1"},
+                   {"kind", "ClusterRole"},
+                   {"metadata", {{"name", "clusteragent-argocd-aro-agent"}, {"labels", labels}}},
+                   {"rules", json::array()}});
+  fake_->seed(res::kClusterRoleBindings,
+              json{{"apiVersion", "rbac.authorization.k8s.io/v1"},
+                   {"kind", "ClusterRoleBinding"},
+                   {"metadata", {{"name", "clusteragent-argocd-aro-agent"}, {"labels", labels}}},
+                   {"roleRef",
+                    {{"apiGroup", "rbac.authorization.k8s.io"},
+                     {"kind", "ClusterRole"},
+                     {"name", "clusteragent-argocd-aro-agent"}}},
+                   {"subjects", json::array()}});
+  seedAgent();
+  seedToken();
+  converge();
+  EXPECT_TRUE(fake_->object(res::kClusterRoles, "", "clusteragent:argocd:aro-agent").has_value());
+  EXPECT_TRUE(
+      fake_->object(res::kClusterRoleBindings, "", "clusteragent:argocd:aro-agent").has_value());
+  EXPECT_FALSE(fake_->object(res::kClusterRoles, "", "clusteragent-argocd-aro-agent").has_value());
+  EXPECT_FALSE(
       fake_->object(res::kClusterRoleBindings, "", "clusteragent-argocd-aro-agent").has_value());
 }
 
@@ -307,9 +338,9 @@ TEST_F(ClusterAgentReconcilerTest, DeletionRemovesClusterScopedAndReleasesFinali
   ASSERT_TRUE(
       fake_->object(kClusterAgents, "argocd", "aro-agent").has_value());  // held by finalizer
   EXPECT_EQ(reconcile().kind, Kind::kDone);
-  EXPECT_FALSE(fake_->object(res::kClusterRoles, "", "clusteragent-argocd-aro-agent").has_value());
+  EXPECT_FALSE(fake_->object(res::kClusterRoles, "", "clusteragent:argocd:aro-agent").has_value());
   EXPECT_FALSE(
-      fake_->object(res::kClusterRoleBindings, "", "clusteragent-argocd-aro-agent").has_value());
+      fake_->object(res::kClusterRoleBindings, "", "clusteragent:argocd:aro-agent").has_value());
   EXPECT_FALSE(
       fake_->object(kClusterAgents, "argocd", "aro-agent").has_value());  // finalizer released
 }

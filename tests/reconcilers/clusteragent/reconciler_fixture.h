@@ -15,6 +15,8 @@
 #include "reconcilers/clusteragent/ownership.h"
 #include "reconcilers/clusteragent/secret_digest.h"
 #include "reconcilers/clusteragent/secret_references.h"
+#include "reconcilers/clusteragent/target_namespaces.h"
+#include "reconcilers/clusteragent/tenant_policy.h"
 #include "tests/mocks/kube/fake_kube_client.h"
 #include "tests/reconcilers/clusteragent/test_pem.h"
 #include "tests/support/base64.h"
@@ -72,8 +74,17 @@ class ReconcilerFixture : public ::testing::Test {
       s->addIndex(kOwnerIndex, ownerIndex);
     }
     clusterAgents_.addIndex(kSecretRefIndex, referencedSecretKeys);
+    // Tests of other behaviour use cross-namespace agents, clusterWide and
+    // other images freely; tenant-policy tests call setTenantPolicy.
+    setTenantPolicy(TenantPolicy::unrestricted());
+  }
+
+  // A new reconciler with `policy` (tenant_policy.h).
+  void setTenantPolicy(TenantPolicy policy) {
     ReconcilerOptions opts;
     opts.agentImage = "quay.io/argoprojlabs/argocd-agent:v0.9.0";
+    opts.tenantPolicy = std::move(policy);
+    opts.tenantPolicy.operatorImage = opts.agentImage;
     reconciler_ = std::make_unique<ClusterAgentReconciler>(fake_, caches(), &events_, opts);
   }
 
@@ -89,6 +100,7 @@ class ReconcilerFixture : public ::testing::Test {
     c.roleBindings = &roleBindings_;
     c.clusterRoles = &clusterRoles_;
     c.clusterRoleBindings = &clusterRoleBindings_;
+    c.namespaces = &namespaces_;
     return c;
   }
 
@@ -113,6 +125,7 @@ class ReconcilerFixture : public ::testing::Test {
     fake_->syncStore(res::kRoleBindings, &roleBindings_);
     fake_->syncStore(res::kClusterRoles, &clusterRoles_);
     fake_->syncStore(res::kClusterRoleBindings, &clusterRoleBindings_);
+    fake_->syncStore(res::kNamespaces, &namespaces_, trimNamespace);
   }
 
   ctrl::queue::Result reconcile(const std::string& ns = "argocd",
@@ -176,7 +189,7 @@ class ReconcilerFixture : public ::testing::Test {
   std::shared_ptr<testmocks::FakeKubeClient> fake_;
   RecordingEventRecorder events_;
   ctrl::cache::Store clusterAgents_, deployments_, services_, serviceAccounts_, secrets_, roles_,
-      roleBindings_, clusterRoles_, clusterRoleBindings_;
+      roleBindings_, clusterRoles_, clusterRoleBindings_, namespaces_;
   std::unique_ptr<ClusterAgentReconciler> reconciler_;
 };
 

@@ -60,6 +60,7 @@ TEST_F(RenderObjectsTest, EqualsWhatTheReconcilerAppliesLessWhatOnlyTheClusterKn
     reconciler_ = std::make_unique<ClusterAgentReconciler>(fake_, caches(), &events_, [] {
       ReconcilerOptions o;
       o.agentImage = "quay.io/argoprojlabs/argocd-agent:v0.9.0";
+      o.tenantPolicy = TenantPolicy::unrestricted();  // render does not apply the policy
       return o;
     }());
     fake_->seed(kClusterAgents, clusterAgent("argocd", "aro-agent", spec));
