@@ -78,9 +78,14 @@ Status validateTlsMaterial(const ClientConfig& cfg) {
 
 void configureSslContext(SSL_CTX* ctx, const ClientConfig& cfg) {
   if (!cfg.caData.empty()) {
-    X509_STORE* store = SSL_CTX_get_cert_store(ctx);
-    for (auto& cert : readCerts(cfg.caData)) {
-      X509_STORE_add_cert(store, cert.get());  // takes its own reference
+    // A fresh store: cpprestsdk has already loaded the system's default
+    // verify paths into the context's own one.
+    X509_STORE* store = X509_STORE_new();
+    if (store != nullptr) {
+      for (auto& cert : readCerts(cfg.caData)) {
+        X509_STORE_add_cert(store, cert.get());  // takes its own reference
+      }
+      SSL_CTX_set_cert_store(ctx, store);  // takes ownership, frees the old one
     }
     ERR_clear_error();  // "cert already in hash table" is harmless
   }

@@ -14,9 +14,12 @@ namespace ctrl::kube {
 // message instead of at every handshake. Never echoes PEM content.
 Status validateTlsMaterial(const ClientConfig& cfg);
 
-// Adds the CA certificates to ctx's trust store and installs the client
-// certificate chain and key. Material was validated up front; failures here
-// leave the context without it and the handshake reports the problem.
+// Trusts exactly the kubeconfig's CA certificates when it gives any (as
+// client-go does: a cluster CA replaces the system roots, so a certificate
+// any public CA issued for the API server's name is not accepted), and
+// installs the client certificate chain and key. Material was validated up
+// front; failures here leave the context without it and the handshake
+// reports the problem.
 void configureSslContext(SSL_CTX* ctx, const ClientConfig& cfg);
 
 }  // namespace ctrl::kube

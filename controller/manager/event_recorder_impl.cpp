@@ -99,7 +99,16 @@ void KubeEventRecorder::loop() {
     Pending p = std::move(queue_.front());
     queue_.pop_front();
     lock.unlock();
-    write(p);
+    // An exception here would end the process (std::terminate on a thread);
+    // an Event is never worth that, whatever the object or text it carries.
+    try {
+      write(p);
+    } catch (const std::exception& e) {
+      logging::warn("dropping an event that could not be written",
+                    {{"reason", p.reason}, {"error", e.what()}});
+    } catch (...) {
+      logging::warn("dropping an event that could not be written", {{"reason", p.reason}});
+    }
     lock.lock();
     ++processed_;
     cv_.notify_all();

@@ -65,6 +65,7 @@ ClusterAgentOperator::ClusterAgentOperator(ctrl::kube::KubeClientPtr client,
   ro.tenantPolicy = options_.tenantPolicy;
   // --agent-image is the operator's own choice, never refused.
   ro.tenantPolicy.operatorImage = options_.agentImage;
+  ro.tenantPolicy.watchedNamespaces = options_.namespaces;
   ro.onApply = [](const std::string& kind, ctrl::apply::ApplyOutcome o) {
     applyCounter().inc({{"kind", kind}, {"outcome", ctrl::apply::outcomeName(o)}});
   };

@@ -100,6 +100,16 @@ std::vector<PolicyViolation> checkTenantPolicy(const ClusterAgentSpec& spec,
   std::vector<PolicyViolation> out;
   const std::string& ns = spec.meta.ns;
   checkArgocdNamespace(spec, policy, targetNamespace, &out);
+  if (!policy.watchedNamespaces.empty() &&
+      std::find(policy.watchedNamespaces.begin(), policy.watchedNamespaces.end(),
+                spec.argocdNamespace) == policy.watchedNamespaces.end()) {
+    out.push_back({"spec.argocdNamespace", kReasonArgocdNamespaceNotWatched,
+                   "namespace \"" + spec.argocdNamespace +
+                       "\" is outside the namespaces this operator watches (" +
+                       joined(policy.watchedNamespaces) +
+                       "): it could not see the agent's Secrets there nor keep its Role in "
+                       "place; a cluster admin adds it to the operator's --namespace flag"});
+  }
   if (spec.rbac.clusterWide && !listed(policy.clusterWideNamespaces, ns)) {
     out.push_back({"spec.rbac.clusterWide", kReasonClusterWideNotAllowed,
                    "cluster-wide RBAC is not allowed for ClusterAgents in namespace \"" + ns +

@@ -54,6 +54,11 @@ struct TenantPolicy {
   // followed by ':', '@' or '/' (so "quay.io/x/agent" does not admit
   // "quay.io/x/agent-evil"). The operator's --agent-image is always allowed.
   std::vector<std::string> imagePrefixes = {defaultImageRepository()};
+  // The operator's --namespace set (empty: every namespace). Its caches hold
+  // only these namespaces, and an operator scoped to them usually holds RBAC
+  // only there: an argocdNamespace outside could never converge (the Secrets
+  // there unseen, the Role re-applied on every reconcile), so it is refused.
+  std::vector<std::string> watchedNamespaces;
   std::string operatorImage = kDefaultAgentImage;
 
   // The repository of kDefaultAgentImage ("quay.io/argoprojlabs/argocd-agent").
@@ -75,6 +80,7 @@ inline constexpr const char* kReasonClusterWideNotAllowed = "ClusterWideNotAllow
 inline constexpr const char* kReasonExtraRulesNotAllowed = "ExtraRulesNotAllowed";
 inline constexpr const char* kReasonImageNotAllowed = "ImageNotAllowed";
 inline constexpr const char* kReasonPodSchedulingNotAllowed = "PodSchedulingNotAllowed";
+inline constexpr const char* kReasonArgocdNamespaceNotWatched = "ArgocdNamespaceNotWatched";
 
 // targetNamespace: the Namespace object named by spec.argocdNamespace (only
 // metadata.labels is read), or nullptr when it does not exist or is not known.

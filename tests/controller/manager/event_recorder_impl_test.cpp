@@ -187,6 +187,18 @@ TEST(KubeEventRecorderTest, FailuresAreSwallowed) {
   EXPECT_EQ(f.sink->calls.size(), 1u);
 }
 
+// The worker is a thread: an exception out of it would end the process.
+TEST(KubeEventRecorderTest, AMalformedObjectCannotKillTheWorker) {
+  Fixture f;
+  json bad = agent("a", "u1");
+  bad["metadata"]["name"] = 5;  // not a string: reading it throws
+  f.recorder.event(bad, "Warning", "R", "m");
+  f.recorder.event(agent("b", "u2"), "Normal", "Created", std::string("bytes \xff\xfe"));
+  f.recorder.flush();
+  ASSERT_EQ(f.sink->calls.size(), 1u);
+  EXPECT_EQ(f.sink->calls[0].verb, "create");
+}
+
 TEST(KubeEventRecorderTest, ClusterScopedObjectsGetEventsInDefault) {
   Fixture f;
   f.recorder.event(

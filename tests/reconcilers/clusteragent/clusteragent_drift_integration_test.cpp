@@ -51,6 +51,8 @@ class ClusterAgentDriftIntegrationTest : public ::testing::Test {
   static void SetUpTestSuite() {
     InProcessOperator::Options o;
     o.operatorOptions.resyncPeriod = std::chrono::seconds(1);
+    // priorityClassName is a tenant opt-in (docs/security.md); allowed here.
+    o.operatorOptions.tenantPolicy.podSchedulingNamespaces = {"*"};
     operator_ = new InProcessOperator(std::move(o));
   }
   static void TearDownTestSuite() {

@@ -12,6 +12,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "reconcilers/clusteragent/tenant_policy.h"
@@ -170,6 +171,34 @@ TEST_F(TenantIT, OptIn) {
   EXPECT_TRUE(eventually([&] {
     return exists({"get", "role", "cross-agent", "-n", target_.name()});
   }));
+}
+
+// An operator scoped with --namespace to the tenant's namespace only: a
+// target outside that set, even one that opted in, is refused instead of
+// half-applied (issue 9, defect 3: the Secrets there were never seen and the
+// Role was re-applied on every reconcile).
+TEST_F(TenantIT, NotWatched) {
+  operator_.reset();
+  InProcessOperator::Options o;
+  o.recordEvents = false;
+  o.operatorOptions.namespaces = {tenant_.name()};
+  operator_ = std::make_unique<InProcessOperator>(std::move(o));
+  ASSERT_TRUE(operator_->started());
+  auto r = ControlPlane::instance().kubectl(
+      {"label", "namespace", target_.name(), allowFromLabel(tenant_.name()) + "=true"});
+  ASSERT_TRUE(r.ok()) << r.output;
+  createAsTenant("unwatched", {{"argocdNamespace", target_.name()}});
+  json c = refusal("unwatched");
+  EXPECT_EQ(c["reason"], "ArgocdNamespaceNotWatched");
+  EXPECT_THAT(c["message"].get<std::string>(), HasSubstr("--namespace"));
+  expectNothingCreated("unwatched", target_.name());
+  // Settled: the refusal is not written again and again.
+  const std::string rv = kubectlJson({"get", "clusteragent", "unwatched", "-n", tenant_.name()})
+                             .value("/metadata/resourceVersion"_json_pointer, std::string());
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  EXPECT_EQ(kubectlJson({"get", "clusteragent", "unwatched", "-n", tenant_.name()})
+                .value("/metadata/resourceVersion"_json_pointer, std::string()),
+            rv);
 }
 
 TEST_F(TenantIT, ClusterWide) {

@@ -67,6 +67,27 @@ TEST(TenantPolicy, OtherArgocdNamespaceNeedsTheTargetsOptInLabel) {
   EXPECT_TRUE(checkTenantPolicy(s, TenantPolicy{}, &optedIn).empty());
 }
 
+// With --namespace, the operator neither sees nor (usually) may write
+// outside its namespaces: a target there is refused, however opted in.
+TEST(TenantPolicy, ArgocdNamespaceMustBeWatchedWhenTheOperatorIsScoped) {
+  TenantPolicy p;
+  p.watchedNamespaces = {"team-a", "gitops"};
+  EXPECT_TRUE(checkTenantPolicy(spec(), p, nullptr).empty());
+  const json optedIn = namespaceWithLabels("elsewhere", {{allowFromLabel("team-a"), "true"}});
+  auto v = checkTenantPolicy(spec(withArgocdNamespace("elsewhere")), p, &optedIn);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].field, "spec.argocdNamespace");
+  EXPECT_EQ(v[0].reason, kReasonArgocdNamespaceNotWatched);
+  EXPECT_THAT(v[0].message, HasSubstr("\"elsewhere\" is outside the namespaces this operator "
+                                      "watches (team-a, gitops)"));
+  EXPECT_THAT(v[0].message, HasSubstr("--namespace"));
+  const json gitops = namespaceWithLabels("gitops", {{allowFromLabel("team-a"), "true"}});
+  EXPECT_TRUE(checkTenantPolicy(spec(withArgocdNamespace("gitops")), p, &gitops).empty());
+  // Unscoped (the default): every namespace is watched.
+  p.watchedNamespaces.clear();
+  EXPECT_TRUE(checkTenantPolicy(spec(withArgocdNamespace("elsewhere")), p, &optedIn).empty());
+}
+
 TEST(TenantPolicy, OwnNamespaceNeedsNoOptIn) {
   EXPECT_TRUE(
       checkTenantPolicy(spec(withArgocdNamespace("team-a")), TenantPolicy{}, nullptr).empty());
