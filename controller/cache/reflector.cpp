@@ -1,10 +1,17 @@
 #include "controller/cache/reflector.h"
 
 #include <exception>
+#include <random>
 
 #include "controller/logging/logger.h"
 
 namespace ctrl::cache {
+
+int jitteredWatchTimeout(std::chrono::seconds base) {
+  thread_local std::mt19937 gen{std::random_device{}()};
+  std::uniform_real_distribution<double> factor(1.0, 2.0);
+  return static_cast<int>(static_cast<double>(base.count()) * factor(gen));
+}
 
 using kube::Code;
 using kube::Status;
@@ -229,7 +236,7 @@ Reflector::WatchEnd Reflector::watchOnce(const StopSignal& stop) {
   wo.fieldSelector = opts_.fieldSelector;
   wo.resourceVersion = lastResourceVersion();
   wo.allowWatchBookmarks = true;
-  wo.timeoutSeconds = static_cast<int>(opts_.watchTimeout.count());
+  wo.timeoutSeconds = jitteredWatchTimeout(opts_.watchTimeout);
   ++watches_;
 
   auto opened = client_->watch(opts_.resource, opts_.ns, wo);

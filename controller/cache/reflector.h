@@ -29,6 +29,9 @@ struct ReflectorOptions {
   std::string labelSelector;
   std::string fieldSelector;
   int64_t pageSize = 500;
+  // Each watch asks the server to end it after watchTimeout × [1, 2), as
+  // client-go does: jittered, so informers started together (and the
+  // operator's replicas) do not all reconnect in the same second.
   std::chrono::seconds watchTimeout{300};
   // Optional. Must return an object with the same namespace and name; one it
   // throws on (or returns anything else for) is not cached: a list leaves it
@@ -52,6 +55,9 @@ struct ReflectorSink {
   std::function<void()> onSynced;                            // after each successful list
   std::function<void(const std::string& reason)> onRestart;  // reconnect or relist
 };
+
+// base × a random factor in [1, 2), in whole seconds (the watch's timeoutSeconds).
+int jitteredWatchTimeout(std::chrono::seconds base);
 
 class Reflector {
  public:

@@ -271,7 +271,10 @@ StatusOr<WatchStreamPtr> CpprestKubeClient::watch(const Resource& r, const std::
   // dead connection. Without timeoutSeconds the server picks up to an hour.
   const auto serverTimeout =
       std::chrono::seconds(opts.timeoutSeconds > 0 ? opts.timeoutSeconds : kServerMaxWatchSeconds);
-  const auto readTimeout = serverTimeout + impl_->options.watchReadGrace;
+  auto readTimeout = serverTimeout + impl_->options.watchReadGrace;
+  if (opts.allowWatchBookmarks && impl_->options.watchBookmarkSilence.count() > 0) {
+    readTimeout = std::min(readTimeout, impl_->options.watchBookmarkSilence);
+  }
 
   auto req = impl_->buildRequest(http::methods::GET, path, nullptr, "");
   if (!req.isOk()) return req.status();

@@ -26,6 +26,12 @@ struct KubeClientOptions {
   BackoffPolicy retryBackoff{};
   // A watch with no bytes for timeoutSeconds (3600 when unset) + this grace is presumed dead.
   std::chrono::seconds watchReadGrace{30};
+  // A watch with allowWatchBookmarks gets a bookmark from the API server's
+  // watch cache about every minute even when nothing changes, so silence for
+  // this long means a dead (or stalled) connection whatever timeoutSeconds
+  // says: it is detected in well under two minutes, not at the watch's end.
+  // 0: only timeoutSeconds + grace.
+  std::chrono::seconds watchBookmarkSilence{90};
   // Called once per HTTP attempt with the verb (GET, LIST, WATCH, POST, PUT,
   // PATCH, DELETE) and the HTTP code (0 when no response arrived).
   std::function<void(const std::string& verb, int code)> onRequest;

@@ -30,7 +30,9 @@ using ::testing::AllOf;
 using ::testing::ByMove;
 using ::testing::ElementsAre;
 using ::testing::Field;
+using ::testing::Ge;
 using ::testing::InSequence;
+using ::testing::Lt;
 using ::testing::Return;
 using ::testing::StrictMock;
 using testsupport::eventually;
@@ -155,7 +157,8 @@ TEST_F(ReflectorTest, ListsInPagesThenAppliesWatchEventsFromListVersion) {
         .event(WatchEvent::Type::kModified, cm("a", "12"))
         .event(WatchEvent::Type::kDeleted, cm("b", "13"));
     EXPECT_CALL(*client_, watch(kConfigMaps, "ns",
-                                AllOf(watchFrom("10"), Field(&WatchOptions::timeoutSeconds, 300))))
+                                AllOf(watchFrom("10"), Field(&WatchOptions::timeoutSeconds,
+                                                             AllOf(Ge(300), Lt(600))))))
         .WillOnce(kube::openStream(std::move(s)));
   }
   start(options());
@@ -455,5 +458,16 @@ TEST_F(ReflectorTest, StopInterruptsABlockedWatch) {
   stopReflector();  // asserts run() returned
 }
 
+TEST(JitteredWatchTimeoutTest, IsBetweenOnceAndTwiceTheBase) {
+  int lo = 1000, hi = 0;
+  for (int i = 0; i < 200; ++i) {
+    const int t = jitteredWatchTimeout(std::chrono::seconds(300));
+    lo = std::min(lo, t);
+    hi = std::max(hi, t);
+  }
+  EXPECT_GE(lo, 300);
+  EXPECT_LT(hi, 600);
+  EXPECT_GT(hi - lo, 50) << "not jittered";
+}
 }  // namespace
 }  // namespace ctrl::cache

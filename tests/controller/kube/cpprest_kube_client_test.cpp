@@ -282,6 +282,30 @@ TEST_F(CpprestKubeClientTest, SilentWatchTimesOutInsteadOfStalling) {
             "/api/v1/namespaces/ns/configmaps?watch=1&allowWatchBookmarks=true&timeoutSeconds=1");
 }
 
+// With bookmarks the server speaks about every minute: silence for
+// watchBookmarkSilence is a dead connection, long before timeoutSeconds.
+TEST_F(CpprestKubeClientTest, ASilentWatchWithBookmarksIsDeadAfterTheBookmarkSilence) {
+  Reply stalled;
+  stalled.stallBody = true;
+  server_.enqueue(stalled);
+  ClientConfig cfg;
+  cfg.server = server_.url();
+  KubeClientOptions o;
+  o.qps = 0;
+  o.watchBookmarkSilence = 1s;
+  auto c = CpprestKubeClient::create(cfg, o);
+  ASSERT_TRUE(c.isOk()) << c.status().toString();
+  WatchOptions wo;
+  wo.timeoutSeconds = 600;  // the server's end of the watch: far away
+  const auto started = std::chrono::steady_clock::now();
+  auto w = (*c)->watch(resources::kConfigMaps, "ns", wo);
+  ASSERT_TRUE(w.isOk()) << w.status().toString();
+  auto next = std::async(std::launch::async, [&] { return w.value()->next(); });
+  ASSERT_EQ(next.wait_for(30s), std::future_status::ready);
+  EXPECT_EQ(next.get().status().code(), Code::kTimeout);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 20s);
+}
+
 TEST_F(CpprestKubeClientTest, WatchConnectErrorsMapToStatus) {
   server_.enqueue(reply(
       410,

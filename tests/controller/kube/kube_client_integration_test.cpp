@@ -523,6 +523,28 @@ TEST_F(KubeClientIntegrationTest, WatchClientReadTimeoutWhenServerGoesQuiet) {
       << r.status().toString();
 }
 
+// The premise of KubeClientOptions::watchBookmarkSilence (90 s): the real
+// API server's watch cache sends an idle watch with bookmarks a bookmark about
+// every minute (seen: 60 s apart), so a healthy idle watch is never taken for
+// a dead one. Takes 100 s.
+TEST_F(KubeClientIntegrationTest, AnIdleWatchWithBookmarksOutlivesTheBookmarkSilence) {
+  WatchOptions wo;
+  wo.timeoutSeconds = 600;
+  wo.allowWatchBookmarks = true;
+  wo.fieldSelector = "metadata.name=nothing-matches";
+  auto watch = client_->watch(resources::kConfigMaps, ns_.name(), wo);
+  ASSERT_TRUE(watch.isOk()) << watch.status().toString();
+  const auto started = std::chrono::steady_clock::now();
+  int bookmarks = 0;
+  while (std::chrono::steady_clock::now() - started < 100s) {
+    auto ev = watch.value()->next();
+    ASSERT_TRUE(ev.isOk()) << "after " << bookmarks << " bookmarks: " << ev.status().toString();
+    ASSERT_TRUE(ev.value().has_value()) << "the server ended a 600 s watch early";
+    if (ev.value()->type == WatchEvent::Type::kBookmark) ++bookmarks;
+  }
+  EXPECT_GE(bookmarks, 1);
+}
+
 TEST_F(KubeClientIntegrationTest, WatchResumesAfterApiServerRestart) {
   auto list = client_->list(resources::kConfigMaps, ns_.name());
   ASSERT_TRUE(list.isOk()) << list.status().toString();
