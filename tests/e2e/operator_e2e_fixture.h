@@ -137,6 +137,10 @@ class OperatorE2ETest : public ::testing::Test {
   }
 
   void TearDown() override {
+    // ClusterAgents go while their finalizer's owner still runs: else the
+    // namespace cannot finish deleting, and one forced away leaves them
+    // behind in etcd for the next test's operator to trip over.
+    if (operator_) kubectl({"delete", "clusteragents", "--all", "--timeout=60s"});
     if (operator_) stopOperatorAndExpectCleanExit();
     if (!log_path_.empty()) {
       const std::string log = readFile(log_path_);
