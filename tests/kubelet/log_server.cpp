@@ -1,9 +1,6 @@
 #include "tests/kubelet/log_server.h"
 
 #include <cpprest/http_listener.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <boost/asio/ssl.hpp>
 #include <fstream>
@@ -11,6 +8,7 @@
 
 #include "controller/logging/logger.h"
 #include "tests/kubelet/log_tail.h"
+#include "tests/support/free_loopback_port.h"
 #include "tests/support/test_certificates.h"
 
 namespace processkubelet {
@@ -21,22 +19,6 @@ using ctrl::kube::Code;
 using ctrl::kube::Status;
 using http::experimental::listener::http_listener;
 using http::experimental::listener::http_listener_config;
-
-int pickLoopbackPort() {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  int port = -1;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  return port;
-}
 
 int64_t queryInt(const std::map<std::string, std::string>& q, const std::string& key) {
   auto it = q.find(key);
@@ -72,7 +54,7 @@ Status LogServer::start() {
   std::string lastError;
   // A picked port can be taken before the listener binds it: try a few.
   for (int attempt = 0; attempt < 5; ++attempt) {
-    const int port = pickLoopbackPort();
+    const int port = testsupport::freeLoopbackPort();
     if (port <= 0) continue;
     auto impl = std::make_unique<Impl>();
     try {

@@ -68,6 +68,16 @@ CommandResult ControlPlane::kubectl(const std::vector<std::string>& args,
   return runCommand(argv, input);
 }
 
+nlohmann::json ControlPlane::kubectlJson(const std::vector<std::string>& args) const {
+  std::vector<std::string> full = args;
+  full.push_back("-o");
+  full.push_back("json");
+  CommandResult r = kubectl(full);
+  if (!r.ok()) return nlohmann::json();
+  nlohmann::json parsed = nlohmann::json::parse(r.output, nullptr, /*allow_exceptions=*/false);
+  return parsed.is_discarded() ? nlohmann::json() : parsed;
+}
+
 std::string ControlPlane::mintUserKubeconfig(const std::string& user,
                                              const std::vector<std::string>& groups) const {
   std::vector<std::string> args{"kubeconfig-for-user", user};

@@ -6,6 +6,7 @@
 // The control plane outlives the test binary so the next one starts in
 // milliseconds; `make cluster-down` (or `ctl down`) stops it.
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,8 @@ class ControlPlane {
   // kubectl --kubeconfig <admin> args... (input, when given, is its stdin,
   // e.g. for `apply -f -`).
   CommandResult kubectl(const std::vector<std::string>& args, const std::string& input = "") const;
+  // `kubectl <args> -o json`, parsed; null when kubectl fails or prints no JSON.
+  nlohmann::json kubectlJson(const std::vector<std::string>& args) const;
   // A kubeconfig for a non-admin user (client certificate with CN=user,
   // O=each group), for running the operator under the RBAC in manifests/.
   // Returns "" (and records a test failure) when it cannot be minted.

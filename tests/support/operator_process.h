@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/free_loopback_port.h"
+
 namespace testsupport {
 
 struct ProcessUsage {
@@ -40,9 +42,6 @@ class OperatorProcess {
   std::string log_path_;
   pid_t pid_ = -1;
 };
-
-// A free loopback TCP port (bound and released; a tiny race is acceptable here).
-int freeLoopbackPort();
 
 // GET http://127.0.0.1:<port><path>; the body on 200, nullopt otherwise.
 std::optional<std::string> httpGet(int port, const std::string& path,

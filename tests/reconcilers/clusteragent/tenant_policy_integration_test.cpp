@@ -35,16 +35,7 @@ bool eventually(const std::function<bool()>& check,
 }
 
 json kubectlJson(const std::vector<std::string>& args) {
-  std::vector<std::string> full = args;
-  full.push_back("-o");
-  full.push_back("json");
-  auto r = ControlPlane::instance().kubectl(full);
-  if (!r.ok()) return json();
-  try {
-    return json::parse(r.output);
-  } catch (const json::exception&) {
-    return json();
-  }
+  return ControlPlane::instance().kubectlJson(args);
 }
 
 bool exists(const std::vector<std::string>& args) {
