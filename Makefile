@@ -5,7 +5,7 @@ CTL := tests/controlplane/ctl
 AGENT_BUILD := tests/argocd-agent/build
 CP_DIR := .cache/controlplane
 
-.PHONY: all deps build test test-unit test-integration test-e2e run cluster-up cluster-down controlplane agent-binaries bundle bench format format-check clean
+.PHONY: all deps build test test-unit test-integration test-e2e test-fault run cluster-up cluster-down controlplane agent-binaries bundle bench format format-check clean
 
 all: build
 
@@ -38,6 +38,9 @@ test-integration: build controlplane
 
 test-e2e: build controlplane agent-binaries
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -L e2e
+
+test-fault: build controlplane
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -L fault
 
 cluster-up: deps
 	@$(CTL) up

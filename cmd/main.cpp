@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -68,6 +69,23 @@ int main(int argc, char** argv) {
   }
   ctrl::kube::KubeClientPtr kube = *client;
 
+  // Leader election's own client: its own rate limit, one attempt per request
+  // and a timeout well inside the renew deadline (client-go does the same).
+  ctrl::manager::ManagerOptions mo;
+  ctrl::kube::KubeClientOptions leaseOptions;
+  leaseOptions.userAgent = clientOptions.userAgent + "/leader-election";
+  leaseOptions.qps = 5;
+  leaseOptions.burst = 10;
+  leaseOptions.maxRetries = 0;
+  leaseOptions.requestTimeout =
+      std::chrono::duration_cast<std::chrono::seconds>(mo.leaderElectionConfig.renewDeadline / 2);
+  leaseOptions.onRequest = clientOptions.onRequest;
+  auto leaseClient = ctrl::kube::CpprestKubeClient::create(*config, leaseOptions);
+  if (!leaseClient.isOk()) {
+    ctrl::logging::error("cannot create API client", {{"error", leaseClient.status().toString()}});
+    return 1;
+  }
+
   std::string leaseNamespace = flags.leaderElectionNamespace;
   if (leaseNamespace.empty()) leaseNamespace = config->defaultNamespace;
   if (leaseNamespace.empty()) leaseNamespace = "default";
@@ -85,15 +103,16 @@ int main(int argc, char** argv) {
                        {"allowPodSchedulingNamespaces", flags.allowPodSchedulingNamespaces},
                        {"allowedImagePrefixes", flags.allowedImagePrefixes}});
 
-  ctrl::manager::KubeEventRecorder recorder(kube);
-
-  ctrl::manager::ManagerOptions mo;
   mo.metricsBindAddress = flags.metricsBindAddress;
   mo.healthProbeBindAddress = flags.healthProbeBindAddress;
   mo.leaderElection = flags.leaderElect;
   mo.leaderElectionNamespace = leaseNamespace;
   mo.client = kube;
+  mo.leaseClient = *leaseClient;
   ctrl::manager::Manager manager(mo);
+  // Everything that writes for the leader writes through the fence.
+  ctrl::kube::KubeClientPtr writer = manager.fencedClient();
+  ctrl::manager::KubeEventRecorder recorder(writer);
 
   clusteragent::OperatorOptions oo;
   oo.namespaces = flags.namespaces;
@@ -102,10 +121,16 @@ int main(int argc, char** argv) {
   oo.maxConcurrentReconciles = flags.maxConcurrentReconciles;
   oo.connection.probeInterval = flags.probeInterval;
   oo.connection.probeTimeout = flags.probeTimeout;
-  clusteragent::ClusterAgentOperator op(kube, &recorder, oo);
+  clusteragent::ClusterAgentOperator op(writer, &recorder, oo);
   op.registerWith(manager);
 
   int rc = manager.run(*stop);
   ctrl::logging::info("clusteragent-operator stopped", {{"exitCode", rc}});
+  if (manager.abandonedThreads()) {
+    // Threads still run (detached): static destructors would pull objects
+    // from under them. The Lease is already released, so just end.
+    std::fflush(nullptr);
+    std::_Exit(rc);
+  }
   return rc;
 }

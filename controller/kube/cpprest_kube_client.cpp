@@ -8,6 +8,7 @@
 #include <system_error>
 #include <thread>
 
+#include "controller/clock/stop_signal.h"
 #include "controller/kube/api_error.h"
 #include "controller/kube/cpprest_watch_stream.h"
 #include "controller/kube/rate_limiter.h"
@@ -63,6 +64,9 @@ struct CpprestKubeClient::Impl {
   std::unique_ptr<client::http_client> http;
   TokenSource tokens;
   TokenBucketRateLimiter limiter;
+  // shutdown(): cancels every request made with its token and ends retry sleeps.
+  pplx::cancellation_token_source shutdownCts;
+  StopSignal stopped;
 
   Impl(ClientConfig cfg, KubeClientOptions opts)
       : config(std::move(cfg)),
@@ -108,6 +112,10 @@ struct CpprestKubeClient::Impl {
                     const std::string& contentType) {
     Exchange ex;
     const std::string what = verb + " " + pathAndQuery;
+    if (stopped.stopRequested()) {
+      ex.transport = Status(Code::kCancelled, what + ": client shut down");
+      return ex;
+    }
     limiter.accept();
     auto req = buildRequest(method, pathAndQuery, body, contentType);
     if (!req.isOk()) {
@@ -115,7 +123,7 @@ struct CpprestKubeClient::Impl {
       return ex;
     }
     try {
-      http::http_response resp = http->request(req.value()).get();
+      http::http_response resp = http->request(req.value(), shutdownCts.get_token()).get();
       ex.code = resp.status_code();
       ex.responded = true;
       if (resp.headers().has("Retry-After")) ex.retryAfter = resp.headers()["Retry-After"];
@@ -126,6 +134,10 @@ struct CpprestKubeClient::Impl {
       ex.transport = Status(Code::kCancelled, what + ": cancelled");
     } catch (const std::exception& e) {
       ex.transport = Status(Code::kUnavailable, what + ": " + e.what());
+    }
+    // cpprest reports a cancelled request like its own timeout.
+    if (!ex.transport.isOk() && stopped.stopRequested()) {
+      ex.transport = Status(Code::kCancelled, what + ": client shut down");
     }
     report(verb, ex.transport.isOk() ? ex.code : 0);
     return ex;
@@ -165,7 +177,8 @@ struct CpprestKubeClient::Impl {
       if (auto ra = err.retryAfter()) {
         delay = std::max<std::chrono::milliseconds>(delay, std::min(*ra, kMaxRetryAfter));
       }
-      std::this_thread::sleep_for(delay);
+      if (stopped.waitFor(delay))
+        return Status(Code::kCancelled, verb + " " + pathAndQuery + ": client shut down");
     }
   }
 
@@ -200,6 +213,11 @@ StatusOr<std::shared_ptr<CpprestKubeClient>> CpprestKubeClient::create(const Cli
 
 CpprestKubeClient::CpprestKubeClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 CpprestKubeClient::~CpprestKubeClient() = default;
+
+void CpprestKubeClient::shutdown() {
+  impl_->stopped.requestStop();
+  impl_->shutdownCts.cancel();
+}
 
 StatusOr<json> CpprestKubeClient::get(const Resource& r, const std::string& ns,
                                       const std::string& name, const std::string& subresource) {
@@ -292,7 +310,10 @@ StatusOr<WatchStreamPtr> CpprestKubeClient::watch(const Resource& r, const std::
     return Status(Code::kInvalidArgument, what + ": " + e.what());
   }
 
-  pplx::cancellation_token_source cts;
+  if (impl_->stopped.stopRequested()) return Status(Code::kCancelled, what + ": client shut down");
+  // Linked: shutdown() cancels the wait for headers and the stream's reads too.
+  pplx::cancellation_token shutdownToken = impl_->shutdownCts.get_token();
+  auto cts = pplx::cancellation_token_source::create_linked_source(shutdownToken);
   http::http_response resp;
   try {
     auto task = http->request(req.value(), cts.get_token());
@@ -325,6 +346,8 @@ StatusOr<WatchStreamPtr> CpprestKubeClient::watch(const Resource& r, const std::
     resp = task.get();
   } catch (const http::http_exception& e) {
     impl_->report("WATCH", 0);
+    if (impl_->stopped.stopRequested())
+      return Status(Code::kCancelled, what + ": client shut down");
     return transportStatus(what, e);
   } catch (const pplx::task_canceled&) {
     impl_->report("WATCH", 0);

@@ -62,6 +62,7 @@ class CpprestKubeClient : public KubeClient {
                                  const WatchOptions& opts = {}) override;
   StatusOr<std::string> podLogs(const std::string& ns, const std::string& pod,
                                 const LogOptions& opts = {}) override;
+  void shutdown() override;
 
   struct Impl;
 

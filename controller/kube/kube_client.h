@@ -106,6 +106,12 @@ class KubeClient {
   // written by the container, so untrusted bytes to whoever reads it.
   virtual StatusOr<std::string> podLogs(const std::string& ns, const std::string& pod,
                                         const LogOptions& opts = {}) = 0;
+
+  // Ends every request in flight and refuses later ones with kCancelled,
+  // retry sleeps included, so a process can exit in bounded time however
+  // slow the API server is. For shutdown only: there is no undo. A no-op
+  // for clients with nothing to interrupt (fakes).
+  virtual void shutdown() {}
 };
 using KubeClientPtr = std::shared_ptr<KubeClient>;
 

@@ -55,6 +55,9 @@ void LeaderElector::observe(const LeaderElectionRecord& record) {
 }
 
 bool LeaderElector::tryAcquireOrRenew() {
+  // Validity counts from before the request left: the other replicas' lease
+  // clocks started no earlier than the write landed.
+  const auto attemptStart = clock_->now();
   auto wallNow = clock_->wallNow();
   LeaderElectionRecord desired;
   desired.holderIdentity = config_.identity;
@@ -76,6 +79,7 @@ bool LeaderElector::tryAcquireOrRenew() {
       return false;
     }
     observe(desired);
+    succeeded(attemptStart);
     return true;
   }
 
@@ -109,10 +113,21 @@ bool LeaderElector::tryAcquireOrRenew() {
     return false;
   }
   observe(desired);
+  succeeded(attemptStart);
   return true;
 }
 
+void LeaderElector::succeeded(std::chrono::steady_clock::time_point attemptStart) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    last_success_start_ = attemptStart;
+  }
+  if (config_.writeFence) config_.writeFence->openUntil(attemptStart + config_.renewDeadline);
+}
+
 bool LeaderElector::release() {
+  // Stop writing before the Lease can pass to someone else.
+  if (config_.writeFence) config_.writeFence->close();
   if (!isLeader()) return true;
   LeaderElectionRecord released;
   {
@@ -154,13 +169,17 @@ bool LeaderElector::acquire(const StopSignal& stop) {
 }
 
 bool LeaderElector::renewUntilLost(const StopSignal& stop) {
-  auto lastRenew = clock_->now();
   while (!stop.waitFor(config_.retryPeriod)) {
-    if (tryAcquireOrRenew()) {
-      lastRenew = clock_->now();
-      continue;
+    tryAcquireOrRenew();
+    std::chrono::steady_clock::time_point lastSuccess;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      lastSuccess = last_success_start_;
     }
-    if (clock_->now() - lastRenew >= config_.renewDeadline) {
+    // The instant the write fence closed. A renewal that succeeded only after
+    // hanging past it counts as lost too (client-go's renew context expires).
+    if (clock_->now() - lastSuccess >= config_.renewDeadline) {
+      if (config_.writeFence) config_.writeFence->close();
       logging::error("failed to renew leader lease within the renew deadline",
                      {{"lease", lock_->describe()}, {"identity", config_.identity}});
       return false;
@@ -173,6 +192,7 @@ bool LeaderElector::run(const StopSignal& stop) {
   if (!acquire(stop)) return true;
   if (config_.onStartedLeading) config_.onStartedLeading();
   bool stoppedCleanly = renewUntilLost(stop);
+  if (config_.writeFence) config_.writeFence->close();
   if (config_.onStoppedLeading) config_.onStoppedLeading();
   if (stoppedCleanly && config_.releaseOnCancel) release();
   return stoppedCleanly;

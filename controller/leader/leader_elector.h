@@ -14,6 +14,7 @@
 #include "controller/clock/clock.h"
 #include "controller/clock/stop_signal.h"
 #include "controller/leader/lease_lock.h"
+#include "controller/leader/write_fence.h"
 
 namespace ctrl::leader {
 
@@ -25,6 +26,9 @@ struct LeaderElectionConfig {
   // On a clean stop, hand the Lease back so a successor need not wait out
   // the lease (client-go ReleaseOnCancel).
   bool releaseOnCancel = true;
+  // Opened by every successful acquire/renew until renewDeadline after that
+  // attempt began; closed when leading ends. Optional.
+  WriteFencePtr writeFence;
   // Called on the elector's thread; must return promptly.
   std::function<void()> onStartedLeading;
   std::function<void()> onStoppedLeading;
@@ -57,6 +61,7 @@ class LeaderElector {
   bool acquire(const StopSignal& stop);
   bool renewUntilLost(const StopSignal& stop);
   void observe(const LeaderElectionRecord& record);
+  void succeeded(std::chrono::steady_clock::time_point attemptStart);
 
   LeaseLockPtr lock_;
   LeaderElectionConfig config_;
@@ -64,6 +69,8 @@ class LeaderElector {
   mutable std::mutex mu_;
   LeaderElectionRecord observed_;
   std::chrono::steady_clock::time_point observed_time_{};
+  // When the last attempt that took or renewed the Lease began.
+  std::chrono::steady_clock::time_point last_success_start_{};
   std::string reported_leader_;
 };
 

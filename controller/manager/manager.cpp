@@ -5,6 +5,7 @@
 #include <mutex>
 #include <thread>
 
+#include "controller/kube/fenced_kube_client.h"
 #include "controller/logging/logger.h"
 
 namespace ctrl::manager {
@@ -50,15 +51,20 @@ class RunGroup {
       });
     }
   }
-  // True when every runnable returned before the deadline.
+  void requestStop() { state_->stop.requestStop(); }
+  // True when every runnable has returned by the deadline.
+  bool waitUntil(std::chrono::steady_clock::time_point deadline) {
+    std::unique_lock<std::mutex> l(state_->mu);
+    return state_->cv.wait_until(l, deadline,
+                                 [this] { return state_->finished == state_->started; });
+  }
+  // True when every runnable returned before the deadline; the others are
+  // abandoned (detached), and the process should not outlive them for long.
   bool stopAndWait(std::chrono::steady_clock::time_point deadline) {
-    state_->stop.requestStop();
-    bool done;
-    {
-      std::unique_lock<std::mutex> l(state_->mu);
-      done = state_->cv.wait_until(l, deadline,
-                                   [this] { return state_->finished == state_->started; });
-    }
+    requestStop();
+    return finish(waitUntil(deadline));
+  }
+  bool finish(bool done) {
     for (auto& t : threads_) {
       if (done)
         t.join();
@@ -91,6 +97,9 @@ struct Manager::Impl {
   std::atomic<bool> synced{false};
   std::atomic<bool> leading{false};
   std::atomic<bool> fatal{false};
+  std::atomic<bool> lostLease{false};
+  std::atomic<bool> abandoned{false};
+  leader::WriteFencePtr fence;
 
   std::mutex mu;
   bool shuttingDown = false;
@@ -101,6 +110,7 @@ struct Manager::Impl {
         server(HealthServerOptions{options.metricsBindAddress, options.healthProbeBindAddress,
                                    options.registry}) {
     if (!options.clock) options.clock = std::make_shared<RealClock>();
+    fence = std::make_shared<leader::WriteFence>(options.clock);
   }
 
   // The name controller-runtime exports, so existing dashboards and alerts work.
@@ -123,21 +133,57 @@ struct Manager::Impl {
     std::lock_guard<std::mutex> l(mu);
     if (shuttingDown || leaderGroup) return;
     leading = true;
-    if (options.leaderElection) leaderGauge().set({{"name", options.leaderElectionId}}, 1);
+    if (options.leaderElection) {
+      leaderGauge().set({{"name", options.leaderElectionId}}, 1);
+    } else {
+      fence->openIndefinitely();
+    }
     leaderGroup = std::make_unique<RunGroup>();
     leaderGroup->start(select(true), [this](const std::string&) { fatal = true; });
   }
 
-  bool stopLeaderRunnables(std::chrono::steady_clock::time_point deadline) {
+  // Controllers finish their in-flight reconciles until `cancelAt`; then the
+  // API requests they still wait on are cancelled (the client is shut down)
+  // and they get until `deadline` to return.
+  bool stopLeaderRunnables(std::chrono::steady_clock::time_point cancelAt,
+                           std::chrono::steady_clock::time_point deadline) {
     std::unique_ptr<RunGroup> group;
     {
       std::lock_guard<std::mutex> l(mu);
       shuttingDown = true;
       group = std::move(leaderGroup);
     }
+    bool done = true;
+    if (group) {
+      group->requestStop();
+      done = waitWhileLeading(*group, cancelAt);
+      if (!done) {
+        logging::warn("reconciles still running; cancelling their API requests");
+        shutdownClient();
+        done = group->waitUntil(deadline);
+      }
+      group->finish(done);
+    }
     leading = false;
+    if (!options.leaderElection) fence->close();
     if (options.leaderElection) leaderGauge().set({{"name", options.leaderElectionId}}, 0);
-    return group ? group->stopAndWait(deadline) : true;
+    return done;
+  }
+
+  // Waits for the group until `until`, or less once the write fence has
+  // closed (the Lease lapsed during the drain): then nothing in flight can
+  // still write, and waiting on it only delays the exit.
+  bool waitWhileLeading(RunGroup& group, std::chrono::steady_clock::time_point until) {
+    for (;;) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= until) return group.waitUntil(now);
+      if (group.waitUntil(std::min(until, now + std::chrono::milliseconds(100)))) return true;
+      if (options.leaderElection && !fence->isOpen()) return false;
+    }
+  }
+
+  void shutdownClient() {
+    if (options.client) options.client->shutdown();
   }
 
   bool startCaches(const StopSignal& stop) {
@@ -198,6 +244,19 @@ bool Manager::isLeader() const {
 bool Manager::cachesSynced() const {
   return impl_->synced.load();
 }
+bool Manager::abandonedThreads() const {
+  return impl_->abandoned.load();
+}
+
+kube::KubeClientPtr Manager::fencedClient() const {
+  leader::WriteFencePtr fence = impl_->fence;
+  return std::make_shared<kube::FencedKubeClient>(impl_->options.client,
+                                                  [fence] { return fence->isOpen(); });
+}
+
+const leader::WriteFencePtr& Manager::writeFence() const {
+  return impl_->fence;
+}
 
 int Manager::run(const StopSignal& stop) {
   Impl& m = *impl_;
@@ -225,16 +284,19 @@ int Manager::run(const StopSignal& stop) {
           ok = false;
         } else {
           lock = std::make_shared<leader::KubeLeaseLock>(
-              m.options.client, m.options.leaderElectionNamespace, m.options.leaderElectionId);
+              m.options.leaseClient ? m.options.leaseClient : m.options.client,
+              m.options.leaderElectionNamespace, m.options.leaderElectionId);
         }
       }
       if (lock) {
         leader::LeaderElectionConfig cfg = m.options.leaderElectionConfig;
+        cfg.writeFence = m.fence;
         cfg.onStartedLeading = [&m] { m.startLeaderRunnables(); };
         cfg.onStoppedLeading = [&m] {
           std::lock_guard<std::mutex> l(m.mu);
           if (!m.shuttingDown) {
             logging::error("leader election lost");
+            m.lostLease = true;
             m.fatal = true;
           }
         };
@@ -254,19 +316,29 @@ int Manager::run(const StopSignal& stop) {
   int code = (ok && !m.fatal) ? 0 : 1;
 
   // Controllers first, so in-flight reconciles finish while we still hold the Lease.
-  auto deadline = std::chrono::steady_clock::now() + m.options.gracefulShutdownTimeout;
+  const auto start = std::chrono::steady_clock::now();
+  const auto grace = m.options.gracefulShutdownTimeout;
+  auto deadline = start + grace;
+  // Half the grace period for reconciles to end on their own; after a lost
+  // Lease none (their writes are fenced off already, nothing is worth finishing).
+  auto cancelAt = m.lostLease ? start : start + grace / 2;
   logging::info("shutting down",
-                {{"graceSeconds", m.options.gracefulShutdownTimeout.count() / 1000.0}});
-  if (!m.stopLeaderRunnables(deadline)) {
+                {{"graceSeconds", grace.count() / 1000.0}, {"leaseLost", m.lostLease.load()}});
+  if (m.lostLease) m.shutdownClient();
+  if (!m.stopLeaderRunnables(cancelAt, deadline)) {
     logging::error("leader runnables did not stop within the grace period");
+    m.abandoned = true;
     code = 1;
   }
   if (electorThread.joinable()) {
-    electorStop.requestStop();  // releases the Lease if still held
+    electorStop.requestStop();  // releases the Lease if still held (its own client)
     electorThread.join();
   }
+  // Lists, watches and retries of the caches and other runnables end now.
+  m.shutdownClient();
   if (!others.stopAndWait(deadline)) {
     logging::error("runnables did not stop within the grace period");
+    m.abandoned = true;
     code = 1;
   }
   m.stopCaches();

@@ -6,7 +6,10 @@
 // (controllers). Losing the Lease stops everything and run() returns
 // non-zero: the process exits and restarts as a follower, as in
 // controller-runtime. A clean stop winds down in order: controllers finish
-// in-flight work, the Lease is released, caches stop, the server stops last.
+// in-flight work (half the grace period, then their API requests are
+// cancelled), the Lease is released, the client is shut down so lists and
+// watches end at once, caches stop, the server stops last. Losing the Lease
+// closes the write fence at once and skips the drain.
 //
 // Generic: informers and controllers plug in as plain functions, e.g.
 //   mgr.addCache("clusteragents", [&]{ inf.start(); },
@@ -41,6 +44,10 @@ struct ManagerOptions {
   // The Lease to compete for; a KubeLeaseLock on `client` when null.
   leader::LeaseLockPtr leaseLock;
   kube::KubeClientPtr client;
+  // The Lease's own client (client-go gives leader election its own too): its
+  // own rate limit, no retries and a short timeout, so a renewal never waits
+  // behind controller traffic or outlasts the renew deadline. `client` when null.
+  kube::KubeClientPtr leaseClient;
 
   std::chrono::milliseconds cacheSyncTimeout{std::chrono::minutes(2)};
   // How long runnables get to return after stop before we give up on them.
@@ -74,6 +81,15 @@ class Manager {
 
   bool isLeader() const;
   bool cachesSynced() const;
+  // After run(): some runnable overran the grace period and still runs
+  // detached; the process should end without running static destructors.
+  bool abandonedThreads() const;
+
+  // `client` with writes fenced: allowed only while this replica surely leads
+  // (always, without leader election, between start and stop). Give it to
+  // everything that writes on the leader's behalf.
+  kube::KubeClientPtr fencedClient() const;
+  const leader::WriteFencePtr& writeFence() const;
 
  private:
   struct Impl;

@@ -17,6 +17,10 @@ namespace clusteragent {
 
 using ctrl::queue::Result;
 
+namespace {
+constexpr std::chrono::milliseconds kRetryAfterStatusConflict{500};
+}  // namespace
+
 ClusterAgentReconciler::ClusterAgentReconciler(ctrl::kube::KubeClientPtr client, Caches caches,
                                                ctrl::manager::EventRecorder* recorder,
                                                ReconcilerOptions options, ctrl::ClockPtr clock)
@@ -107,6 +111,13 @@ Result ClusterAgentReconciler::reconcile(const ctrl::queue::Request& req) {
     if (r.stop) break;
   }
   auto s = updateStatus(ctx, recorder_, &statusWrites_, clock_->wallNow());
+  if (ctrl::kube::isConflict(s) && errors.empty()) {
+    // Someone wrote the ClusterAgent after our cache read it: not a failure,
+    // the watch event is on its way; look again from the newer version.
+    ctrl::logging::info("status not written: the ClusterAgent changed meanwhile",
+                        {{"clusteragent", ctx.key}});
+    return Result::requeueAfter(kRetryAfterStatusConflict);
+  }
   if (!s.isOk()) {
     if (!errors.empty()) errors += "; ";
     errors += "status: " + s.toString();

@@ -18,7 +18,13 @@ ctrl::kube::Status writeFinalizers(ReconcileContext& ctx, const json& finalizers
                   {"finalizers", finalizers}}}};
   auto res =
       ctx.client.patch(kClusterAgents, ctx.ns, ctx.name, ctrl::kube::PatchType::kMerge, patch);
-  return res.status();
+  if (!res.isOk()) return res.status();
+  // This reconcile goes on from the written object: the status it writes is
+  // conditional on this version, not on the one the cache had.
+  ctx.cr["metadata"]["finalizers"] = finalizers;
+  ctx.cr["metadata"]["resourceVersion"] =
+      res.value().value("/metadata/resourceVersion"_json_pointer, std::string());
+  return ctrl::kube::Status::ok();
 }
 
 StepResult ensureFinalizer(ReconcileContext& ctx) {

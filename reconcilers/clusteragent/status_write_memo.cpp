@@ -25,14 +25,19 @@ bool resourceVersionOlder(const std::string& a, const std::string& b) {
   return parseRevision(a, &ra) && parseRevision(b, &rb) && ra < rb;
 }
 
-json StatusWriteMemo::basis(const std::string& key, const json& cached) {
+json StatusWriteMemo::basis(const std::string& key, const json& cached,
+                            std::string* resourceVersion) {
   json cachedStatus = cached.value("status", json::object());
+  const std::string cachedRv =
+      cached.contains("metadata") ? cached["metadata"].value("resourceVersion", "") : "";
+  if (resourceVersion) *resourceVersion = cachedRv;
   std::lock_guard<std::mutex> lock(mu_);
   auto it = writes_.find(key);
   if (it == writes_.end()) return cachedStatus;
-  const std::string cachedRv =
-      cached.contains("metadata") ? cached["metadata"].value("resourceVersion", "") : "";
-  if (resourceVersionOlder(cachedRv, it->second.resourceVersion)) return it->second.status;
+  if (resourceVersionOlder(cachedRv, it->second.resourceVersion)) {
+    if (resourceVersion) *resourceVersion = it->second.resourceVersion;
+    return it->second.status;
+  }
   writes_.erase(it);  // the cache has seen our write (or a later one): trust it again
   return cachedStatus;
 }

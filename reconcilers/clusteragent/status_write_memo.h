@@ -22,8 +22,10 @@ class StatusWriteMemo {
  public:
   // The status to compare the next one with: what we last wrote when `cached`
   // (the ClusterAgent as the informer has it) predates that write, else the
-  // cached status.
-  nlohmann::json basis(const std::string& key, const nlohmann::json& cached);
+  // cached status. `resourceVersion`, when given, receives the version that
+  // status belongs to: the precondition for writing the next one.
+  nlohmann::json basis(const std::string& key, const nlohmann::json& cached,
+                       std::string* resourceVersion = nullptr);
 
   // After a successful /status write: `written` landed as `resourceVersion`.
   void record(const std::string& key, const std::string& resourceVersion, nlohmann::json written);

@@ -8,7 +8,8 @@ namespace clusteragent {
 ctrl::kube::Status updateStatus(ReconcileContext& ctx, ctrl::manager::EventRecorder* recorder,
                                 StatusWriteMemo* memo, std::chrono::system_clock::time_point now) {
   const json cached = ctx.cr.value("status", json::object());
-  const json current = memo ? memo->basis(ctx.key, ctx.cr) : cached;
+  std::string basisVersion = ctx.cr.value("/metadata/resourceVersion"_json_pointer, std::string());
+  const json current = memo ? memo->basis(ctx.key, ctx.cr, &basisVersion) : cached;
   std::vector<ConditionFlip> flips;
   json next = nextStatus(current, evaluateStatus(ctx.status), ctx.status.generation, now, &flips);
   if (next == current) return ctrl::kube::Status::ok();
@@ -24,8 +25,13 @@ ctrl::kube::Status updateStatus(ReconcileContext& ctx, ctrl::manager::EventRecor
   ctrl::kube::PatchOptions po;
   po.subresource = "status";
   po.fieldManager = ctrl::apply::kFieldManager;
-  auto res = ctx.client.patch(kClusterAgents, ctx.ns, ctx.name, ctrl::kube::PatchType::kMerge,
-                              json{{"status", patch}}, po);
+  // The version this status was computed from is a precondition: a replica
+  // reconciling from a stale cache (an old leader, a lagging informer) gets
+  // Conflict instead of regressing observedGeneration or conditions.
+  json body{{"status", patch}};
+  if (!basisVersion.empty()) body["metadata"] = {{"resourceVersion", basisVersion}};
+  auto res =
+      ctx.client.patch(kClusterAgents, ctx.ns, ctx.name, ctrl::kube::PatchType::kMerge, body, po);
   if (!res.isOk()) return res.status();
   if (memo) {
     memo->record(ctx.key, res.value()["metadata"].value("resourceVersion", ""), next);

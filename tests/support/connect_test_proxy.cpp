@@ -1,13 +1,14 @@
 #include "tests/support/connect_test_proxy.h"
 
 #include <arpa/inet.h>
-#include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
 
 #include <cstring>
+
+#include "tests/support/tcp_dial.h"
 
 namespace testsupport {
 namespace {
@@ -20,30 +21,6 @@ bool sendAll(int fd, const std::string& s) {
     off += static_cast<size_t>(n);
   }
   return true;
-}
-
-int dial(const std::string& hostPort) {
-  std::string host = hostPort, port = "443";
-  const size_t colon = hostPort.rfind(':');
-  if (colon != std::string::npos) {
-    host = hostPort.substr(0, colon);
-    port = hostPort.substr(colon + 1);
-  }
-  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* res = nullptr;
-  if (getaddrinfo(host.c_str(), port.c_str(), &hints, &res) != 0) return -1;
-  int fd = -1;
-  for (addrinfo* ai = res; ai != nullptr && fd < 0; ai = ai->ai_next) {
-    fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-    if (fd >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
-      close(fd);
-      fd = -1;
-    }
-  }
-  freeaddrinfo(res);
-  return fd;
 }
 
 }  // namespace
@@ -103,7 +80,7 @@ void ConnectTestProxy::handle(int client) {
     sendAll(client, "HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n");
     return;
   }
-  const int upstream = dial(line.substr(sp1 + 1, sp2 - sp1 - 1));
+  const int upstream = dialTcp(line.substr(sp1 + 1, sp2 - sp1 - 1));
   if (upstream < 0) {
     sendAll(client, "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
     return;

@@ -140,6 +140,50 @@ TEST(LeaderElectorTest, NewLeaderCallbackFiresOnHolderChange) {
   EXPECT_EQ(seen, (std::vector<std::string>{"a", "b"}));
 }
 
+// Candidate "a" with a write fence, on a simulated clock.
+struct FencedCandidate {
+  std::shared_ptr<LeaseStore> store = std::make_shared<LeaseStore>();
+  std::shared_ptr<FakeClock> clock = std::make_shared<FakeClock>();
+  WriteFencePtr fence = std::make_shared<WriteFence>(clock);
+  LeaderElector elector{std::make_shared<FakeLeaseLock>(store), withFence(config("a"), fence),
+                        clock};
+  static LeaderElectionConfig withFence(LeaderElectionConfig c, WriteFencePtr f) {
+    c.writeFence = std::move(f);
+    return c;
+  }
+};
+
+TEST(LeaderElectorTest, EachRenewalOpensTheWriteFenceForTheRenewDeadline) {
+  FencedCandidate c;
+  auto& [store, clock, fence, a] = c;
+  EXPECT_FALSE(fence->isOpen());
+  ASSERT_TRUE(a.tryAcquireOrRenew());
+  clock->advance(9s);
+  EXPECT_TRUE(fence->isOpen());
+  ASSERT_TRUE(a.tryAcquireOrRenew());  // renewed at 9 s: open until 19 s
+  clock->advance(9s);
+  EXPECT_TRUE(fence->isOpen());
+  {
+    std::lock_guard<std::mutex> l(store->mu);
+    store->failWrites = true;
+  }
+  EXPECT_FALSE(a.tryAcquireOrRenew());  // a failed renewal opens nothing
+  clock->advance(1s);
+  EXPECT_FALSE(fence->isOpen());
+}
+
+TEST(LeaderElectorTest, ReleaseClosesTheWriteFenceFirst) {
+  FencedCandidate c;
+  auto& [store, clock, fence, a] = c;
+  ASSERT_TRUE(a.tryAcquireOrRenew());
+  {
+    std::lock_guard<std::mutex> l(store->mu);
+    store->failWrites = true;  // even when handing the Lease back fails
+  }
+  EXPECT_FALSE(a.release());
+  EXPECT_FALSE(fence->isOpen());
+}
+
 LeaderElectionConfig fastConfig(const std::string& id) {
   LeaderElectionConfig c = config(id);
   c.leaseDuration = 1000ms;
@@ -155,16 +199,19 @@ class LeaderElectorRunTest : public ::testing::Test {
     auto cfg = fastConfig("a");
     cfg.onStartedLeading = [this] { started_ = true; };
     cfg.onStoppedLeading = [this] { stopped_ = true; };
+    cfg.writeFence = fence_;
     elector_ = std::make_unique<LeaderElector>(std::make_shared<FakeLeaseLock>(store_), cfg);
     thread_ = std::thread([this] { result_ = elector_->run(stop_) ? 1 : 0; });
   }
   void join() { thread_.join(); }
   void TearDown() override {
+    store_->setHangReads(false);
     stop_.requestStop();
     if (thread_.joinable()) thread_.join();
   }
 
   std::shared_ptr<LeaseStore> store_ = std::make_shared<LeaseStore>();
+  WriteFencePtr fence_ = std::make_shared<WriteFence>();
   std::atomic<bool> started_{false}, stopped_{false};
   std::atomic<int> result_{-1};  // run()'s result: 1 true, 0 false, -1 not returned
   StopSignal stop_;
@@ -182,6 +229,36 @@ TEST_F(LeaderElectorRunTest, LosesLeadershipWhenRenewalsFailPastDeadline) {
   ASSERT_TRUE(eventually([&] { return stopped_.load(); }));
   join();
   EXPECT_EQ(result_, 0);
+}
+
+// A leader cut off from the API server: its renewal hangs on a request that
+// never returns. Another replica may take the Lease leaseDuration after it
+// last saw a renewal; by then this one must have stopped writing, although
+// its elector is still stuck in that request.
+TEST_F(LeaderElectorRunTest, AHungRenewalStopsWritesBeforeTheLeaseCanBeTaken) {
+  start();
+  ASSERT_TRUE(eventually([&] { return started_.load() && fence_->isOpen(); }));
+  const auto cutOff = std::chrono::steady_clock::now();
+  store_->setHangReads(true);
+  const int readsAtCut = [&] {
+    std::lock_guard<std::mutex> l(store_->mu);
+    return store_->reads;
+  }();
+  // A renewal is under way and stuck (every 20 ms one starts).
+  ASSERT_TRUE(eventually([&] {
+    std::lock_guard<std::mutex> l(store_->mu);
+    return store_->reads > readsAtCut;
+  }));
+  // The last renewal began before the cut: writes end renewDeadline (200 ms)
+  // after it. Checked well before the earliest takeover (leaseDuration, 1 s).
+  std::this_thread::sleep_until(cutOff + 600ms);
+  EXPECT_FALSE(fence_->isOpen());
+  EXPECT_FALSE(stopped_);  // the elector itself is still waiting on its request
+  store_->setHangReads(false);
+  ASSERT_TRUE(eventually([&] { return stopped_.load(); }));
+  join();
+  EXPECT_EQ(result_, 0);
+  EXPECT_FALSE(fence_->isOpen());
 }
 
 TEST_F(LeaderElectorRunTest, CleanStopReleasesTheLease) {

@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/mocks/kube/mock_kube_client.h"
 #include "tests/mocks/leader/fake_lease_lock.h"
 #include "tests/support/eventually.h"
 
@@ -16,6 +17,8 @@ namespace {
 using namespace std::chrono_literals;
 using leader::fakes::FakeLeaseLock;
 using leader::fakes::LeaseStore;
+using ::testing::_;
+using ::testing::NiceMock;
 using testsupport::eventually;
 
 // Records the order things happen in.
@@ -227,7 +230,92 @@ TEST(ManagerTest, RunnableThatOverrunsGracePeriodMakesExitNonZero) {
   stop.requestStop();
   t.join();
   EXPECT_EQ(code, 1);
+  EXPECT_TRUE(m.abandonedThreads());
   release->requestStop();  // let the detached thread finish
+}
+
+// An API client whose shutdown() is observable: a reconcile "waiting on a
+// request" waits on `cancelled`.
+struct ObservedClient {
+  std::shared_ptr<NiceMock<kube::MockKubeClient>> mock =
+      std::make_shared<NiceMock<kube::MockKubeClient>>();
+  std::shared_ptr<StopSignal> cancelled = std::make_shared<StopSignal>();
+  ObservedClient() {
+    auto c = cancelled;
+    ON_CALL(*mock, shutdown()).WillByDefault([c] { c->requestStop(); });
+  }
+};
+
+TEST(ManagerTest, LosingTheLeaseFencesWritesAtOnceAndSkipsTheDrain) {
+  auto store = std::make_shared<LeaseStore>();
+  ObservedClient client;
+  ManagerOptions o = electing(store);
+  o.client = client.mock;
+  o.gracefulShutdownTimeout = 20s;
+  Manager m(o);
+  auto writer = m.fencedClient();
+  std::atomic<bool> started{false};
+  std::atomic<int> writeAfterLoss{-1};
+  m.addRunnable(
+      "controller",
+      [&](const StopSignal& s) {
+        started = true;
+        s.wait();
+        // An in-flight reconcile about to write, then waiting on a request.
+        auto r = writer->patch(kube::resources::kConfigMaps, "ns", "x", kube::PatchType::kMerge,
+                               kube::json::object());
+        writeAfterLoss = static_cast<int>(r.status().code());
+        client.cancelled->waitFor(60s);
+      },
+      true);
+  EXPECT_CALL(*client.mock, patch(_, _, _, _, _, _)).Times(0);
+  StopSignal stop;
+  std::atomic<int> code{-1};
+  std::thread t([&] { code = m.run(stop); });
+  ASSERT_TRUE(eventually([&] { return started.load() && m.writeFence()->isOpen(); }));
+  const auto lost = std::chrono::steady_clock::now();
+  {
+    std::lock_guard<std::mutex> l(store->mu);
+    store->failWrites = true;
+  }
+  t.join();
+  EXPECT_EQ(code, 1);
+  EXPECT_EQ(writeAfterLoss, static_cast<int>(kube::Code::kCancelled));
+  EXPECT_TRUE(client.cancelled->stopRequested());
+  // Not half of the 20 s grace period: the client was shut down at once.
+  EXPECT_LT(std::chrono::steady_clock::now() - lost, 8s);
+}
+
+TEST(ManagerTest, ACleanStopCancelsRequestsStillRunningAfterHalfTheGracePeriod) {
+  ObservedClient client;
+  ManagerOptions o = noServer();
+  o.client = client.mock;
+  o.gracefulShutdownTimeout = 2s;
+  Manager m(o);
+  std::atomic<bool> started{false};
+  std::atomic<bool> cancelledEarly{false};
+  m.addRunnable(
+      "controller",
+      [&](const StopSignal& s) {
+        started = true;
+        s.wait();
+        // Still within the first half: in-flight requests are left alone.
+        cancelledEarly = client.cancelled->waitFor(500ms);
+        client.cancelled->waitFor(60s);
+      },
+      true);
+  StopSignal stop;
+  std::atomic<int> code{-1};
+  std::thread t([&] { code = m.run(stop); });
+  ASSERT_TRUE(eventually([&] { return started.load(); }));
+  EXPECT_TRUE(m.writeFence()->isOpen());  // no leader election: open while running
+  stop.requestStop();
+  t.join();
+  EXPECT_EQ(code, 0);  // everything ended within the grace period
+  EXPECT_FALSE(cancelledEarly);
+  EXPECT_TRUE(client.cancelled->stopRequested());
+  EXPECT_FALSE(m.writeFence()->isOpen());
+  EXPECT_FALSE(m.abandonedThreads());
 }
 
 TEST(ManagerTest, RunnableReturningEarlyIsFatal) {

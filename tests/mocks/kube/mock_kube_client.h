@@ -29,6 +29,7 @@ class MockKubeClient : public KubeClient {
               (const Resource&, const std::string&, const WatchOptions&), (override));
   MOCK_METHOD(StatusOr<std::string>, podLogs,
               (const std::string&, const std::string&, const LogOptions&), (override));
+  MOCK_METHOD(void, shutdown, (), (override));
 };
 
 // For scripted event sequences prefer ScriptedWatchStream (scripted_watch_stream.h).

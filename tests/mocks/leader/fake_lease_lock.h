@@ -3,6 +3,7 @@
 // candidates, each lock with its own view (the version it last read), plus
 // write-failure injection. For elector and manager unit tests.
 
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -16,14 +17,28 @@ struct LeaseStore {
   std::optional<LeaderElectionRecord> record;
   int version = 0;
   bool failWrites = false;
+  // get() blocks while set: an API server that accepts and never answers.
+  bool hangReads = false;
+  std::condition_variable unhang;
   int updates = 0;
+  int reads = 0;
+
+  void setHangReads(bool hang) {
+    {
+      std::lock_guard<std::mutex> l(mu);
+      hangReads = hang;
+    }
+    unhang.notify_all();
+  }
 };
 
 class FakeLeaseLock : public LeaseLock {
  public:
   explicit FakeLeaseLock(std::shared_ptr<LeaseStore> store) : store_(std::move(store)) {}
   kube::StatusOr<LeaderElectionRecord> get() override {
-    std::lock_guard<std::mutex> l(store_->mu);
+    std::unique_lock<std::mutex> l(store_->mu);
+    ++store_->reads;
+    store_->unhang.wait(l, [this] { return !store_->hangReads; });
     if (!store_->record) return kube::Status(kube::Code::kNotFound, "not found");
     seen_ = store_->version;
     return *store_->record;

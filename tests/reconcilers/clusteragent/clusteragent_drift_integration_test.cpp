@@ -1,5 +1,5 @@
 // Drift of the agent Deployment against the real kube-apiserver (issue 9,
-// defect 1): fields removed from the ClusterAgent leave the Deployment,
+// defects 1 and 2): fields removed from the ClusterAgent leave the Deployment,
 // fields someone else removes from the Deployment come back, and a converged
 // ClusterAgent costs no write however often it is reconciled — with the API
 // server's defaulting and omitempty in play, which no fake reproduces.
@@ -13,7 +13,10 @@
 #include <thread>
 #include <vector>
 
+#include "controller/kube/cpprest_kube_client.h"
+#include "controller/kube/kubeconfig.h"
 #include "reconcilers/clusteragent/agent_default_secrets.h"
+#include "reconcilers/clusteragent/update_status.h"
 #include "tests/support/control_plane.h"
 #include "tests/support/eventually.h"
 #include "tests/support/in_process_operator.h"
@@ -273,6 +276,43 @@ TEST_F(ClusterAgentDriftIntegrationTest, AConvergedClusterAgentIsNeverWrittenAga
   // namespace, and another test's ClusterAgent may be written meanwhile.
   EXPECT_EQ(ownVersion(), ownBefore) << "the status was rewritten";
   EXPECT_EQ(versions(), before);
+}
+
+// Defect 2: a replica that writes status from a stale copy of the
+// ClusterAgent (a deposed leader, a lagging cache) is refused with Conflict
+// instead of regressing observedGeneration. Before, the merge patch carried
+// no resourceVersion and landed.
+TEST_F(ClusterAgentDriftIntegrationTest, AStatusComputedFromAStaleCopyIsRefused) {
+  auto observedGeneration = [&] {
+    return kubectlJson({"get", "clusteragent", "stale", "-n", ns()})
+        .value("/status/observedGeneration"_json_pointer, int64_t{0});
+  };
+  apply(clusterAgent("stale"));
+  ASSERT_TRUE(eventually([&] { return observedGeneration() == 1; }));
+  const json staleCopy = kubectlJson({"get", "clusteragent", "stale", "-n", ns()});
+  json edited = clusterAgent("stale");
+  edited["spec"]["clusterName"] = "drift-renamed";
+  apply(edited);
+  ASSERT_TRUE(eventually([&] { return observedGeneration() == 2; }));
+
+  // The stale replica: the operator's own credentials, the old copy.
+  auto config = ctrl::kube::loadKubeconfigFile(
+      testsupport::operatorUserKubeconfig("clusteragent-operator-it"));
+  ASSERT_TRUE(config.isOk()) << config.status().toString();
+  auto client = ctrl::kube::CpprestKubeClient::create(*config);
+  ASSERT_TRUE(client.isOk()) << client.status().toString();
+  Caches noCaches;
+  ReconcilerOptions options;
+  ReconcileContext ctx(staleCopy, **client, noCaches, options);
+  ctx.ns = ns();
+  ctx.name = "stale";
+  ctx.key = ns() + "/stale";
+  ctx.status.generation = 1;
+  ctx.status.specValid = false;  // a status that differs, so a write is attempted
+  ctx.status.specMessage = "spec.clusterName: seen by a stale replica";
+  auto written = updateStatus(ctx, nullptr, nullptr, std::chrono::system_clock::now());
+  EXPECT_TRUE(ctrl::kube::isConflict(written)) << written.toString();
+  EXPECT_EQ(observedGeneration(), 2);
 }
 
 }  // namespace
