@@ -312,6 +312,13 @@ int Manager::run(const StopSignal& stop) {
   }
 
   while (ok && !m.fatal && !stop.waitFor(std::chrono::milliseconds(100))) {
+    // The fence closes on time even while the elector still waits on a hung
+    // renewal request: this is the moment we stopped leading, so act on it.
+    if (m.options.leaderElection && m.leading && !m.fence->isOpen()) {
+      logging::error("leader lease not renewed within the renew deadline: writes stopped");
+      m.lostLease = true;
+      m.fatal = true;
+    }
   }
   int code = (ok && !m.fatal) ? 0 : 1;
 
@@ -324,7 +331,11 @@ int Manager::run(const StopSignal& stop) {
   auto cancelAt = m.lostLease ? start : start + grace / 2;
   logging::info("shutting down",
                 {{"graceSeconds", grace.count() / 1000.0}, {"leaseLost", m.lostLease.load()}});
-  if (m.lostLease) m.shutdownClient();
+  if (m.lostLease) {
+    m.shutdownClient();
+    // Nothing to hand back: end a renewal still hanging, too.
+    if (m.options.leaseClient) m.options.leaseClient->shutdown();
+  }
   if (!m.stopLeaderRunnables(cancelAt, deadline)) {
     logging::error("leader runnables did not stop within the grace period");
     m.abandoned = true;

@@ -123,15 +123,7 @@ class OperatorE2ETest : public ::testing::Test {
     ASSERT_GT(metrics_port_, 0);
     ASSERT_GT(health_port_, 0);
     operator_ = std::make_unique<testsupport::OperatorProcess>(
-        OPERATOR_BINARY,
-        std::vector<std::string>{
-            "--kubeconfig", kubeconfig_, "--namespace", ns(), "--leader-elect",
-            "--leader-election-namespace", ns(), "--metrics-bind-address",
-            "127.0.0.1:" + std::to_string(metrics_port_), "--health-probe-bind-address",
-            "127.0.0.1:" + std::to_string(health_port_),
-            // debug: TearDown's token check then covers all the operator can log.
-            "--log-format", "json", "--log-level", "debug"},
-        log_path_);
+        OPERATOR_BINARY, operatorArgs(kubeconfig_, metrics_port_, health_port_), log_path_);
     std::string error;
     ASSERT_TRUE(operator_->start(&error)) << error;
 
@@ -141,6 +133,17 @@ class OperatorE2ETest : public ::testing::Test {
         << "/readyz never answered 200";
     ASSERT_TRUE(eventually([&] { return !leaseHolder().empty(); }, 60s, kPoll))
         << "the operator never took Lease " << ns() << "/" << kLeaseName;
+  }
+
+  // A replica of the operator for this test's namespace, with leader election.
+  std::vector<std::string> operatorArgs(const std::string& kubeconfig, int metricsPort,
+                                        int healthPort) const {
+    return {"--kubeconfig", kubeconfig, "--namespace", ns(), "--leader-elect",
+            "--leader-election-namespace", ns(), "--metrics-bind-address",
+            "127.0.0.1:" + std::to_string(metricsPort), "--health-probe-bind-address",
+            "127.0.0.1:" + std::to_string(healthPort),
+            // debug: TearDown's token check then covers all the operator can log.
+            "--log-format", "json", "--log-level", "debug"};
   }
 
   // The API server URL the operator is given (a fault proxy's, say).

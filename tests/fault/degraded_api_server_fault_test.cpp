@@ -4,8 +4,7 @@
 // so the operator verifies the real server as ever.
 #include <regex>
 
-#include "tests/e2e/operator_e2e_fixture.h"
-#include "tests/support/fault_proxy.h"
+#include "tests/fault/proxied_operator_fixture.h"
 
 namespace e2e {
 namespace {
@@ -21,20 +20,7 @@ std::chrono::seconds podGracePeriod() {
   return std::chrono::seconds(std::stoi(m[1]));
 }
 
-class DegradedApiServerFaultTest : public OperatorE2ETest {
- protected:
-  std::string routeApiServer(const std::string& server) override {
-    const size_t scheme = server.find("://");
-    if (scheme == std::string::npos) return server;
-    proxy_ = std::make_unique<testsupport::FaultProxy>(server.substr(scheme + 3));
-    return server.substr(0, scheme + 3) + "127.0.0.1:" + std::to_string(proxy_->port());
-  }
-  void TearDown() override {
-    if (proxy_) proxy_->resume();
-    OperatorE2ETest::TearDown();
-  }
-  std::unique_ptr<testsupport::FaultProxy> proxy_;
-};
+using DegradedApiServerFaultTest = ProxiedOperatorTest;
 
 TEST_F(DegradedApiServerFaultTest, SigtermWhileTheApiServerIsSilentEndsWithinThePodsGracePeriod) {
   const auto grace = podGracePeriod();

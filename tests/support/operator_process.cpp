@@ -23,6 +23,10 @@ extern char** environ;
 
 namespace testsupport {
 
+namespace {
+const char kStillRunning[] = "still running";
+}  // namespace
+
 OperatorProcess::OperatorProcess(std::string binary, std::vector<std::string> args,
                                  std::string logPath)
     : binary_(std::move(binary)), args_(std::move(args)), log_path_(std::move(logPath)) {}
@@ -70,18 +74,27 @@ bool OperatorProcess::running() {
 
 std::string OperatorProcess::stop(std::chrono::seconds grace) {
   if (pid_ <= 0) return "not running";
-  kill(pid_, SIGTERM);
-  auto deadline = std::chrono::steady_clock::now() + grace;
+  ::kill(pid_, SIGTERM);
+  std::string how = waitForExit(grace);
+  if (how != kStillRunning) return how;
+  kill();
+  return "killed after " + std::to_string(grace.count()) + " s without exiting on SIGTERM";
+}
+
+void OperatorProcess::kill() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
   int status = 0;
-  while (true) {
-    pid_t r = waitpid(pid_, &status, WNOHANG);
-    if (r == pid_) break;
-    if (std::chrono::steady_clock::now() > deadline) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, &status, 0);
-      pid_ = -1;
-      return "killed after " + std::to_string(grace.count()) + " s without exiting on SIGTERM";
-    }
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+std::string OperatorProcess::waitForExit(std::chrono::seconds timeout) {
+  if (pid_ <= 0) return "not running";
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  int status = 0;
+  while (waitpid(pid_, &status, WNOHANG) != pid_) {
+    if (std::chrono::steady_clock::now() > deadline) return kStillRunning;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   pid_ = -1;

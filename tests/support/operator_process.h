@@ -33,6 +33,11 @@ class OperatorProcess {
   bool running();
   // SIGTERM, then SIGKILL after `grace`; returns the exit status text.
   std::string stop(std::chrono::seconds grace = std::chrono::seconds(30));
+  // SIGKILL, as the kubelet or the OOM killer would: no shutdown at all.
+  void kill();
+  // Waits up to `timeout` for the process to end on its own: its exit status
+  // text, or "still running".
+  std::string waitForExit(std::chrono::seconds timeout);
   pid_t pid() const { return pid_; }
   std::optional<ProcessUsage> usage() const;
 
