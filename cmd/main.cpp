@@ -83,7 +83,10 @@ int main(int argc, char** argv) {
                        {"allowClusterWideNamespaces", flags.allowClusterWideNamespaces},
                        {"allowExtraRulesNamespaces", flags.allowExtraRulesNamespaces},
                        {"allowPodSchedulingNamespaces", flags.allowPodSchedulingNamespaces},
-                       {"allowedImagePrefixes", flags.allowedImagePrefixes}});
+                       {"allowedImagePrefixes", flags.allowedImagePrefixes},
+                       {"probe", flags.probe},
+                       {"probeDenyCidrs", flags.probeDenyCidrs},
+                       {"probeAllowCidrs", flags.probeAllowCidrs}});
 
   ctrl::manager::KubeEventRecorder recorder(kube);
 
@@ -102,6 +105,8 @@ int main(int argc, char** argv) {
   oo.maxConcurrentReconciles = flags.maxConcurrentReconciles;
   oo.connection.probeInterval = flags.probeInterval;
   oo.connection.probeTimeout = flags.probeTimeout;
+  oo.connection.probeEnabled = flags.probe;
+  oo.probeAddresses = cmd::probeAddressPolicy(flags);
   clusteragent::ClusterAgentOperator op(kube, &recorder, oo);
   op.registerWith(manager);
 

@@ -122,6 +122,9 @@ class OperatorE2ETest : public ::testing::Test {
             "--leader-election-namespace", ns(), "--metrics-bind-address",
             "127.0.0.1:" + std::to_string(metrics_port_), "--health-probe-bind-address",
             "127.0.0.1:" + std::to_string(health_port_),
+            // The test principal listens on loopback, which the prober
+            // refuses unless an admin allows it (docs/security.md).
+            "--probe-allow-cidrs=127.0.0.0/8",
             // debug: TearDown's token check then covers all the operator can log.
             "--log-format", "json", "--log-level", "debug"},
         log_path_);
