@@ -50,10 +50,7 @@ TEST_F(ReservedAgentEnvReconcileTest, ANewClusterAgentIsRefusedAndGetsNothing) {
   EXPECT_THAT(message, HasSubstr("use spec.tls.insecureSkipVerify"));
   EXPECT_EQ(condition(kReady)["reason"], "EnvNotAllowed");
   EXPECT_EQ(status()["phase"], "Invalid");
-  for (const auto& w : fake_->writes()) {
-    EXPECT_EQ(w.resource, "clusteragents") << w.verb << " " << w.resource << "/" << w.name;
-    EXPECT_EQ(w.subresource, "status") << w.verb << " " << w.resource << "/" << w.name;
-  }
+  expectOnlyStatusWrites();
   EXPECT_FALSE(fake_->object(res::kDeployments, "argocd", "aro-agent-agent").has_value());
 }
 
