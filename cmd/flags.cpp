@@ -68,7 +68,29 @@ Status appendNamespaces(const std::string& flag, const std::string& v,
   return Status::ok();
 }
 
+// A CIDR list flag: comma-separated, repeatable (appends).
+Status appendCidrs(const std::string& flag, const std::string& v, std::vector<std::string>* out) {
+  auto parts = splitComma(v);
+  if (parts.empty()) return bad("--" + flag + " needs a CIDR such as 10.96.0.0/12");
+  for (const auto& p : parts) {
+    auto cidr = clusteragent::prober::parseCidr(p);
+    if (!cidr.isOk()) return bad("--" + flag + ": " + cidr.status().message());
+  }
+  out->insert(out->end(), parts.begin(), parts.end());
+  return Status::ok();
+}
+
 }  // namespace
+
+clusteragent::prober::AddressPolicy probeAddressPolicy(const Flags& flags) {
+  clusteragent::prober::AddressPolicy p;
+  for (const auto& c : flags.probeDenyCidrs)
+    p.denyCidrs.push_back(*clusteragent::prober::parseCidr(c));
+  for (const auto& c : flags.probeAllowCidrs) {
+    p.allowCidrs.push_back(*clusteragent::prober::parseCidr(c));
+  }
+  return p;
+}
 
 clusteragent::TenantPolicy tenantPolicy(const Flags& flags) {
   clusteragent::TenantPolicy p;
@@ -187,6 +209,12 @@ ctrl::kube::StatusOr<Flags> parseFlags(const std::vector<std::string>& args, boo
          }
          return Status::ok();
        }},
+      {"probe-deny-cidrs",
+       [&](const std::string& v) { return appendCidrs("probe-deny-cidrs", v, &f.probeDenyCidrs); }},
+      {"probe-allow-cidrs",
+       [&](const std::string& v) {
+         return appendCidrs("probe-allow-cidrs", v, &f.probeAllowCidrs);
+       }},
       {"probe-timeout",
        [&](const std::string& v) {
          auto d = parseDurationFlag(v);
@@ -214,11 +242,13 @@ ctrl::kube::StatusOr<Flags> parseFlags(const std::vector<std::string>& args, boo
       value = name.substr(eq + 1);
       name = name.substr(0, eq);
     }
-    if (name == "leader-elect") {
-      if (value && !parseBool(*value, &f.leaderElect)) {
-        return bad("--leader-elect: want true or false, got \"" + *value + "\"");
+    // Boolean flags: bare means true; a value only with "=".
+    bool* boolean = name == "leader-elect" ? &f.leaderElect : name == "probe" ? &f.probe : nullptr;
+    if (boolean != nullptr) {
+      if (value && !parseBool(*value, boolean)) {
+        return bad("--" + name + ": want true or false, got \"" + *value + "\"");
       }
-      if (!value) f.leaderElect = true;
+      if (!value) *boolean = true;
       continue;
     }
     auto it = valued.find(name);
@@ -278,8 +308,21 @@ Flags:
         (DNS, TCP, TLS handshake) for the ServerReachable condition, e.g. 60s.
         Default: 60s.
   --probe-timeout DURATION
-        bound on each connect attempt and on the TLS handshake of a probe.
-        Default: 5s.
+        bound on one whole probe: DNS, the connect attempts (at most 4
+        addresses), the proxy's CONNECT and the TLS handshake. Default: 5s.
+  --probe[=true|false]
+        probe serverAddr at all. false: no probe runs, and ServerReachable is
+        Unknown with reason ProbeDisabled. Default: true.
+  --probe-deny-cidrs CIDR[,CIDR...]
+        address ranges the probe refuses besides loopback, link-local
+        (169.254.169.254 included) and unspecified addresses: set the
+        cluster's Service and Pod CIDRs. Checked on resolved addresses, and
+        on the proxy's. A refused target gets ServerReachable=Unknown, reason
+        ProbeRefused. Repeatable or comma-separated. Default: none.
+  --probe-allow-cidrs CIDR[,CIDR...]
+        address ranges probed although a rule above refuses them, e.g. a
+        principal or an in-cluster proxy at a Service address
+        (10.96.12.34/32). Repeatable or comma-separated. Default: none.
 
 Tenant isolation (docs/security.md). A ClusterAgent that asks for more than
 these allow is refused (SpecValid=False, reason naming the rule) and gets

@@ -8,6 +8,7 @@
 
 #include "controller/kube/status.h"
 #include "reconcilers/clusteragent/agent_image.h"
+#include "reconcilers/clusteragent/prober/address_policy.h"
 #include "reconcilers/clusteragent/tenant_policy.h"
 
 namespace cmd {
@@ -26,7 +27,13 @@ struct Flags {
   std::string logFormat;          // json | text; "" until parsed: json, text on a tty
   int maxConcurrentReconciles = 2;
   std::chrono::milliseconds probeInterval{60000};  // ServerReachable probe of each serverAddr
-  std::chrono::milliseconds probeTimeout{5000};
+  std::chrono::milliseconds probeTimeout{5000};    // the whole probe
+  bool probe = true;                               // false: no ServerReachable probes
+  // Address ranges the prober refuses on top of loopback, link-local and
+  // unspecified (the cluster's Service and Pod CIDRs), and ranges it probes
+  // regardless (prober/address_policy.h). Validated CIDRs or addresses.
+  std::vector<std::string> probeDenyCidrs;
+  std::vector<std::string> probeAllowCidrs;
   // Tenant isolation (reconcilers/clusteragent/tenant_policy.h): namespaces
   // whose ClusterAgents may use a risky field ("*": every namespace), and
   // the image prefixes spec.image may use. Defaults: nothing risky, images
@@ -44,6 +51,9 @@ ctrl::kube::StatusOr<Flags> parseFlags(const std::vector<std::string>& args, boo
 
 // The tenant policy the flags describe (--agent-image always allowed).
 clusteragent::TenantPolicy tenantPolicy(const Flags& flags);
+
+// The prober's address rules the flags describe.
+clusteragent::prober::AddressPolicy probeAddressPolicy(const Flags& flags);
 
 // The --help text: every flag, its default, what it does.
 std::string usage(const std::string& program);

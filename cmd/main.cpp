@@ -101,7 +101,10 @@ int main(int argc, char** argv) {
                        {"allowClusterWideNamespaces", flags.allowClusterWideNamespaces},
                        {"allowExtraRulesNamespaces", flags.allowExtraRulesNamespaces},
                        {"allowPodSchedulingNamespaces", flags.allowPodSchedulingNamespaces},
-                       {"allowedImagePrefixes", flags.allowedImagePrefixes}});
+                       {"allowedImagePrefixes", flags.allowedImagePrefixes},
+                       {"probe", flags.probe},
+                       {"probeDenyCidrs", flags.probeDenyCidrs},
+                       {"probeAllowCidrs", flags.probeAllowCidrs}});
 
   mo.metricsBindAddress = flags.metricsBindAddress;
   mo.healthProbeBindAddress = flags.healthProbeBindAddress;
@@ -121,6 +124,8 @@ int main(int argc, char** argv) {
   oo.maxConcurrentReconciles = flags.maxConcurrentReconciles;
   oo.connection.probeInterval = flags.probeInterval;
   oo.connection.probeTimeout = flags.probeTimeout;
+  oo.connection.probeEnabled = flags.probe;
+  oo.probeAddresses = cmd::probeAddressPolicy(flags);
   clusteragent::ClusterAgentOperator op(writer, &recorder, oo);
   op.registerWith(manager);
 

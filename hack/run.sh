@@ -175,9 +175,11 @@ if [ -n "${local_control_plane:-}" ] && [ "${LOCAL_AGENT:-1}" != 0 ]; then
   trap stop_local_agent EXIT
   trap 'exit 130' INT TERM
   start_local_agent || say "could not start the local principal and kubelet; the operator runs without them"
-  say "running ${OPERATOR#"$ROOT/"} --kubeconfig $kubeconfig ${ARGS:-}"
+  # The local principal listens on loopback, which the operator's prober
+  # refuses unless allowed (docs/security.md).
+  say "running ${OPERATOR#"$ROOT/"} --kubeconfig $kubeconfig --probe-allow-cidrs=127.0.0.0/8 ${ARGS:-}"
   # shellcheck disable=SC2086 # ARGS is a flag list on purpose
-  "$OPERATOR" --kubeconfig "$kubeconfig" ${ARGS:-} &
+  "$OPERATOR" --kubeconfig "$kubeconfig" --probe-allow-cidrs=127.0.0.0/8 ${ARGS:-} &
   operator_pid=$!
   # Ctrl-C reaches the operator itself (same process group); a SIGTERM to
   # this script is passed on. Either way the operator shuts down gracefully.

@@ -11,8 +11,11 @@
 // - Argo CD's redis password, Secret `argocd-redis` key `auth` (what
 //   upstream's install references), unless redis.passwordSecretRef is set.
 //
-// spec.env comes after the operator's variables, so it can redirect or skip
-// those loads; only literal values count (a valueFrom is not resolvable here):
+// spec.env comes after the operator's variables, so it could redirect or skip
+// those loads. The variables below are reserved now (reserved_agent_env.h), so
+// a valid spec sets none of them; they are still read because the Secret
+// index sees raw objects, including ones stored before the CRD refused them.
+// Only literal values count (a valueFrom is not resolvable here):
 // - ARGOCD_AGENT_TLS_SECRET_NAME / ARGOCD_AGENT_TLS_ROOT_CA_SECRET_NAME rename;
 // - ARGOCD_AGENT_TLS_CLIENT_CERT_PATH and _KEY_PATH, both set, load files;
 // - ARGOCD_AGENT_TLS_ROOT_CA_PATH loads a file, ARGOCD_AGENT_TLS_INSECURE

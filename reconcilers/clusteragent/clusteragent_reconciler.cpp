@@ -76,7 +76,7 @@ Result ClusterAgentReconciler::reconcile(const ctrl::queue::Request& req) {
   ParseOptions po;
   po.defaultImage = options_.agentImage;
   auto parsed = parseClusterAgent(ctx.cr, po);
-  if (!parsed.ok()) return reconcileInvalid(ctx, parsed.errorSummary());
+  if (!parsed.ok()) return reconcileInvalid(ctx, parsed.errorSummary(), parsed.errorReason());
   ctx.spec = std::move(parsed.spec);
 
   // Before anything is applied (the finalizer included): a refused

@@ -1,6 +1,7 @@
 #include "reconcilers/clusteragent/connection_observer.h"
 
 #include "controller/kube/base64.h"
+#include "controller/logging/logger.h"
 #include "reconcilers/clusteragent/agent_default_secrets.h"
 #include "reconcilers/clusteragent/secret_digest.h"
 
@@ -9,6 +10,21 @@ namespace clusteragent {
 namespace res = ctrl::kube::resources;
 using ctrl::kube::Code;
 using ctrl::kube::Status;
+
+namespace {
+
+// What status leaves out (resolved addresses, certificate names, the proxy's
+// answer) is for the operator's log, once per changed result.
+void logProbeResult(const std::string& key, const prober::ProbeResult& r) {
+  ctrl::logging::info("server probe result changed", {{"clusteragent", key},
+                                                      {"reason", prober::reasonName(r.reason)},
+                                                      {"message", r.message},
+                                                      {"detail", r.detail},
+                                                      {"address", r.resolvedAddress},
+                                                      {"durationMs", r.duration.count()}});
+}
+
+}  // namespace
 
 ConnectionObserver::ConnectionObserver(prober::TlsProberPtr prober,
                                        ConnectionObserverOptions options, ctrl::ClockPtr clock,
@@ -22,8 +38,10 @@ ConnectionObserver::ConnectionObserver(prober::TlsProberPtr prober,
   so.maxIdleWait = options_.maxIdleWait;
   scheduler_ = std::make_unique<prober::ProbeScheduler>(
       std::move(prober), clock_, so,
-      [this](const std::string& key, const prober::ProbeObservation&, bool changed) {
-        if (changed && on_changed_) on_changed_(key);
+      [this](const std::string& key, const prober::ProbeObservation& obs, bool changed) {
+        if (!changed) return;
+        logProbeResult(key, obs.result);
+        if (on_changed_) on_changed_(key);
       });
 }
 
@@ -128,6 +146,16 @@ ctrl::kube::StatusOr<std::optional<std::string>> ConnectionObserver::caPem(
 ctrl::kube::StatusOr<ServerReachability> ConnectionObserver::observeServer(
     const std::string& key, const ClusterAgentSpec& spec, const ctrl::cache::Store* secrets,
     ctrl::kube::KubeClient& client) {
+  if (!options_.probeEnabled) {
+    ServerReachability r;
+    r.host = spec.serverHost;
+    r.port = spec.serverPort;
+    r.notProbedReason = "ProbeDisabled";
+    r.notProbedMessage =
+        "not probed: the operator's own probe of serverAddr is off (--probe=false); Connected "
+        "still reports the agent's connection";
+    return r;
+  }
   prober::ProbeTarget target;
   target.host = spec.serverHost;
   target.port = static_cast<uint16_t>(spec.serverPort);

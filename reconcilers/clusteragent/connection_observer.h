@@ -28,8 +28,11 @@
 namespace clusteragent {
 
 struct ConnectionObserverOptions {
+  // --probe: false leaves every serverAddr unprobed; ServerReachable then
+  // says so (Unknown, ProbeDisabled) instead of a stale or guessed result.
+  bool probeEnabled = true;
   std::chrono::milliseconds probeInterval{60000};  // --probe-interval
-  std::chrono::milliseconds probeTimeout{5000};    // --probe-timeout
+  std::chrono::milliseconds probeTimeout{5000};    // --probe-timeout, the whole probe
   size_t probeWorkers = 4;
   // How often idle probe workers re-read the clock (simulated clocks in tests).
   std::chrono::milliseconds maxIdleWait{1000};

@@ -31,7 +31,7 @@ StepResult observeConnection(ReconcileContext& ctx) {
   if (ctx.status.connection) sample.connected = ctx.status.connection->connected;
   if (ctx.status.server && ctx.status.server->observation) {
     const auto& r = ctx.status.server->observation->result;
-    sample.serverReachable = r.reachable();
+    if (r.probed()) sample.serverReachable = r.reachable();
     sample.certificateNotAfter = r.certificateNotAfter;
   }
   observer->metrics().record(sample);

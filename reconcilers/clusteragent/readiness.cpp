@@ -17,7 +17,7 @@ namespace {
 std::string withServerHint(std::string message, const StatusInputs& in) {
   if (!in.server || !in.server->observation) return message;
   const auto& r = in.server->observation->result;
-  if (r.reachable()) return message;
+  if (r.reachable() || !r.probed()) return message;
   return message + "; the operator cannot reach the server either (" +
          prober::reasonName(r.reason) + ": " + r.message + ")";
 }

@@ -45,10 +45,14 @@ ServerEvaluation evaluateServer(const std::optional<ServerReachability>& in, int
     return out;
   }
   const prober::ProbeResult& r = in->observation->result;
-  out.probeTime = in->observation->probeTime;
-  out.conditions.push_back(Condition{
-      kServerReachable, r.reachable() ? ctrl::conditions::kTrue : ctrl::conditions::kFalse,
-      prober::reasonName(r.reason), r.message, generation, ""});
+  // A refusal is not a probe: status.server gets no lastProbeTime for it.
+  if (r.probed()) out.probeTime = in->observation->probeTime;
+  // A refused target was never contacted: whether it is reachable is unknown.
+  const char* status = !r.probed()     ? ctrl::conditions::kUnknown
+                       : r.reachable() ? ctrl::conditions::kTrue
+                                       : ctrl::conditions::kFalse;
+  out.conditions.push_back(
+      Condition{kServerReachable, status, prober::reasonName(r.reason), r.message, generation, ""});
   if (r.certificateNotAfter) {
     out.server["certificateNotAfter"] = prober::formatRfc3339(*r.certificateNotAfter);
   }

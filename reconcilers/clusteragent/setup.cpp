@@ -70,7 +70,8 @@ ClusterAgentOperator::ClusterAgentOperator(ctrl::kube::KubeClientPtr client,
     applyCounter().inc({{"kind", kind}, {"outcome", ctrl::apply::outcomeName(o)}});
   };
   connection_ = std::make_shared<ConnectionObserver>(
-      options_.prober ? options_.prober : std::make_shared<prober::OpensslTlsProber>(),
+      options_.prober ? options_.prober
+                      : std::make_shared<prober::OpensslTlsProber>(options_.probeAddresses),
       options_.connection, options_.clock);
   ro.connection = connection_;
   reconciler_ =

@@ -26,6 +26,7 @@
 #include "reconcilers/clusteragent/caches.h"
 #include "reconcilers/clusteragent/clusteragent_reconciler.h"
 #include "reconcilers/clusteragent/connection_observer.h"
+#include "reconcilers/clusteragent/prober/address_policy.h"
 #include "reconcilers/clusteragent/tenant_policy.h"
 
 namespace clusteragent {
@@ -40,7 +41,9 @@ struct OperatorOptions {
   std::chrono::milliseconds resyncPeriod{std::chrono::minutes(10)};
   ctrl::ClockPtr clock;                  // null: real time
   ConnectionObserverOptions connection;  // --probe-interval, --probe-timeout
-  prober::TlsProberPtr prober;           // null: OpensslTlsProber
+  prober::TlsProberPtr prober;           // null: OpensslTlsProber with probeAddresses
+  // --probe-deny-cidrs / --probe-allow-cidrs on top of the fixed rules.
+  prober::AddressPolicy probeAddresses;
   // Also called after every reconcile (besides the metrics), e.g. by tests.
   std::function<void(const ctrl::queue::ReconcileObservation&)> onReconcile;
 };

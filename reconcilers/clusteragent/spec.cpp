@@ -4,6 +4,8 @@
 #include <initializer_list>
 #include <regex>
 
+#include "reconcilers/clusteragent/reserved_agent_env.h"
+
 namespace clusteragent {
 
 const char* authMethodName(AuthMethod m) {
@@ -31,6 +33,14 @@ std::string ParseResult::errorSummary() const {
   return out;
 }
 
+std::string ParseResult::errorReason() const {
+  if (errors.empty()) return "";
+  for (const auto& e : errors) {
+    if (e.reason != errors.front().reason) return "";
+  }
+  return errors.front().reason;
+}
+
 namespace {
 
 const char* jsonTypeName(const json& v) {
@@ -49,8 +59,8 @@ class Reader {
  public:
   Reader(std::vector<FieldError>* errors) : errors_(errors) {}
 
-  void error(const std::string& field, const std::string& message) {
-    errors_->push_back({field, message});
+  void error(const std::string& field, const std::string& message, const std::string& reason = "") {
+    errors_->push_back({field, message, reason});
   }
 
   const json* member(const json& obj, const std::string& key) {
@@ -407,7 +417,15 @@ void parsePod(const json& s, Reader& r, ClusterAgentSpec* spec) {
   if (const json* a = r.object(s, "affinity", "spec.affinity")) spec->affinity = *a;
   spec->priorityClassName = r.str(s, "priorityClassName", "spec.priorityClassName").value_or("");
   const json* env = r.namedEntries(
-      s, "env", "spec.env", [&](const json& e, const std::string& path, const std::string&) {
+      s, "env", "spec.env", [&](const json& e, const std::string& path, const std::string& name) {
+        if (auto hint = reservedAgentEnvHint(name)) {
+          r.error(path + ".name",
+                  name +
+                      " may not be set in spec.env: the operator owns the agent's connection "
+                      "and security settings; " +
+                      *hint,
+                  kReasonReservedAgentEnv);
+        }
         r.str(e, "value", path + ".value");
         if (r.member(e, "value") && r.member(e, "valueFrom")) {
           r.error(path + ".valueFrom", "may not be specified when value is not empty");

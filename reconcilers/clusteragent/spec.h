@@ -133,6 +133,9 @@ struct ClusterAgentSpec {
 struct FieldError {
   std::string field;
   std::string message;
+  // The SpecValid reason when it is more precise than InvalidSpec (e.g.
+  // EnvNotAllowed); empty: InvalidSpec.
+  std::string reason;
   // "spec.auth.method: unsupported value \"foo\": supported values ..."
   std::string toString() const { return field + ": " + message; }
 };
@@ -154,6 +157,9 @@ struct ParseResult {
   bool ok() const { return errors.empty(); }
   // All errors joined by "; " — for the SpecValid condition message.
   std::string errorSummary() const;
+  // The SpecValid reason: the errors' own when they all share one, else
+  // empty (InvalidSpec).
+  std::string errorReason() const;
 };
 
 struct ParseOptions {

@@ -4,6 +4,23 @@
 #include "reconcilers/clusteragent/ownership.h"
 
 namespace clusteragent {
+namespace {
+
+// Sets to null, in the merge patch `patch`, every key of `had` that `patch`
+// does not set, recursing into objects both have.
+void nullRemovedKeys(const json& had, json* patch) {
+  if (!had.is_object() || !patch->is_object()) return;
+  for (auto it = had.begin(); it != had.end(); ++it) {
+    auto mine = patch->find(it.key());
+    if (mine == patch->end()) {
+      (*patch)[it.key()] = nullptr;
+    } else if (it->is_object() && mine->is_object()) {
+      nullRemovedKeys(*it, &*mine);
+    }
+  }
+}
+
+}  // namespace
 
 ctrl::kube::Status updateStatus(ReconcileContext& ctx, ctrl::manager::EventRecorder* recorder,
                                 StatusWriteMemo* memo, std::chrono::system_clock::time_point now) {
@@ -14,14 +31,12 @@ ctrl::kube::Status updateStatus(ReconcileContext& ctx, ctrl::manager::EventRecor
   json next = nextStatus(current, evaluateStatus(ctx.status), ctx.status.generation, now, &flips);
   if (next == current) return ctrl::kube::Status::ok();
 
-  // A merge patch of the whole status: top-level keys we no longer set are
-  // nulled so they are removed; conditions (an array) are replaced whole.
+  // A merge patch of the whole status: keys we no longer set are nulled so
+  // they are removed, at every depth (status.server loses lastProbeTime or
+  // certificateNotAfter when a probe no longer gives one); conditions (an
+  // array) are replaced whole.
   json patch = next;
-  for (const json* had : {&current, &cached}) {
-    for (auto it = had->begin(); it != had->end(); ++it) {
-      if (!next.contains(it.key())) patch[it.key()] = nullptr;
-    }
-  }
+  for (const json* had : {&current, &cached}) nullRemovedKeys(*had, &patch);
   ctrl::kube::PatchOptions po;
   po.subresource = "status";
   po.fieldManager = ctrl::apply::kFieldManager;

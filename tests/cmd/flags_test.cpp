@@ -88,6 +88,51 @@ TEST(FlagsTest, ErrorsNameTheFlag) {
   EXPECT_NE(parseErr({"--agent-image="}).find("--agent-image"), std::string::npos);
 }
 
+TEST(FlagsTest, ProbeDefaultsRefuseOnlyTheFixedRanges) {
+  Flags f = parseOk({});
+  EXPECT_TRUE(f.probe);
+  EXPECT_EQ(f.probeTimeout, std::chrono::milliseconds(5000));
+  EXPECT_TRUE(f.probeDenyCidrs.empty());
+  EXPECT_TRUE(f.probeAllowCidrs.empty());
+  auto p = probeAddressPolicy(f);
+  EXPECT_EQ(p.classify(*clusteragent::prober::parseIp("169.254.169.254")),
+            clusteragent::prober::AddressRule::kLinkLocal);
+  EXPECT_EQ(p.classify(*clusteragent::prober::parseIp("10.96.0.1")),
+            clusteragent::prober::AddressRule::kAllowed);
+}
+
+TEST(FlagsTest, ProbeFlags) {
+  EXPECT_FALSE(parseOk({"--probe=false"}).probe);
+  EXPECT_TRUE(parseOk({"--probe"}).probe);
+  EXPECT_NE(parseErr({"--probe=off"}).find("--probe: want true or false"), std::string::npos);
+  Flags f = parseOk({"--probe-deny-cidrs=10.96.0.0/12,10.244.0.0/16", "--probe-deny-cidrs",
+                     "fd00::/8", "--probe-allow-cidrs=10.96.12.34"});
+  EXPECT_EQ(f.probeDenyCidrs,
+            (std::vector<std::string>{"10.96.0.0/12", "10.244.0.0/16", "fd00::/8"}));
+  EXPECT_EQ(f.probeAllowCidrs, (std::vector<std::string>{"10.96.12.34"}));
+  auto p = probeAddressPolicy(f);
+  using clusteragent::prober::AddressRule;
+  using clusteragent::prober::parseIp;
+  EXPECT_EQ(p.classify(*parseIp("10.96.0.1")), AddressRule::kDeniedCidr);
+  EXPECT_EQ(p.classify(*parseIp("10.244.1.1")), AddressRule::kDeniedCidr);
+  EXPECT_EQ(p.classify(*parseIp("fd00::1")), AddressRule::kDeniedCidr);
+  EXPECT_EQ(p.classify(*parseIp("10.96.12.34")), AddressRule::kAllowed);
+  EXPECT_NE(parseErr({"--probe-deny-cidrs=10.0.0.0/33"}).find("--probe-deny-cidrs"),
+            std::string::npos);
+  EXPECT_NE(parseErr({"--probe-allow-cidrs=cluster.local"}).find("--probe-allow-cidrs"),
+            std::string::npos);
+  EXPECT_NE(parseErr({"--probe-deny-cidrs="}).find("--probe-deny-cidrs needs a CIDR"),
+            std::string::npos);
+}
+
+TEST(FlagsTest, HelpDescribesTheProbeFlags) {
+  const std::string u = usage("clusteragent-operator");
+  for (const char* text : {"--probe[=true|false]", "--probe-deny-cidrs", "--probe-allow-cidrs",
+                           "ProbeRefused", "ProbeDisabled", "169.254.169.254"}) {
+    EXPECT_NE(u.find(text), std::string::npos) << text;
+  }
+}
+
 // Tenant isolation: nothing risky by default, images from the upstream agent
 // repository only (plus --agent-image).
 TEST(FlagsTest, TenantPolicyDefaultsAllowNothingRisky) {

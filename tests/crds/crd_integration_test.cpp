@@ -107,7 +107,33 @@ INSTANTIATE_TEST_SUITE_P(
                 "spec.tls.rootCAPath"},
         Refusal{"relative rootCAPath",
                 "  serverAddr: https://x\n  clusterName: a\n  tls: {rootCAPath: certs/ca.crt}\n",
-                "spec.tls.rootCAPath"}));
+                "spec.tls.rootCAPath"},
+        Refusal{"env turning TLS verification off",
+                "  serverAddr: https://x\n  clusterName: a\n"
+                "  env: [{name: EXTRA, value: '1'}, {name: ARGOCD_AGENT_TLS_INSECURE, value: "
+                "'true'}]\n",
+                "spec.env[1].name"}));
+
+// spec.env may not set the agent's connection and security settings
+// (reserved_agent_env.h); every other variable stays the user's.
+TEST_F(ClusterAgentCrd, ReservedAgentEnvIsRefusedWithTheFix) {
+  for (const char* name : {"ARGOCD_AGENT_CREDS", "ARGOCD_AGENT_INSECURE_PLAINTEXT",
+                           "ARGOCD_AGENT_REMOTE_SERVER", "ARGOCD_AGENT_TLS_ROOT_CA_PATH"}) {
+    SCOPED_TRACE(name);
+    CommandResult r =
+        applyAgent("reserved", std::string("  serverAddr: https://x\n  clusterName: a\n"
+                                           "  env: [{name: ") +
+                                   name + ", valueFrom: {secretKeyRef: {name: s, key: k}}}]\n");
+    EXPECT_NE(r.exitCode, 0) << r.output;
+    EXPECT_THAT(r.output, HasSubstr("spec.env[0].name"));
+    EXPECT_THAT(r.output, HasSubstr("set serverAddr, mode, argocdNamespace, auth or tls instead"));
+  }
+  CommandResult allowed = applyAgent("allowed",
+                                     "  serverAddr: https://x\n  clusterName: a\n"
+                                     "  env: [{name: ARGOCD_AGENT_LOG_LEVEL, value: debug}, {name: "
+                                     "ARGOCD_AGENT_TLS_MIN_VERSION, value: tls1.3}]\n");
+  EXPECT_EQ(allowed.exitCode, 0) << allowed.output;
+}
 
 TEST_F(ClusterAgentCrd, NameTooLongForItsChildrenIsRefused) {
   const std::string spec = "  serverAddr: https://x\n  clusterName: a\n";

@@ -142,6 +142,9 @@ class OperatorE2ETest : public ::testing::Test {
             "--leader-election-namespace", ns(), "--metrics-bind-address",
             "127.0.0.1:" + std::to_string(metricsPort), "--health-probe-bind-address",
             "127.0.0.1:" + std::to_string(healthPort),
+            // The test principal listens on loopback, which the prober
+            // refuses unless an admin allows it (docs/security.md).
+            "--probe-allow-cidrs=127.0.0.0/8",
             // debug: TearDown's token check then covers all the operator can log.
             "--log-format", "json", "--log-level", "debug"};
   }

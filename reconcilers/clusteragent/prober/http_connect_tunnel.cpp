@@ -13,8 +13,9 @@ namespace {
 constexpr size_t kMaxResponseHeader = 16 * 1024;
 
 std::optional<ProbeFailure> timeoutFailure(const ProxyEndpoint& proxy, const std::string& target) {
-  return ProbeFailure{ProbeReason::kTimeout, "proxy " + proxy.display() +
-                                                 " did not answer CONNECT " + target + " in time"};
+  return ProbeFailure{ProbeReason::kTimeout,
+                      "proxy " + proxy.display() + " did not answer CONNECT " + target + " in time",
+                      ""};
 }
 
 }  // namespace
@@ -39,7 +40,7 @@ std::optional<ProbeFailure> openConnectTunnel(int fd, const ProxyEndpoint& proxy
     } else {
       return ProbeFailure{
           ProbeReason::kConnectionRefused,
-          "proxy " + proxy.display() + " closed the connection: " + std::strerror(errno)};
+          "proxy " + proxy.display() + " closed the connection: " + std::strerror(errno), ""};
     }
   }
 
@@ -48,7 +49,7 @@ std::optional<ProbeFailure> openConnectTunnel(int fd, const ProxyEndpoint& proxy
   while (header.size() < 4 || header.compare(header.size() - 4, 4, "\r\n\r\n") != 0) {
     if (header.size() >= kMaxResponseHeader) {
       return ProbeFailure{ProbeReason::kConnectionRefused,
-                          "proxy " + proxy.display() + " sent an oversized CONNECT response"};
+                          "proxy " + proxy.display() + " sent an oversized CONNECT response", ""};
     }
     char c = 0;
     const ssize_t n = recv(fd, &c, 1, 0);
@@ -59,11 +60,12 @@ std::optional<ProbeFailure> openConnectTunnel(int fd, const ProxyEndpoint& proxy
     } else {
       return ProbeFailure{
           ProbeReason::kConnectionRefused,
-          "proxy " + proxy.display() + " closed the connection before answering CONNECT " + target};
+          "proxy " + proxy.display() + " closed the connection before answering CONNECT " + target,
+          ""};
     }
   }
 
-  // Untrusted input that ends up in status: one line, bounded.
+  // Untrusted input: one line, bounded, and only in the log's detail.
   const std::string statusLine = header.substr(0, std::min<size_t>(header.find("\r\n"), 120));
   // "HTTP/1.1 200 Connection established"
   const size_t sp = statusLine.find(' ');
@@ -76,9 +78,13 @@ std::optional<ProbeFailure> openConnectTunnel(int fd, const ProxyEndpoint& proxy
   if (code == "502" || code == "503" || code == "504") {
     hint = "; the proxy could not reach the server";
   }
-  return ProbeFailure{ProbeReason::kConnectionRefused, "proxy " + proxy.display() +
-                                                           " refused CONNECT " + target + ": \"" +
-                                                           statusLine + "\"" + hint};
+  // Status gets the code only when it is one, never the proxy's words.
+  const bool numeric = code.size() == 3 && std::all_of(code.begin(), code.end(),
+                                                       [](char c) { return c >= '0' && c <= '9'; });
+  return ProbeFailure{ProbeReason::kConnectionRefused,
+                      "proxy " + proxy.display() + " refused CONNECT " + target +
+                          (numeric ? " (HTTP " + code + ")" : " (not an HTTP answer)") + hint,
+                      "proxy answered \"" + statusLine + "\""};
 }
 
 }  // namespace clusteragent::prober

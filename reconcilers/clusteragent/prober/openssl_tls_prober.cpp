@@ -181,25 +181,28 @@ ProbeResult verdict(const VerdictInput& in) {
       return r;
     case X509_V_ERR_CERT_HAS_EXPIRED:
       r.reason = ProbeReason::kCertificateExpired;
-      r.message = "the server certificate of " + server + " (" + subjectOf(in.cert) +
-                  ") expired at " +
+      r.message = "the server certificate of " + server + " expired at " +
                   (in.notAfter ? formatRfc3339(*in.notAfter) : "an unreadable date") +
                   "; the principal needs a renewed certificate";
+      r.detail = "subject " + subjectOf(in.cert);
       return r;
     case X509_V_ERR_HOSTNAME_MISMATCH:
     case X509_V_ERR_IP_ADDRESS_MISMATCH: {
       const std::string sans = subjectAltNames(in.cert);
       r.reason = ProbeReason::kCertificateUntrusted;
       r.message = "the server certificate of " + server + " is not valid for \"" +
-                  in.target.serverName() + "\" (hostname mismatch); it is valid for " +
-                  (sans.empty() ? "no subject alternative name" : sans);
+                  in.target.serverName() +
+                  "\" (hostname mismatch); the operator's log names the names it is valid for";
+      r.detail = "subject " + subjectOf(in.cert) + "; valid for " +
+                 (sans.empty() ? "no subject alternative name" : sans);
       return r;
     }
     case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
       r.reason = ProbeReason::kCertificateUntrusted;
-      r.message = "the server " + server + " presents a self-signed certificate (" +
-                  subjectOf(in.cert) + ") that " + trustSource + " does not trust" +
-                  emptyBundleNote + "; put it (or its CA) in tls.caSecretRef";
+      r.message = "the server " + server + " presents a self-signed certificate that " +
+                  trustSource + " does not trust" + emptyBundleNote +
+                  "; put it (or its CA) in tls.caSecretRef";
+      r.detail = "subject " + subjectOf(in.cert);
       return r;
     case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
     case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
@@ -207,9 +210,9 @@ ProbeResult verdict(const VerdictInput& in) {
     case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
     case X509_V_ERR_CERT_UNTRUSTED:
       r.reason = ProbeReason::kCertificateUntrusted;
-      r.message = "the server certificate of " + server + " (issued by " + issuerOf(in.cert) +
-                  ") is not signed by a CA in " + trustSource + emptyBundleNote +
-                  "; set tls.caSecretRef to the CA that signed it";
+      r.message = "the server certificate of " + server + " is not signed by a CA in " +
+                  trustSource + emptyBundleNote + "; set tls.caSecretRef to the CA that signed it";
+      r.detail = "subject " + subjectOf(in.cert) + "; issued by " + issuerOf(in.cert);
       return r;
     case X509_V_ERR_CERT_NOT_YET_VALID:
       r.reason = ProbeReason::kCertificateUntrusted;
@@ -240,7 +243,8 @@ std::string handshakeHint(const std::string& sslReason) {
 }
 
 // The TLS stage on a connected socket: handshake within the deadline, then
-// judge the certificate. Fills reason, message and certificateNotAfter.
+// judge the certificate. Fills reason, message, detail and
+// certificateNotAfter.
 ProbeResult handshake(int fd, const ProbeTarget& target, X509_STORE* systemRoots,
                       SteadyClock::time_point deadline) {
   ProbeResult r;
@@ -296,7 +300,7 @@ ProbeResult handshake(int fd, const ProbeTarget& target, X509_STORE* systemRoots
       if (!waitForFd(fd, err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline)) {
         ERR_clear_error();
         return fail(ProbeReason::kTimeout,
-                    "the TLS handshake with " + server + " did not complete within " +
+                    "the TLS handshake with " + server + " did not complete within the probe's " +
                         formatDuration(target.timeout) +
                         " (the port accepts connections but does not answer as a TLS server)");
       }
@@ -340,7 +344,7 @@ ProbeResult handshake(int fd, const ProbeTarget& target, X509_STORE* systemRoots
 
 }  // namespace
 
-OpensslTlsProber::OpensslTlsProber() = default;
+OpensslTlsProber::OpensslTlsProber(AddressPolicy policy) : policy_(std::move(policy)) {}
 
 OpensslTlsProber::~OpensslTlsProber() {
   X509_STORE_free(system_roots_);
@@ -362,6 +366,7 @@ X509_STORE* OpensslTlsProber::systemRoots() {
 
 ProbeResult OpensslTlsProber::probe(const ProbeTarget& requested) {
   const auto start = SteadyClock::now();
+  const auto deadline = start + requested.timeout;  // the one bound of the whole probe
   ProbeTarget target = requested;
   if (target.host.size() > 2 && target.host.front() == '[' && target.host.back() == ']') {
     target.host = target.host.substr(1, target.host.size() - 2);  // "[::1]" from a URL
@@ -377,6 +382,7 @@ ProbeResult OpensslTlsProber::probe(const ProbeTarget& requested) {
     ProbeResult r;
     r.reason = f.reason;
     r.message = f.message;
+    r.detail = f.detail;
     r.resolvedAddress = std::move(address);
     return finish(std::move(r));
   };
@@ -386,17 +392,27 @@ ProbeResult OpensslTlsProber::probe(const ProbeTarget& requested) {
     auto parsed = parseProxyUrl(target.httpsProxy);
     if (!parsed.isOk()) {
       return failed(ProbeFailure{ProbeReason::kConnectionRefused,
-                                 "invalid https proxy: " + parsed.status().message()},
+                                 "invalid https proxy: " + parsed.status().message(), ""},
                     "");
     }
     proxy = std::move(parsed).value();
+    // The proxy resolves the target's name, so only what needs no
+    // resolving can be judged here; the proxy itself is judged below, as
+    // the address the operator connects to.
+    const AddressRule rule = policy_.classifyUnresolved(target.host);
+    if (rule != AddressRule::kAllowed) {
+      return failed(
+          ProbeFailure{ProbeReason::kProbeRefused,
+                       refusedMessage(rule, "server", joinHostPort(target.host, target.port)),
+                       "through proxy " + proxy->display()},
+          "");
+    }
   }
 
-  TcpConnectResult tcp = proxy ? connectTcp(proxy->host, proxy->port, target.timeout, "proxy")
-                               : connectTcp(target.host, target.port, target.timeout, "server");
+  TcpConnectResult tcp = proxy ? connectTcp(proxy->host, proxy->port, deadline, "proxy", policy_)
+                               : connectTcp(target.host, target.port, deadline, "server", policy_);
   if (tcp.failure) return failed(*tcp.failure, "");
   const int fd = tcp.connection.fd.get();
-  const auto deadline = SteadyClock::now() + target.timeout;
 
   if (proxy) {
     if (auto f = openConnectTunnel(fd, *proxy, target.host, target.port, deadline)) {

@@ -6,11 +6,13 @@
 // next probe); the only thing shared between probes is the parsed system
 // root store, loaded once per prober because parsing the distribution's
 // bundle costs far more than a probe. Safe to call from any number of
-// threads.
+// threads. Connects only to addresses `policy` allows (address_policy.h),
+// the proxy's included.
 
 #include <memory>
 #include <mutex>
 
+#include "reconcilers/clusteragent/prober/address_policy.h"
 #include "reconcilers/clusteragent/prober/tls_prober.h"
 
 typedef struct x509_store_st X509_STORE;
@@ -19,7 +21,7 @@ namespace clusteragent::prober {
 
 class OpensslTlsProber final : public TlsProber {
  public:
-  OpensslTlsProber();
+  explicit OpensslTlsProber(AddressPolicy policy = {});
   ~OpensslTlsProber() override;
   ProbeResult probe(const ProbeTarget& target) override;
 
@@ -28,6 +30,7 @@ class OpensslTlsProber final : public TlsProber {
   // Owned reference; nullptr when not loaded yet or loading failed.
   X509_STORE* systemRoots();
 
+  const AddressPolicy policy_;
   std::mutex mu_;
   X509_STORE* system_roots_ = nullptr;
 };

@@ -1,13 +1,14 @@
 #include "reconcilers/clusteragent/prober/proxy_route.h"
 
-#include <arpa/inet.h>
 #include <openssl/evp.h>
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <cstring>
+#include <optional>
 #include <vector>
+
+#include "reconcilers/clusteragent/prober/ip_address.h"
 
 namespace clusteragent::prober {
 namespace {
@@ -63,49 +64,15 @@ bool splitHostPort(const std::string& in, std::string* host, std::string* port) 
   return true;
 }
 
-struct IpAddress {
-  int family = 0;  // AF_INET or AF_INET6
-  std::array<unsigned char, 16> bytes{};
-};
-
-bool parseIp(const std::string& s, IpAddress* out) {
-  if (inet_pton(AF_INET, s.c_str(), out->bytes.data()) == 1) {
-    out->family = AF_INET;
-    return true;
-  }
-  if (inet_pton(AF_INET6, s.c_str(), out->bytes.data()) == 1) {
-    out->family = AF_INET6;
-    return true;
-  }
-  return false;
-}
-
-bool inCidr(const IpAddress& ip, const std::string& cidr) {
-  size_t slash = cidr.find('/');
-  IpAddress net;
-  if (!parseIp(cidr.substr(0, slash), &net) || net.family != ip.family) return false;
-  const int maxBits = ip.family == AF_INET ? 32 : 128;
-  int bits = 0;
-  const std::string len = cidr.substr(slash + 1);
-  if (len.empty() || len.size() > 3) return false;
-  for (char c : len) {
-    if (c < '0' || c > '9') return false;
-    bits = bits * 10 + (c - '0');
-  }
-  if (bits > maxBits) return false;
-  for (int i = 0; i < bits; ++i) {
-    const unsigned char mask = static_cast<unsigned char>(0x80 >> (i % 8));
-    if ((ip.bytes[i / 8] & mask) != (net.bytes[i / 8] & mask)) return false;
-  }
-  return true;
-}
-
 bool entryMatches(const std::string& rawEntry, const std::string& host, const IpAddress* hostIp,
                   uint16_t port) {
   std::string entry = lower(trim(rawEntry));
   if (entry.empty()) return false;
   if (entry == "*") return true;
-  if (entry.find('/') != std::string::npos) return hostIp != nullptr && inCidr(*hostIp, entry);
+  if (entry.find('/') != std::string::npos) {
+    auto cidr = parseCidr(entry);
+    return hostIp != nullptr && cidr.isOk() && cidr->contains(*hostIp);
+  }
 
   std::string entryHost, entryPort;
   if (!splitHostPort(entry, &entryHost, &entryPort)) return false;
@@ -113,10 +80,7 @@ bool entryMatches(const std::string& rawEntry, const std::string& host, const Ip
     uint16_t p = 0;
     if (!parsePort(entryPort, &p) || p != port) return false;
   }
-  IpAddress entryIp;
-  if (parseIp(entryHost, &entryIp)) {
-    return hostIp != nullptr && hostIp->family == entryIp.family && hostIp->bytes == entryIp.bytes;
-  }
+  if (auto entryIp = parseIp(entryHost)) return hostIp != nullptr && *hostIp == *entryIp;
   if (entryHost.rfind("*.", 0) == 0) entryHost = entryHost.substr(1);
   if (!entryHost.empty() && entryHost[0] == '.') entryHost = entryHost.substr(1);
   if (entryHost.empty()) return false;
@@ -194,13 +158,12 @@ bool bypassesProxy(const std::string& rawHost, uint16_t port, const std::string&
     host = host.substr(1, host.size() - 2);
   }
   if (!host.empty() && host.back() == '.') host.pop_back();
-  IpAddress ip;
-  const bool isIp = parseIp(host, &ip);
+  const std::optional<IpAddress> ip = parseIp(host);
   size_t start = 0;
   while (start <= noProxy.size()) {
     size_t comma = noProxy.find(',', start);
     if (comma == std::string::npos) comma = noProxy.size();
-    if (entryMatches(noProxy.substr(start, comma - start), host, isIp ? &ip : nullptr, port)) {
+    if (entryMatches(noProxy.substr(start, comma - start), host, ip ? &*ip : nullptr, port)) {
       return true;
     }
     start = comma + 1;

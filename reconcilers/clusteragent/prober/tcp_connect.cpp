@@ -11,9 +11,11 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "reconcilers/clusteragent/prober/dns_lookup.h"
+#include "reconcilers/clusteragent/prober/ip_address.h"
 
 namespace clusteragent::prober {
 namespace {
@@ -98,26 +100,85 @@ bool waitForFd(int fd, short events, std::chrono::steady_clock::time_point deadl
   }
 }
 
+std::chrono::milliseconds attemptBudget(std::chrono::milliseconds left, size_t addressesLeft) {
+  // Go's partialDeadline: a connect needs some time of its own, however
+  // many addresses are left.
+  const std::chrono::milliseconds saneMinimum(2000);
+  const auto share = left / static_cast<long>(std::max<size_t>(1, addressesLeft));
+  return std::max(share, std::min(left, saneMinimum));
+}
+
+std::string refusedMessage(AddressRule rule, const std::string& what, const std::string& hostPort) {
+  std::string kind;
+  switch (rule) {
+    case AddressRule::kDeniedCidr:
+      kind = "an address in the operator's --probe-deny-cidrs";
+      break;
+    case AddressRule::kUnspecified:
+      kind = "an unspecified address";
+      break;
+    default:
+      kind = std::string("a ") + addressRuleName(rule) + " address";
+  }
+  const std::string allow = rule == AddressRule::kUnspecified
+                                ? "; such an address is never probed"
+                                : "; a cluster admin allows the range with the operator flag "
+                                  "--probe-allow-cidrs";
+  return "not probed: " + what + " " + hostPort + " is or resolves to " + kind +
+         " (the operator does not probe its own host, link-local or cluster-internal addresses"
+         " for a ClusterAgent)" +
+         allow;
+}
+
 TcpConnectResult connectTcp(const std::string& host, uint16_t port,
-                            std::chrono::milliseconds timeoutPerAttempt, const std::string& what) {
+                            std::chrono::steady_clock::time_point deadline, const std::string& what,
+                            const AddressPolicy& policy, const AddrInfoFunction& resolve) {
   TcpConnectResult result;
   const std::string target = joinHostPort(host, port);
+  auto left = [&] {
+    return std::max(std::chrono::milliseconds(0),
+                    std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()));
+  };
 
-  DnsLookupResult lookup = lookupHost(host, port, timeoutPerAttempt);
+  DnsLookupResult lookup = lookupHost(host, port, left(), resolve);
   AddrInfoPtr addrs = std::move(lookup.addresses);
   if (!addrs) {
     result.failure =
-        ProbeFailure{ProbeReason::kDNSError, "cannot resolve " + what + " host \"" + host +
-                                                 "\": " + lookup.error +
-                                                 " (check the name and the cluster's DNS)"};
+        ProbeFailure{ProbeReason::kDNSError,
+                     "cannot resolve " + what + " host \"" + host + "\": " + lookup.error +
+                         " (check the name and the cluster's DNS)",
+                     ""};
     return result;
   }
 
-  std::vector<Attempt> attempts;
+  // The policy first, over every address, so a refusal names its rule even
+  // when the allowed addresses are past the cap.
+  std::vector<const addrinfo*> allowed;
+  std::optional<AddressRule> refusedBy;
+  std::string refusedDetail;
   for (const addrinfo* ai = addrs.get(); ai != nullptr; ai = ai->ai_next) {
-    if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6) continue;
+    const auto ip = ipOf(ai->ai_addr);
+    if (!ip) continue;
+    const AddressRule rule = policy.classify(*ip);
+    if (rule == AddressRule::kAllowed) {
+      allowed.push_back(ai);
+      continue;
+    }
+    if (!refusedBy) refusedBy = rule;
+    refusedDetail += (refusedDetail.empty() ? "" : "; ") + formatAddress(ai->ai_addr) +
+                     ": refused (" + addressRuleName(rule) + ")";
+  }
+  if (allowed.empty() && refusedBy) {
+    result.failure = ProbeFailure{ProbeReason::kProbeRefused,
+                                  refusedMessage(*refusedBy, what, target), refusedDetail};
+    return result;
+  }
+  if (allowed.size() > kMaxAddressesTried) allowed.resize(kMaxAddressesTried);
+
+  std::vector<Attempt> attempts;
+  for (size_t i = 0; i < allowed.size(); ++i) {
     UniqueFd fd;
-    Attempt a = connectOne(ai, timeoutPerAttempt, &fd);
+    Attempt a = connectOne(allowed[i], attemptBudget(left(), allowed.size() - i), &fd);
     if (a.outcome == AttemptOutcome::kConnected) {
       result.connection.fd = std::move(fd);
       result.connection.address = a.address;
@@ -127,7 +188,7 @@ TcpConnectResult connectTcp(const std::string& host, uint16_t port,
   }
 
   bool anyRefused = false, anyTimedOut = false;
-  std::string details;
+  std::string details = refusedDetail;
   for (const auto& a : attempts) {
     anyRefused |= a.outcome == AttemptOutcome::kRefused;
     anyTimedOut |= a.outcome == AttemptOutcome::kTimedOut;
@@ -135,14 +196,20 @@ TcpConnectResult connectTcp(const std::string& host, uint16_t port,
   }
   if (attempts.empty()) details = "no IPv4/IPv6 address";
   if (anyRefused || !anyTimedOut) {
+    const std::string why = anyRefused ? "connection refused"
+                                       : "a network error for every address; the operator's "
+                                         "log names each";
     result.failure =
         ProbeFailure{ProbeReason::kConnectionRefused,
-                     "cannot connect to " + what + " " + target + " (" + details +
-                         "); check the address and port, and that the " + what + " is running"};
+                     "cannot connect to " + what + " " + target + " (" + why +
+                         "); check the address and port, and that the " + what + " is running",
+                     details};
   } else {
-    result.failure = ProbeFailure{
-        ProbeReason::kTimeout, "connecting to " + what + " " + target + " timed out (" + details +
-                                   "); a firewall or missing egress route may drop the traffic"};
+    result.failure =
+        ProbeFailure{ProbeReason::kTimeout,
+                     "connecting to " + what + " " + target +
+                         " timed out; a firewall or missing egress route may drop the traffic",
+                     details};
   }
   return result;
 }

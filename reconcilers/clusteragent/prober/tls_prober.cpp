@@ -6,6 +6,8 @@ const char* reasonName(ProbeReason reason) {
   switch (reason) {
     case ProbeReason::kReachable:
       return "Reachable";
+    case ProbeReason::kProbeRefused:
+      return "ProbeRefused";
     case ProbeReason::kDNSError:
       return "DNSError";
     case ProbeReason::kConnectionRefused:

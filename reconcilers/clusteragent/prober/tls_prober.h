@@ -20,7 +20,9 @@ struct ProbeTarget {
   std::string sni;         // server name sent and verified; empty: host
   std::string httpsProxy;  // http://[user:pass@]host:port, tunnelled with CONNECT; empty: direct
   std::string noProxy;     // NO_PROXY syntax: hosts, .suffixes, IPs/CIDRs, "*"
-  std::chrono::milliseconds timeout{5000};  // per connect attempt, and for proxy + TLS handshake
+  // The whole probe: DNS, the connect attempts, the proxy's CONNECT and the
+  // TLS handshake share this one deadline.
+  std::chrono::milliseconds timeout{5000};
 
   // The name the server certificate must carry (and, for DNS names, the SNI).
   const std::string& serverName() const { return sni.empty() ? host : sni; }
@@ -34,9 +36,11 @@ struct ProbeTarget {
 };
 
 // The ServerReachable condition reasons (api.md), in the order a probe gets
-// through them.
+// through them. kProbeRefused: the address rules (address_policy.h) forbade
+// connecting, so nothing was probed.
 enum class ProbeReason {
   kReachable,
+  kProbeRefused,
   kDNSError,
   kConnectionRefused,
   kTimeout,
@@ -50,10 +54,16 @@ const char* reasonName(ProbeReason reason);
 
 struct ProbeResult {
   ProbeReason reason = ProbeReason::kReachable;
-  // For people: what failed and what to check. Never carries a credential
-  // (proxy userinfo is stripped). Deterministic for the same failure, so a
-  // repeated probe does not churn the condition message.
+  // For status: the reason class, host:port and what to check. Never a
+  // resolved IP, certificate name or byte the peer sent (those go in
+  // `detail`), never a credential (proxy userinfo is stripped).
+  // Deterministic for the same failure, so a repeated probe does not churn
+  // the condition message.
   std::string message;
+  // For the operator's log only: resolved addresses and their errors,
+  // certificate subject/issuer/SANs, the proxy's answer. Empty when there is
+  // nothing beyond `message`.
+  std::string detail;
   // The server certificate's notAfter, whenever one was presented (also when
   // verification failed or was skipped).
   std::optional<std::chrono::system_clock::time_point> certificateNotAfter;
@@ -62,12 +72,14 @@ struct ProbeResult {
   std::chrono::milliseconds duration{0};
 
   bool reachable() const { return reason == ProbeReason::kReachable; }
+  // False when the address rules refused the target: nothing is known of it.
+  bool probed() const { return reason != ProbeReason::kProbeRefused; }
 };
 
 class TlsProber {
  public:
   virtual ~TlsProber() = default;
-  // Blocks for at most about DNS time + addresses × timeout + timeout.
+  // Blocks for at most about target.timeout.
   // Must be safe to call from several threads at once.
   virtual ProbeResult probe(const ProbeTarget& target) = 0;
 };

@@ -17,6 +17,7 @@
 #include "reconcilers/clusteragent/condition_types.h"
 #include "reconcilers/clusteragent/object_meta.h"
 #include "reconcilers/clusteragent/ownership.h"
+#include "reconcilers/clusteragent/prober/address_policy.h"
 #include "reconcilers/clusteragent/prober/certificate_expiry.h"
 #include "reconcilers/clusteragent/setup.h"
 #include "tests/support/control_plane.h"
@@ -87,11 +88,22 @@ class ConnectionStatusIntegrationTest : public ::testing::Test {
                     .isOk());
   }
 
+  // The test's servers are on loopback, which the operator's default address
+  // rules refuse: the operator of most tests is one an admin allowed it for.
+  static prober::AddressPolicy loopbackAllowed() {
+    prober::AddressPolicy p;
+    p.allowCidrs = {*prober::parseCidr("127.0.0.0/8")};
+    return p;
+  }
+
   // The operator, as the least-privilege user, watching this test's namespace only.
-  void startOperator() {
+  void startOperator(prober::AddressPolicy probeAddresses = loopbackAllowed(),
+                     bool probeEnabled = true) {
     testsupport::InProcessOperator::Options o;
     o.recordEvents = false;
     o.operatorOptions.namespaces = {ns()};
+    o.operatorOptions.probeAddresses = std::move(probeAddresses);
+    o.operatorOptions.connection.probeEnabled = probeEnabled;
     o.operatorOptions.connection.probeInterval = milliseconds(1000);
     o.operatorOptions.connection.probeTimeout = milliseconds(1000);
     op_ = std::make_unique<testsupport::InProcessOperator>(std::move(o));
@@ -260,6 +272,50 @@ TEST_F(ConnectionStatusIntegrationTest, SilentServerTimesOutWhileOthersKeepConve
   ASSERT_TRUE(r.isOk());
   expectReason("healthy", kConnected, "Paused");
   EXPECT_EQ(agent("healthy")["status"]["phase"], "Disconnected");
+}
+
+// The operator's default address rules (no --probe-allow-cidrs): the cloud
+// metadata address and a name that resolves to loopback are not probed, and
+// status says why with the host:port as written, never the address it
+// resolved to.
+TEST_F(ConnectionStatusIntegrationTest, MetadataAndLoopbackAddressesAreNotProbed) {
+  testsupport::LoopbackListener listener;  // would queue any connection made to it
+  startOperator(prober::AddressPolicy{});
+  createAgent("metadata", "https://169.254.169.254");
+  createAgent("local", "https://localhost:" + std::to_string(listener.port()));
+
+  expectReason("metadata", kServerReachable, "ProbeRefused");
+  expectReason("local", kServerReachable, "ProbeRefused");
+  const json metadata = condition("metadata", kServerReachable);
+  EXPECT_EQ(metadata["status"], "Unknown");
+  EXPECT_NE(metadata.value("message", "").find("169.254.169.254:443"), std::string::npos)
+      << metadata.dump();
+  EXPECT_NE(metadata.value("message", "").find("link-local"), std::string::npos) << metadata.dump();
+  const json local = condition("local", kServerReachable);
+  EXPECT_EQ(local["status"], "Unknown");
+  const std::string localMessage = local.value("message", "");
+  EXPECT_NE(localMessage.find("localhost:" + std::to_string(listener.port())), std::string::npos)
+      << localMessage;
+  EXPECT_NE(localMessage.find("loopback"), std::string::npos) << localMessage;
+  EXPECT_NE(localMessage.find("--probe-allow-cidrs"), std::string::npos) << localMessage;
+  const std::string localStatus = agent("local")["status"].dump();
+  EXPECT_EQ(localStatus.find("127.0.0.1"), std::string::npos) << localStatus;
+  EXPECT_EQ(localStatus.find("::1"), std::string::npos) << localStatus;
+  // A refusal is not a probe: no probe time, no certificate.
+  EXPECT_FALSE(agent("local")["status"]["server"].contains("lastProbeTime"));
+  // Nothing connected to the listener (a connection would wait in its queue).
+  EXPECT_EQ(listener.acceptFor(milliseconds(0)), -1);
+}
+
+// --probe=false: nothing is probed, and ServerReachable says so.
+TEST_F(ConnectionStatusIntegrationTest, DisabledProbeConnectsNowhere) {
+  testsupport::LoopbackListener listener;
+  startOperator(loopbackAllowed(), /*probeEnabled=*/false);
+  createAgent("off", "https://127.0.0.1:" + std::to_string(listener.port()));
+  expectReason("off", kServerReachable, "ProbeDisabled");
+  EXPECT_EQ(condition("off", kServerReachable)["status"], "Unknown");
+  EXPECT_FALSE(agent("off")["status"]["server"].contains("lastProbeTime"));
+  EXPECT_EQ(listener.acceptFor(milliseconds(0)), -1);
 }
 
 // ---------------------------------------------------------------- Connected

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <thread>
 
 #include "controller/conditions/conditions.h"
 #include "reconcilers/clusteragent/agent_pods.h"
@@ -37,9 +38,20 @@ class ConnectionStatusTest : public ReconcilerFixture {
       ++probes_;
       return next_;
     }));
+    wire(observerOptions());
+  }
+  ~ConnectionStatusTest() override { observer_->stop(); }
+
+  static ConnectionObserverOptions observerOptions() {
     ConnectionObserverOptions o;
     o.probeInterval = std::chrono::seconds(60);
     o.maxIdleWait = std::chrono::milliseconds(5);
+    return o;
+  }
+  // A (new) observer with options `o` and a reconciler using it: what an
+  // operator restarted with other flags has.
+  void wire(const ConnectionObserverOptions& o) {
+    if (observer_) observer_->stop();
     observer_ = std::make_shared<ConnectionObserver>(prober_, o, clock_, registry_);
     observer_->setOnResultChanged([this](const std::string&) { ++changes_; });
     observer_->start();
@@ -50,7 +62,6 @@ class ConnectionStatusTest : public ReconcilerFixture {
     opts.connection = observer_;
     reconciler_ = std::make_unique<ClusterAgentReconciler>(fake_, c, &events_, opts);
   }
-  ~ConnectionStatusTest() override { observer_->stop(); }
 
   void seedAgent() {
     fake_->seed(kClusterAgents, clusterAgent("argocd", "aro-agent",
@@ -134,6 +145,53 @@ TEST_F(ConnectionStatusTest, ReadyPodAndReachableServer) {
   EXPECT_EQ(registry_.gauge(kConnectedMetric, "").value(l), 1);
   EXPECT_EQ(registry_.gauge(kServerReachableMetric, "").value(l), 1);
   EXPECT_EQ(registry_.gauge(kCertificateExpiryMetric, "").value(l), 1.9e9);
+}
+
+// The address rules refused the target (prober/address_policy.h): Unknown,
+// not False — nothing was tried — and no reachability metric either way.
+TEST_F(ConnectionStatusTest, RefusedProbeIsUnknownAndLeavesNoReachabilityMetric) {
+  setProbeResult(ProbeReason::kProbeRefused,
+                 "not probed: server principal.example:8443 is or resolves to a loopback "
+                 "address");
+  seedAgent();
+  converge();
+  ASSERT_TRUE(testsupport::eventually([&] { return changes_.load() >= 1; }));
+  converge();
+  EXPECT_EQ(condition(kServerReachable)["status"], "Unknown");
+  EXPECT_EQ(condition(kServerReachable)["reason"], "ProbeRefused");
+  EXPECT_THAT(condition(kServerReachable)["message"].get<std::string>(),
+              ::testing::HasSubstr("principal.example:8443"));
+  EXPECT_EQ(registry_.render().find(std::string(kServerReachableMetric) + "{"), std::string::npos);
+}
+
+// --probe=false: no probe runs, and a ServerReachable written while probes
+// ran (True here) is replaced by Unknown/ProbeDisabled, never left standing.
+TEST_F(ConnectionStatusTest, DisabledProbeRunsNothingAndReplacesTheLastResult) {
+  setProbeResult(ProbeReason::kReachable, "TLS handshake verified");
+  seedAgent();
+  converge();
+  ASSERT_TRUE(testsupport::eventually([&] { return changes_.load() >= 1; }));
+  converge();
+  ASSERT_EQ(condition(kServerReachable)["status"], "True");
+  ASSERT_TRUE(status()["server"].contains("lastProbeTime"));
+
+  ConnectionObserverOptions off = observerOptions();
+  off.probeEnabled = false;
+  wire(off);
+  const int before = probes();
+  converge();
+  clock_->advance(std::chrono::seconds(70));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // idle workers re-read the clock
+  reconcile();
+  EXPECT_EQ(probes(), before);
+  EXPECT_EQ(observer_->scheduler().size(), 0u);
+  EXPECT_EQ(condition(kServerReachable)["status"], "Unknown");
+  EXPECT_EQ(condition(kServerReachable)["reason"], "ProbeDisabled");
+  EXPECT_THAT(condition(kServerReachable)["message"].get<std::string>(),
+              ::testing::HasSubstr("--probe=false"));
+  EXPECT_EQ(status()["server"]["host"], "principal.example");
+  EXPECT_FALSE(status()["server"].contains("lastProbeTime"));
+  EXPECT_FALSE(status()["server"].contains("certificateNotAfter"));
 }
 
 TEST_F(ConnectionStatusTest, RepeatedProbesWithTheSameResultWriteNothing) {

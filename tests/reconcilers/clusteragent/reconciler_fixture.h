@@ -176,6 +176,15 @@ class ReconcilerFixture : public ::testing::Test {
     return max;
   }
 
+  // Only status writes on the ClusterAgent itself since the last
+  // clearRecords(): what a refused ClusterAgent may get.
+  void expectOnlyStatusWrites() const {
+    for (const auto& w : fake_->writes()) {
+      EXPECT_EQ(w.resource, "clusteragents") << w.verb << " " << w.resource << "/" << w.name;
+      EXPECT_EQ(w.subresource, "status") << w.verb << " " << w.resource << "/" << w.name;
+    }
+  }
+
   json status() const {
     auto ca = fake_->object(kClusterAgents, "argocd", "aro-agent");
     return ca ? ca->value("status", json::object()) : json::object();

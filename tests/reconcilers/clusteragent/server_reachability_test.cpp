@@ -75,6 +75,27 @@ TEST(ServerReachabilityTest, FailureReasonsAreTheProbersReasons) {
   }
 }
 
+// The operator refused to connect: nothing is known of the server, so
+// Unknown, and no certificate or warning.
+TEST(ServerReachabilityTest, RefusedProbeIsUnknownWithTheRefusal) {
+  auto e = evaluateServer(
+      gatherServerReachability(
+          "169.254.169.254", 443,
+          obs(prober::ProbeReason::kProbeRefused,
+              "not probed: server 169.254.169.254:443 is or resolves to a link-local address",
+              std::nullopt),
+          kNow),
+      2);
+  const auto* c = find(e, kServerReachable);
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->status, "Unknown");
+  EXPECT_EQ(c->reason, "ProbeRefused");
+  EXPECT_NE(c->message.find("link-local"), std::string::npos);
+  EXPECT_FALSE(e.server.contains("certificateNotAfter"));
+  EXPECT_TRUE(isAbsent(e, kServerCertificateExpiring));
+  EXPECT_FALSE(e.probeTime);  // no lastProbeTime: nothing was probed
+}
+
 TEST(ServerReachabilityTest, CertificateExpiringWithinFourteenDaysWarns) {
   auto e = evaluateServer(
       gatherServerReachability(

@@ -31,13 +31,6 @@ class TenantPolicyReconcileTest : public ReconcilerFixture {
                                        {"kind", "Namespace"},
                                        {"metadata", {{"name", name}, {"labels", labels}}}});
   }
-  // Only status writes on the ClusterAgent itself.
-  void expectOnlyStatusWrites() {
-    for (const auto& w : fake_->writes()) {
-      EXPECT_EQ(w.resource, "clusteragents") << w.verb << " " << w.resource << "/" << w.name;
-      EXPECT_EQ(w.subresource, "status") << w.verb << " " << w.resource << "/" << w.name;
-    }
-  }
 };
 
 TEST_F(TenantPolicyReconcileTest, OtherNamespaceWithoutOptInIsRefusedAndGetsNothing) {
