@@ -16,6 +16,18 @@ const char* outcomeName(ApplyOutcome o) {
   return "unknown";
 }
 
+namespace {
+constexpr const char* kNotOwnedReason = "NotOwned";
+
+std::string describe(const kube::Resource& r, const std::string& ns, const std::string& name) {
+  return r.kind + " " + (ns.empty() ? name : ns + "/" + name);
+}
+}  // namespace
+
+bool isNotOwned(const kube::Status& s) {
+  return s.code() == kube::Code::kAlreadyExists && s.reason() == kNotOwnedReason;
+}
+
 kube::StatusOr<ApplyOutcome> applyIfChanged(kube::KubeClient& client,
                                             const kube::Resource& resource, const json& desired,
                                             const json* live, const ApplyOptions& opts) {
@@ -43,10 +55,32 @@ kube::StatusOr<ApplyOutcome> applyIfChanged(kube::KubeClient& client,
   if (!annotations.is_object()) annotations = json::object();
   annotations[annotation] = hash;
 
+  const bool cached = live != nullptr && !live->is_null();
+  bool exists = cached;
+  if (opts.mayTakeOver) {
+    auto notOwned = [&] {
+      return kube::Status(kube::Code::kAlreadyExists,
+                          describe(resource, ns, name) + " already exists and is not ours")
+          .withReason(kNotOwnedReason);
+    };
+    if (cached) {
+      // Caches that hold every object of a kind (Secrets) show others' too.
+      if (!opts.mayTakeOver(*live)) return notOwned();
+    } else {
+      auto current = client.get(resource, ns, name);
+      if (current.isOk()) {
+        if (!opts.mayTakeOver(*current)) return notOwned();
+        exists = true;  // ours; the cache has not caught up yet
+      } else if (!kube::isNotFound(current.status())) {
+        return current.status();
+      }
+    }
+  }
+
   const std::string manager = opts.fieldManager.empty() ? kFieldManager : opts.fieldManager;
   // The annotation is part of body, so the subset rule also compares the
   // hash: a desired object that lost a field no longer matches.
-  if (live != nullptr && !live->is_null() && ownedFieldsMatch(project(body), *live, manager)) {
+  if (cached && ownedFieldsMatch(project(body), *live, manager)) {
     return ApplyOutcome::kUnchanged;
   }
   kube::PatchOptions po;
@@ -54,7 +88,7 @@ kube::StatusOr<ApplyOutcome> applyIfChanged(kube::KubeClient& client,
   po.force = true;
   auto res = client.patch(resource, ns, name, kube::PatchType::kApply, body, po);
   if (!res.isOk()) return res.status();
-  return (live == nullptr || live->is_null()) ? ApplyOutcome::kCreated : ApplyOutcome::kUpdated;
+  return exists ? ApplyOutcome::kUpdated : ApplyOutcome::kCreated;
 }
 
 }  // namespace ctrl::apply

@@ -41,7 +41,17 @@ struct ApplyOptions {
   // Where the hash of the applied desired object is kept; it must survive
   // the cache's transform (annotations do).
   std::string hashAnnotation = kAppliedHashAnnotation;
+  // Whether an existing object may be applied to: server-side apply with
+  // force would otherwise take over an object someone else created. Asked of
+  // the cached object, or, when the cache holds none (a first apply, or a
+  // cache that has not seen it yet), of the live one, read first. Null:
+  // apply regardless.
+  std::function<bool(const json& live)> mayTakeOver;
 };
+
+// The apply was refused: the object exists and mayTakeOver said no
+// (kAlreadyExists, reason "NotOwned"; the message names the object).
+bool isNotOwned(const kube::Status& s);
 
 // desired: a complete apply configuration (apiVersion, kind, metadata.name,
 // metadata.namespace for namespaced kinds, the fields we own).

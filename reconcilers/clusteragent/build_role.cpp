@@ -21,10 +21,11 @@ DesiredObject buildRole(const ClusterAgentSpec& spec) {
       {{"apiGroups", {""}}, {"resources", {"events"}}, {"verbs", {"create", "list"}}},
   });
   for (const auto& r : spec.rbac.extraRules) rules.push_back(r);
-  json role = {{"apiVersion", "rbac.authorization.k8s.io/v1"},
-               {"kind", "Role"},
-               {"metadata", childMetadata(m, roleName(m), spec.argocdNamespace)},
-               {"rules", std::move(rules)}};
+  json role = {
+      {"apiVersion", "rbac.authorization.k8s.io/v1"},
+      {"kind", "Role"},
+      {"metadata", childMetadata(m, roleName(m, spec.argocdNamespace), spec.argocdNamespace)},
+      {"rules", std::move(rules)}};
   return {ctrl::kube::resources::kRoles, std::move(role),
           canOwnerReference(m, spec.argocdNamespace)};
 }
@@ -34,9 +35,11 @@ DesiredObject buildRoleBinding(const ClusterAgentSpec& spec) {
   json rb = {
       {"apiVersion", "rbac.authorization.k8s.io/v1"},
       {"kind", "RoleBinding"},
-      {"metadata", childMetadata(m, roleName(m), spec.argocdNamespace)},
+      {"metadata", childMetadata(m, roleName(m, spec.argocdNamespace), spec.argocdNamespace)},
       {"roleRef",
-       {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "Role"}, {"name", roleName(m)}}},
+       {{"apiGroup", "rbac.authorization.k8s.io"},
+        {"kind", "Role"},
+        {"name", roleName(m, spec.argocdNamespace)}}},
       {"subjects",
        json::array(
            {{{"kind", "ServiceAccount"}, {"name", serviceAccountName(m)}, {"namespace", m.ns}}})}};

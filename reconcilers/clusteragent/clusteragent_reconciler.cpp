@@ -1,5 +1,7 @@
 #include "reconcilers/clusteragent/clusteragent_reconciler.h"
 
+#include <algorithm>
+
 #include "controller/logging/logger.h"
 #include "reconcilers/clusteragent/ensure_credentials.h"
 #include "reconcilers/clusteragent/ensure_deployment.h"
@@ -42,12 +44,33 @@ Result ClusterAgentReconciler::reconcileInvalid(ReconcileContext& ctx, const std
   return Result::terminal("invalid spec: " + message);
 }
 
+// A ClusterAgent that is gone: its children in other namespaces and
+// cluster-scoped ones have no owner reference for the garbage collector. The
+// finalizer deletes them, unless someone removed it; then this does, when a
+// child's event (or the periodic resync of the child caches) names a
+// ClusterAgent that no longer exists.
+Result ClusterAgentReconciler::sweepOrphans(const ctrl::queue::Request& req) {
+  const auto& watched = options_.tenantPolicy.watchedNamespaces;
+  // A scoped operator does not see other namespaces' ClusterAgents: their
+  // children are another operator's business.
+  if (!watched.empty() && std::find(watched.begin(), watched.end(), req.ns) == watched.end()) {
+    return Result::done();
+  }
+  ReconcileContext ctx(json::object(), *client_, caches_, options_);
+  ctx.ns = req.ns;
+  ctx.name = req.name;
+  ctx.key = req.key();
+  auto s = deleteUnreachableChildren(ctx);
+  if (!s.isOk()) return Result::error("orphaned children: " + s.toString());
+  return Result::done();
+}
+
 Result ClusterAgentReconciler::reconcile(const ctrl::queue::Request& req) {
   auto cached = caches_.clusterAgents ? caches_.clusterAgents->get(req.key()) : nullptr;
   if (!cached) {  // deleted; children go with it
     forgetConnection(options_, req.ns, req.name);
     statusWrites_.forget(req.key());
-    return Result::done();
+    return sweepOrphans(req);
   }
 
   json cr = *cached;
@@ -101,6 +124,18 @@ Result ClusterAgentReconciler::reconcile(const ctrl::queue::Request& req) {
   };
   for (const auto& [stepName, step] : steps) {
     StepResult r = step(ctx);
+    if (ctrl::apply::isNotOwned(r.error)) {
+      // Never applied to, and nothing after it either: the Deployment would
+      // run with a ServiceAccount, Role or Secret someone else controls.
+      ctx.status.childConflict = r.error.message() +
+                                 ": the operator does not take over objects it did not create; "
+                                 "delete or rename it";
+      ctrl::logging::warn(
+          "child name taken",
+          {{"clusteragent", ctx.key}, {"step", stepName}, {"error", r.error.message()}});
+      errors = std::string(stepName) + ": " + r.error.toString();
+      break;
+    }
     if (!r.error.isOk()) {
       ctrl::logging::error(
           "reconcile step failed",

@@ -37,6 +37,7 @@ class ClusterAgentReconciler : public ctrl::queue::Reconciler {
  private:
   ctrl::queue::Result reconcileInvalid(ReconcileContext& ctx, const std::string& message,
                                        const std::string& reason = "");
+  ctrl::queue::Result sweepOrphans(const ctrl::queue::Request& req);
 
   ctrl::kube::KubeClientPtr client_;
   Caches caches_;

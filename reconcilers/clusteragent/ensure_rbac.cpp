@@ -1,5 +1,6 @@
 #include "reconcilers/clusteragent/ensure_rbac.h"
 
+#include <functional>
 #include <optional>
 
 #include "reconcilers/clusteragent/build_cluster_role.h"
@@ -31,13 +32,22 @@ Status applyAndPrune(ReconcileContext& ctx, const ctrl::cache::Store* store,
 StepResult ensureRbac(ReconcileContext& ctx) {
   const std::optional<DesiredObject> clusterRole = buildClusterRole(ctx.spec),
                                      clusterBinding = buildClusterRoleBinding(ctx.spec);
-  for (Status s :
-       {applyAndPrune(ctx, ctx.caches.roles, res::kRoles, buildRole(ctx.spec)),
-        applyAndPrune(ctx, ctx.caches.roleBindings, res::kRoleBindings, buildRoleBinding(ctx.spec)),
-        applyAndPrune(ctx, ctx.caches.clusterRoles, res::kClusterRoles, clusterRole),
-        applyAndPrune(ctx, ctx.caches.clusterRoleBindings, res::kClusterRoleBindings,
-                      clusterBinding)}) {
-    if (!s.isOk()) return StepResult::fail(s);
+  // One after another, stopping at the first failure: a binding must never
+  // be applied when its Role was not (it could bind a Role someone else owns).
+  const std::function<Status()> steps[] = {
+      [&] { return applyAndPrune(ctx, ctx.caches.roles, res::kRoles, buildRole(ctx.spec)); },
+      [&] {
+        return applyAndPrune(ctx, ctx.caches.roleBindings, res::kRoleBindings,
+                             buildRoleBinding(ctx.spec));
+      },
+      [&] { return applyAndPrune(ctx, ctx.caches.clusterRoles, res::kClusterRoles, clusterRole); },
+      [&] {
+        return applyAndPrune(ctx, ctx.caches.clusterRoleBindings, res::kClusterRoleBindings,
+                             clusterBinding);
+      },
+  };
+  for (const auto& step : steps) {
+    if (Status s = step(); !s.isOk()) return StepResult::fail(s);
   }
   return StepResult::next();
 }

@@ -39,8 +39,7 @@ ctrl::kube::Status deleteOwned(ReconcileContext& ctx, const ctrl::cache::Store* 
   return first;
 }
 
-ctrl::kube::Status finalizeDeletion(ReconcileContext& ctx) {
-  if (!hasFinalizer(ctx.cr)) return ctrl::kube::Status::ok();
+ctrl::kube::Status deleteUnreachableChildren(ReconcileContext& ctx) {
   auto crossNamespace = [&](const json& obj) {
     return obj.value("/metadata/namespace"_json_pointer, std::string()) == ctx.ns;  // keep: GC'd
   };
@@ -55,6 +54,12 @@ ctrl::kube::Status finalizeDeletion(ReconcileContext& ctx) {
   for (const auto& s : results) {
     if (!s.isOk()) return s;
   }
+  return ctrl::kube::Status::ok();
+}
+
+ctrl::kube::Status finalizeDeletion(ReconcileContext& ctx) {
+  if (!hasFinalizer(ctx.cr)) return ctrl::kube::Status::ok();
+  if (auto s = deleteUnreachableChildren(ctx); !s.isOk()) return s;
   json finalizers = json::array();
   for (const auto& f : ctx.cr.value("/metadata/finalizers"_json_pointer, json::array())) {
     if (f != kFinalizer) finalizers.push_back(f);

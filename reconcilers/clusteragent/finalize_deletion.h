@@ -11,6 +11,12 @@ namespace clusteragent {
 // Done when the finalizer was released (or was never there).
 ctrl::kube::Status finalizeDeletion(ReconcileContext& ctx);
 
+// Deletes ctx's children that no owner reference reaches: cluster-scoped
+// ClusterRoles/Bindings and Roles/RoleBindings in other namespaces, as the
+// cache shows them labelled. Also what is left when a ClusterAgent went
+// without its finalizer running (the finalizer removed by hand).
+ctrl::kube::Status deleteUnreachableChildren(ReconcileContext& ctx);
+
 // Deletes every cached object in store owned by ctx's ClusterAgent for which
 // keep(obj) is false; NotFound counts as deleted.
 ctrl::kube::Status deleteOwned(ReconcileContext& ctx, const ctrl::cache::Store* store,

@@ -7,7 +7,10 @@ using json = nlohmann::json;
 std::string serviceAccountName(const ClusterAgentMeta& m) {
   return m.name + "-agent";
 }
-std::string roleName(const ClusterAgentMeta& m) {
+std::string roleName(const ClusterAgentMeta& m, const std::string& roleNamespace) {
+  // In another namespace the Role meets ClusterAgents of other namespaces:
+  // two named aro-agent would both want aro-agent-agent there.
+  if (roleNamespace != m.ns) return clusterRoleName(m);
   return m.name + "-agent";
 }
 std::string clusterRoleName(const ClusterAgentMeta& m) {

@@ -18,8 +18,10 @@ inline constexpr const char* kCredentialsHashAnnotation = "argoproj.io/credentia
 
 // Children's names.
 std::string serviceAccountName(const ClusterAgentMeta& m);  // <name>-agent
-std::string roleName(const ClusterAgentMeta& m);            // <name>-agent (Role and RoleBinding)
-std::string clusterRoleName(const ClusterAgentMeta& m);     // clusteragent:<ns>:<name>
+// The Role and RoleBinding in roleNamespace: <name>-agent in the
+// ClusterAgent's own namespace, clusteragent:<ns>:<name> in another one.
+std::string roleName(const ClusterAgentMeta& m, const std::string& roleNamespace);
+std::string clusterRoleName(const ClusterAgentMeta& m);        // clusteragent:<ns>:<name>
 std::string credentialsSecretName(const ClusterAgentMeta& m);  // <name>-agent-creds
 std::string deploymentName(const ClusterAgentMeta& m);         // <name>-agent
 std::string metricsServiceName(const ClusterAgentMeta& m);     // <name>-agent-metrics

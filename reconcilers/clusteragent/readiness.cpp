@@ -27,7 +27,9 @@ std::string withServerHint(std::string message, const StatusInputs& in) {
 Readiness deriveReadiness(const StatusInputs& in) {
   Readiness out;
   const auto& conn = in.connection;
-  if (!in.credentials.ready) {
+  if (!in.childConflict.empty()) {
+    out = {false, "ChildConflict", in.childConflict, "Degraded"};
+  } else if (!in.credentials.ready) {
     out = {false, "CredentialsNotReady", in.credentials.message, "Degraded"};
   } else if (conn && !conn->connected &&
              (isAgentPodFailure(conn->reason) || isRefusedByPrincipal(conn->reason))) {

@@ -1,13 +1,19 @@
 #include "reconcilers/clusteragent/reconcile_context.h"
 
 #include "controller/logging/logger.h"
+#include "reconcilers/clusteragent/ownership.h"
 
 namespace clusteragent {
 
 ctrl::kube::StatusOr<ctrl::apply::ApplyOutcome> ReconcileContext::apply(
     const ctrl::kube::Resource& r, const json& desired, const json* live,
     const ctrl::apply::ApplyOptions& o) {
-  auto res = ctrl::apply::applyIfChanged(client, r, desired, live, o);
+  ctrl::apply::ApplyOptions opts = o;
+  // Only what this ClusterAgent created (its labels) is ever applied to.
+  if (!opts.mayTakeOver) {
+    opts.mayTakeOver = [this](const json& obj) { return ownedBy(obj, ns, name); };
+  }
+  auto res = ctrl::apply::applyIfChanged(client, r, desired, live, opts);
   if (!res.isOk()) return res;
   if (*res != ctrl::apply::ApplyOutcome::kUnchanged) {
     ctrl::logging::info("applied child", {{"clusteragent", key},

@@ -125,10 +125,19 @@ EvaluatedStatus evaluateStatus(const StatusInputs& in) {
     return out;
   }
   add(kSpecValid, kTrue, "Valid", "spec is valid");
-  add(kCredentialsReady, in.credentials.ready ? kTrue : kFalse, in.credentials.reason,
-      in.credentials.message);
-  add(kDeploymentAvailable, in.deployment.available ? kTrue : kFalse, in.deployment.reason,
-      in.deployment.message);
+  // A step the reconcile never reached (a ChildConflict stops it) leaves its
+  // assessment empty: Unknown, not a False without a reason.
+  auto assessed = [&](const char* type, bool ok, const std::string& reason,
+                      const std::string& message) {
+    if (reason.empty()) {
+      add(type, kUnknown, "NotEvaluated", "not evaluated: an earlier step stopped the reconcile");
+    } else {
+      add(type, ok ? kTrue : kFalse, reason, message);
+    }
+  };
+  assessed(kCredentialsReady, in.credentials.ready, in.credentials.reason, in.credentials.message);
+  assessed(kDeploymentAvailable, in.deployment.available, in.deployment.reason,
+           in.deployment.message);
   if (in.connection) {
     add(kConnected, in.connection->connected ? kTrue : kFalse, in.connection->reason,
         in.connection->message);

@@ -53,6 +53,9 @@ struct StatusInputs {
   bool inlineToken = false;
   bool insecureSkipVerify = false;
   std::string redisPasswordWarning;  // non-empty: RedisPasswordMissing with this message
+  // Non-empty: a child's name is taken by an object this ClusterAgent did not
+  // create; Ready is False (ChildConflict) with this message.
+  std::string childConflict;
   CredentialsAssessment credentials;
   DeploymentAssessment deployment;
   // Filled by the connection assessment (agent pods); absent until that is

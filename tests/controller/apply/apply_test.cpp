@@ -219,5 +219,51 @@ TEST(ApplyIfChangedTest, OutcomeNames) {
   EXPECT_STREQ(outcomeName(ApplyOutcome::kUpdated), "updated");
 }
 
+// mayTakeOver: only what it accepts is applied to.
+bool labelledOurs(const json& obj) {
+  return obj.value("/metadata/labels/l"_json_pointer, std::string()) == "1";
+}
+
+// Someone else's object, whether the cache holds it (Secrets are cached
+// whole) or it is read because the cache does not.
+TEST(ApplyIfChangedTest, AnObjectSomeoneElseCreatedIsNeverAppliedTo) {
+  json theirs = desiredCm("theirs");
+  theirs["metadata"].erase("labels");
+  const json* const cachedCopies[] = {nullptr, &theirs};
+  for (const json* cachedCopy : cachedCopies) {
+    testmocks::FakeKubeClient fake;
+    fake.seed(kCm, theirs);
+    ApplyOptions o;
+    o.mayTakeOver = labelledOurs;
+    auto r = applyIfChanged(fake, kCm, desiredCm("v"), cachedCopy, o);
+    ASSERT_FALSE(r.isOk());
+    EXPECT_TRUE(isNotOwned(r.status()));
+    EXPECT_EQ(r.status().message(), "ConfigMap ns/c already exists and is not ours");
+    EXPECT_EQ(fake.writeCount(), 0u);
+    EXPECT_EQ((*fake.object(kCm, "ns", "c"))["data"]["k"], "theirs");
+  }
+}
+
+TEST(ApplyIfChangedTest, OursButNotYetCachedIsUpdated) {
+  testmocks::FakeKubeClient fake;
+  fake.seed(kCm, desiredCm("old"));
+  ApplyOptions o;
+  o.mayTakeOver = labelledOurs;
+  auto r = applyIfChanged(fake, kCm, desiredCm("new"), nullptr, o);
+  ASSERT_TRUE(r.isOk()) << r.status().toString();
+  EXPECT_EQ(*r, ApplyOutcome::kUpdated);
+  EXPECT_EQ((*fake.object(kCm, "ns", "c"))["data"]["k"], "new");
+}
+
+TEST(ApplyIfChangedTest, AbsentObjectIsCreatedWhenCheckingOwnership) {
+  testmocks::FakeKubeClient fake;
+  ApplyOptions o;
+  o.mayTakeOver = labelledOurs;
+  auto r = applyIfChanged(fake, kCm, desiredCm("v"), nullptr, o);
+  ASSERT_TRUE(r.isOk()) << r.status().toString();
+  EXPECT_EQ(*r, ApplyOutcome::kCreated);
+  EXPECT_EQ(fake.writeCount(), 1u);
+}
+
 }  // namespace
 }  // namespace ctrl::apply

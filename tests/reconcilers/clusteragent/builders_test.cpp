@@ -95,12 +95,24 @@ TEST(BuildRole, OtherArgocdNamespaceIsNotOwnerReferenced) {
   auto spec = specOf(makeClusterAgent("a", withNamespace("agents"), withArgocdNamespace("argocd")));
   for (const auto& d : {buildRole(spec), buildRoleBinding(spec)}) {
     EXPECT_EQ(d.ns(), "argocd");
+    EXPECT_EQ(d.name(), "clusteragent:agents:a");
     EXPECT_FALSE(d.ownerReferenced);
     EXPECT_FALSE(d.object["metadata"].contains("ownerReferences"));
     EXPECT_EQ(d.object["metadata"]["labels"]["argoproj.io/clusteragent-namespace"], "agents");
     expectCommonMeta(d.object, "a");
   }
   EXPECT_EQ(buildRoleBinding(spec).object["subjects"][0]["namespace"], "agents");
+}
+
+// Two teams' ClusterAgents, alike in name, sharing one argocdNamespace.
+TEST(BuildRole, AlikeClusterAgentsOfTwoNamespacesGetTwoRolesInTheSharedOne) {
+  auto a =
+      specOf(makeClusterAgent("aro-agent", withNamespace("team-a"), withArgocdNamespace("argocd")));
+  auto b =
+      specOf(makeClusterAgent("aro-agent", withNamespace("team-b"), withArgocdNamespace("argocd")));
+  EXPECT_NE(buildRole(a).name(), buildRole(b).name());
+  EXPECT_NE(buildRoleBinding(a).name(), buildRoleBinding(b).name());
+  EXPECT_EQ(buildRoleBinding(a).object["roleRef"]["name"], buildRole(a).name());
 }
 
 TEST(BuildClusterRole, NamedByNamespaceAndBindsRealNamespace) {

@@ -450,5 +450,43 @@ TEST_F(ClusterAgentIntegrationTest, InvalidSpecPastTheSchemaIsReportedWithoutAHo
   ASSERT_TRUE(cp.kubectl({"delete", "clusteragent", "bad", "-n", ns(), "--wait=false"}).ok());
 }
 
+// Issue 10: an object in a child's place that this ClusterAgent did not
+// create is neither taken over nor deleted; status names it, and the
+// ClusterAgent converges once its owner removes it. Before, a forced apply
+// took the Role over.
+TEST_F(ClusterAgentIntegrationTest, AnObjectInAChildsPlaceIsLeftAloneAndNamedInStatus) {
+  applyDefaultTlsSecrets();
+  apply(
+      {{"apiVersion", "rbac.authorization.k8s.io/v1"},
+       {"kind", "Role"},
+       {"metadata", {{"name", "taken-agent"}, {"namespace", ns()}}},
+       {"rules",
+        json::array({{{"apiGroups", {""}}, {"resources", {"configmaps"}}, {"verbs", {"get"}}}})}});
+  const json before = get("role", "taken-agent");
+  ASSERT_FALSE(before.is_null());
+  auto ready = [&](const char* key) {
+    const json c = condition("taken", "Ready");
+    return c.is_null() ? std::string() : c.value(key, "");
+  };
+  apply(seedManifest("taken"));
+  ASSERT_TRUE(eventually([&] { return ready("reason") == "ChildConflict"; }))
+      << get("clusteragent", "taken").dump();
+  EXPECT_NE(ready("message").find("Role " + ns() + "/taken-agent"), std::string::npos);
+  EXPECT_EQ(get("clusteragent", "taken").value("/status/phase"_json_pointer, std::string()),
+            "Degraded");
+  const json after = get("role", "taken-agent");
+  EXPECT_EQ(after["metadata"]["resourceVersion"], before["metadata"]["resourceVersion"]);
+  EXPECT_EQ(after["rules"], before["rules"]);
+  EXPECT_TRUE(get("deployment", "taken-agent").is_null())
+      << "the agent would run beside a Role it does not control";
+
+  ASSERT_TRUE(ControlPlane::instance().kubectl({"delete", "role", "taken-agent", "-n", ns()}).ok());
+  ASSERT_TRUE(eventually([&] { return !get("deployment", "taken-agent").is_null(); }));
+  EXPECT_EQ(get("role", "taken-agent")
+                .value("/metadata/labels/argoproj.io~1clusteragent"_json_pointer, std::string()),
+            "taken");
+  EXPECT_TRUE(eventually([&] { return ready("reason") != "ChildConflict"; }));
+}
+
 }  // namespace
 }  // namespace clusteragent

@@ -354,13 +354,14 @@ TEST_F(ClusterAgentReconcilerTest, CrossNamespaceRoleIsLabelledAndCleanedUp) {
   seedAgent(spec);
   seedToken();
   converge();
-  auto role = fake_->object(res::kRoles, "gitops", "aro-agent-agent");
+  auto role = fake_->object(res::kRoles, "gitops", "clusteragent:argocd:aro-agent");
   ASSERT_TRUE(role.has_value());
   EXPECT_EQ((*role)["metadata"]["labels"]["argoproj.io/clusteragent-namespace"], "argocd");
   ASSERT_TRUE(fake_->remove(kClusterAgents, "argocd", "aro-agent").isOk());
   reconcile();
-  EXPECT_FALSE(fake_->object(res::kRoles, "gitops", "aro-agent-agent").has_value());
-  EXPECT_FALSE(fake_->object(res::kRoleBindings, "gitops", "aro-agent-agent").has_value());
+  EXPECT_FALSE(fake_->object(res::kRoles, "gitops", "clusteragent:argocd:aro-agent").has_value());
+  EXPECT_FALSE(
+      fake_->object(res::kRoleBindings, "gitops", "clusteragent:argocd:aro-agent").has_value());
 }
 
 TEST_F(ClusterAgentReconcilerTest, InlineTokenWorksWithAWarningAndStaysSecret) {

@@ -25,6 +25,16 @@ TEST(ReadinessTest, ConnectedAgentIsReady) {
   EXPECT_EQ(r.phase, "Connected");
 }
 
+TEST(ReadinessTest, AChildNameTakenBySomeoneElseIsDegradedWhateverTheAgentSays) {
+  auto in = deployed(AgentConnection{true, "Connected", "ready", 1});
+  in.childConflict = "Role ns/a-agent already exists and is not ours: ...";
+  auto r = deriveReadiness(in);
+  EXPECT_FALSE(r.ready);
+  EXPECT_EQ(r.phase, "Degraded");
+  EXPECT_EQ(r.reason, "ChildConflict");
+  EXPECT_EQ(r.message, in.childConflict);
+}
+
 TEST(ReadinessTest, PodFailuresAreDegradedEvenWhileTheDeploymentIsUnavailable) {
   for (const char* reason :
        {"ImagePullBackOff", "CrashLoopBackOff", "Unschedulable", "VersionMismatch",

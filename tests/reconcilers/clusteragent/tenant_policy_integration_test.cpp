@@ -72,7 +72,11 @@ class TenantIT : public ::testing::Test {
     kubeconfig_ = cp.mintUserKubeconfig(user_, {});
     ASSERT_FALSE(kubeconfig_.empty());
 
-    // The operator with the binary's defaults, watching these namespaces.
+    startOperator();
+  }
+
+  // The operator with the binary's defaults, watching these namespaces.
+  void startOperator() {
     InProcessOperator::Options o;
     o.recordEvents = false;
     o.operatorOptions.namespaces = {tenant_.name(), target_.name(), "kube-system"};
@@ -127,8 +131,12 @@ class TenantIT : public ::testing::Test {
     EXPECT_FALSE(exists({"get", "serviceaccount", name + "-agent", "-n", t}));
     EXPECT_FALSE(exists({"get", "deployment", name + "-agent", "-n", t}));
     EXPECT_FALSE(exists({"get", "secret", name + "-agent-creds", "-n", t}));
-    EXPECT_FALSE(exists({"get", "role", name + "-agent", "-n", roleNs}));
-    EXPECT_FALSE(exists({"get", "rolebinding", name + "-agent", "-n", roleNs}));
+    // By label: the Role's name depends on the namespace it lands in.
+    auto rbac =
+        ControlPlane::instance().kubectl({"get", "role,rolebinding", "-n", roleNs, "-l",
+                                          "argoproj.io/clusteragent=" + name, "-o", "name"});
+    EXPECT_TRUE(rbac.ok()) << rbac.output;
+    EXPECT_EQ(rbac.output.find("role"), std::string::npos) << rbac.output;
     EXPECT_FALSE(exists({"get", "clusterrole", "clusteragent:" + t + ":" + name}));
   }
 
@@ -159,9 +167,29 @@ TEST_F(TenantIT, OptIn) {
   ASSERT_TRUE(r.ok()) << r.output;
   EXPECT_TRUE(eventually([&] { return specValid("cross").value("status", "") == "True"; }))
       << specValid("cross").dump();
-  EXPECT_TRUE(eventually([&] {
-    return exists({"get", "role", "cross-agent", "-n", target_.name()});
+  const std::string role = "clusteragent:" + tenant_.name() + ":cross";
+  // Named after its ClusterAgent's namespace too: it shares the target with others.
+  ASSERT_TRUE(eventually([&] { return exists({"get", "role", role, "-n", target_.name()}); }));
+
+  // While the operator is down, the ClusterAgent goes without its finalizer
+  // (its owner removed it). No owner reference reaches the Role in the
+  // target; the operator, back, sweeps it all the same.
+  operator_.reset();
+  const auto& cp = ControlPlane::instance();
+  ASSERT_TRUE(
+      cp.kubectl({"delete", "clusteragent", "cross", "-n", tenant_.name(), "--wait=false"}).ok());
+  r = cp.kubectl({"--kubeconfig", kubeconfig_, "patch", "clusteragent", "cross", "-n",
+                  tenant_.name(), "--type=merge", "-p", R"({"metadata":{"finalizers":null}})"});
+  ASSERT_TRUE(r.ok()) << r.output;
+  ASSERT_TRUE(eventually([&] {
+    return !exists({"get", "clusteragent", "cross", "-n", tenant_.name()});
   }));
+  EXPECT_TRUE(exists({"get", "role", role, "-n", target_.name()}));
+  startOperator();
+  EXPECT_TRUE(eventually([&] {
+    return !exists({"get", "role", role, "-n", target_.name()});
+  })) << "the orphaned Role in the target namespace stayed";
+  EXPECT_FALSE(exists({"get", "rolebinding", role, "-n", target_.name()}));
 }
 
 // An operator scoped with --namespace to the tenant's namespace only: a

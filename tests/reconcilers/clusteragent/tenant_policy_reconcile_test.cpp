@@ -47,7 +47,8 @@ TEST_F(TenantPolicyReconcileTest, OtherNamespaceWithoutOptInIsRefusedAndGetsNoth
   EXPECT_EQ(condition(kReady)["reason"], "ArgocdNamespaceNotAllowed");
   EXPECT_EQ(status()["phase"], "Invalid");
   expectOnlyStatusWrites();
-  EXPECT_FALSE(fake_->object(res::kRoles, "kube-system", "aro-agent-agent").has_value());
+  EXPECT_FALSE(
+      fake_->object(res::kRoles, "kube-system", "clusteragent:argocd:aro-agent").has_value());
   EXPECT_FALSE(fake_->object(res::kServiceAccounts, "argocd", "aro-agent-agent").has_value());
   auto ca = fake_->object(kClusterAgents, "argocd", "aro-agent");
   EXPECT_FALSE((*ca)["metadata"].contains("finalizers"));
@@ -56,7 +57,8 @@ TEST_F(TenantPolicyReconcileTest, OtherNamespaceWithoutOptInIsRefusedAndGetsNoth
   seedNamespace("kube-system", {{"clusteragent.argoproj.io/allow-from-argocd", "true"}});
   EXPECT_EQ(reconcile().kind, Kind::kDone);
   EXPECT_EQ(condition(kSpecValid)["status"], "True");
-  EXPECT_TRUE(fake_->object(res::kRoles, "kube-system", "aro-agent-agent").has_value());
+  EXPECT_TRUE(
+      fake_->object(res::kRoles, "kube-system", "clusteragent:argocd:aro-agent").has_value());
 }
 
 TEST_F(TenantPolicyReconcileTest, RefusalDoesNotWidenExistingChildren) {
