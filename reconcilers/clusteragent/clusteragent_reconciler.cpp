@@ -109,6 +109,16 @@ Result ClusterAgentReconciler::reconcile(const ctrl::queue::Request& req) {
                            : ctx.cached(caches_.namespaces, "", ctx.spec.argocdNamespace);
   auto violations = checkTenantPolicy(ctx.spec, options_.tenantPolicy, target);
   if (!violations.empty()) {
+    // Other refusals leave a running agent as it was (a bad edit loses
+    // nothing); a withdrawn opt-in takes back what it granted, at once.
+    const bool namespaceRefused = std::any_of(
+        violations.begin(), violations.end(),
+        [](const PolicyViolation& v) { return v.reason == kReasonArgocdNamespaceNotAllowed; });
+    if (namespaceRefused) {
+      if (auto s = deleteCrossNamespaceRbac(ctx); !s.isOk()) {
+        return Result::error("revoking the argocdNamespace grant: " + s.toString());
+      }
+    }
     return reconcileInvalid(ctx, violationSummary(violations), violationReason(violations));
   }
 

@@ -39,17 +39,25 @@ ctrl::kube::Status deleteOwned(ReconcileContext& ctx, const ctrl::cache::Store* 
   return first;
 }
 
-ctrl::kube::Status deleteUnreachableChildren(ReconcileContext& ctx) {
-  auto crossNamespace = [&](const json& obj) {
+ctrl::kube::Status deleteCrossNamespaceRbac(ReconcileContext& ctx) {
+  auto ownNamespace = [&](const json& obj) {
     return obj.value("/metadata/namespace"_json_pointer, std::string()) == ctx.ns;  // keep: GC'd
   };
+  // Bindings first: a Role without its binding grants nothing.
+  if (auto s = deleteOwned(ctx, ctx.caches.roleBindings, res::kRoleBindings, ownNamespace);
+      !s.isOk()) {
+    return s;
+  }
+  return deleteOwned(ctx, ctx.caches.roles, res::kRoles, ownNamespace);
+}
+
+ctrl::kube::Status deleteUnreachableChildren(ReconcileContext& ctx) {
   // Only what the cache shows labelled as ours: that also covers a
   // ClusterRole named before clusteragent:<ns>:<name> (clusteragent-<ns>-<name>).
   std::vector<ctrl::kube::Status> results = {
       deleteOwned(ctx, ctx.caches.clusterRoleBindings, res::kClusterRoleBindings, nullptr),
       deleteOwned(ctx, ctx.caches.clusterRoles, res::kClusterRoles, nullptr),
-      deleteOwned(ctx, ctx.caches.roleBindings, res::kRoleBindings, crossNamespace),
-      deleteOwned(ctx, ctx.caches.roles, res::kRoles, crossNamespace),
+      deleteCrossNamespaceRbac(ctx),
   };
   for (const auto& s : results) {
     if (!s.isOk()) return s;

@@ -17,6 +17,10 @@ ctrl::kube::Status finalizeDeletion(ReconcileContext& ctx);
 // without its finalizer running (the finalizer removed by hand).
 ctrl::kube::Status deleteUnreachableChildren(ReconcileContext& ctx);
 
+// Deletes ctx's Roles and RoleBindings outside its own namespace: what an
+// argocdNamespace opt-in granted, when the opt-in is withdrawn.
+ctrl::kube::Status deleteCrossNamespaceRbac(ReconcileContext& ctx);
+
 // Deletes every cached object in store owned by ctx's ClusterAgent for which
 // keep(obj) is false; NotFound counts as deleted.
 ctrl::kube::Status deleteOwned(ReconcileContext& ctx, const ctrl::cache::Store* store,

@@ -10,8 +10,10 @@ namespace {
 // ctrl::leader::LeaderElectionConfig defaults, which the binary uses.
 constexpr auto kLeaseDuration = 15s;
 constexpr auto kRenewDeadline = 10s;
-// A candidate retries every retryPeriod (2 s) with up to 20% jitter.
-constexpr auto kRetrySlack = 3s;
+// The follower counts the lease from when *it* saw the last renewal (up to one
+// retry after it was written) and takes over at its first retry after expiry:
+// two retryPeriods of 2 s with up to 20% jitter past the lease duration.
+constexpr auto kRetrySlack = 5s;
 
 class LeaderFailoverFaultTest : public ProxiedOperatorTest {
  protected:

@@ -171,6 +171,20 @@ TEST_F(TenantIT, OptIn) {
   // Named after its ClusterAgent's namespace too: it shares the target with others.
   ASSERT_TRUE(eventually([&] { return exists({"get", "role", role, "-n", target_.name()}); }));
 
+  // The target's admin withdraws the opt-in: the grant there goes at once.
+  r = ControlPlane::instance().kubectl(
+      {"label", "namespace", target_.name(), allowFromLabel(tenant_.name()) + "-"});
+  ASSERT_TRUE(r.ok()) << r.output;
+  EXPECT_TRUE(eventually([&] { return specValid("cross").value("status", "") == "False"; }));
+  EXPECT_TRUE(eventually([&] {
+    return !exists({"get", "role", role, "-n", target_.name()}) &&
+           !exists({"get", "rolebinding", role, "-n", target_.name()});
+  })) << "the Role granted by the withdrawn opt-in stayed";
+  r = ControlPlane::instance().kubectl(
+      {"label", "namespace", target_.name(), allowFromLabel(tenant_.name()) + "=true"});
+  ASSERT_TRUE(r.ok()) << r.output;
+  ASSERT_TRUE(eventually([&] { return exists({"get", "role", role, "-n", target_.name()}); }));
+
   // While the operator is down, the ClusterAgent goes without its finalizer
   // (its owner removed it). No owner reference reaches the Role in the
   // target; the operator, back, sweeps it all the same.

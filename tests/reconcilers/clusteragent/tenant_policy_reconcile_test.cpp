@@ -59,6 +59,16 @@ TEST_F(TenantPolicyReconcileTest, OtherNamespaceWithoutOptInIsRefusedAndGetsNoth
   EXPECT_EQ(condition(kSpecValid)["status"], "True");
   EXPECT_TRUE(
       fake_->object(res::kRoles, "kube-system", "clusteragent:argocd:aro-agent").has_value());
+
+  // The opt-in is withdrawn: what it granted goes; the agent's own children stay.
+  seedNamespace("kube-system");
+  EXPECT_EQ(reconcile().kind, Kind::kTerminalError);
+  EXPECT_EQ(condition(kSpecValid)["reason"], "ArgocdNamespaceNotAllowed");
+  EXPECT_FALSE(
+      fake_->object(res::kRoles, "kube-system", "clusteragent:argocd:aro-agent").has_value());
+  EXPECT_FALSE(fake_->object(res::kRoleBindings, "kube-system", "clusteragent:argocd:aro-agent")
+                   .has_value());
+  EXPECT_TRUE(fake_->object(res::kServiceAccounts, "argocd", "aro-agent-agent").has_value());
 }
 
 TEST_F(TenantPolicyReconcileTest, RefusalDoesNotWidenExistingChildren) {
