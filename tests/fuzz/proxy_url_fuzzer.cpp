@@ -29,6 +29,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (proxy.isOk()) {
     if (proxy.value().host.empty()) __builtin_trap();
     (void)proxy.value().display();
+  } else if (url.find('@') != std::string::npos &&
+             proxy.status().message().find('"') != std::string::npos) {
+    // A URL that may hold credentials is never quoted in a message (status).
+    __builtin_trap();
   }
   (void)clusteragent::prober::bypassesProxy(host, 443, noProxy);
   (void)clusteragent::prober::parseCidr(host);
