@@ -5,7 +5,7 @@ CTL := tests/controlplane/ctl
 AGENT_BUILD := tests/argocd-agent/build
 CP_DIR := .cache/controlplane
 
-.PHONY: all deps build test test-unit test-integration test-e2e test-fault run cluster-up cluster-down controlplane agent-binaries bundle bench format format-check clean
+.PHONY: all deps build test test-unit test-integration test-e2e test-fault fuzz run cluster-up cluster-down controlplane agent-binaries bundle bench format format-check clean
 
 all: build
 
@@ -42,6 +42,11 @@ test-e2e: build controlplane agent-binaries
 test-fault: build controlplane
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -L fault
 
+# libFuzzer targets of tests/fuzz in their own clang build (build-fuzz/), each
+# run FUZZ_SECONDS (default 30) on a copy of its corpus; fails on any crash.
+fuzz: deps
+	@bash hack/fuzz.sh
+
 cluster-up: deps
 	@$(CTL) up
 
@@ -70,4 +75,4 @@ format-check:
 	@$(FORMAT_SOURCES) | xargs clang-format --dry-run --Werror
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) build-fuzz

@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libcpprest-dev nlohmann-json3-dev libyaml-cpp-dev libssl-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev
+  clang libclang-rt-dev  # make fuzz: clang with libFuzzer and the sanitizer runtimes
   openssl ca-certificates curl procps
 )
 

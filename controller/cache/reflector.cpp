@@ -3,6 +3,7 @@
 #include <exception>
 #include <random>
 
+#include "controller/kube/watch_framing.h"
 #include "controller/logging/logger.h"
 
 namespace ctrl::cache {
@@ -294,11 +295,13 @@ Reflector::WatchEnd Reflector::watchOnce(const StopSignal& stop) {
     const WatchEvent& ev = **next;
     switch (ev.type) {
       case WatchEvent::Type::kError: {
-        int code = ev.object.is_object() ? ev.object.value("code", 0) : 0;
-        if (code == 410) return WatchEnd::kRelist;
+        // Read defensively: a string code or an object message must not throw
+        // out of the watch loop.
+        const kube::WatchErrorStatus error = kube::watchErrorStatus(ev.object);
+        if (error.code == 410) return WatchEnd::kRelist;
         json f = logFields();
-        f["code"] = code;
-        f["message"] = ev.object.is_object() ? ev.object.value("message", "") : "";
+        f["code"] = error.code;
+        f["message"] = error.message;
         logging::warn("watch error event", f);
         return WatchEnd::kBackoffRelist;
       }

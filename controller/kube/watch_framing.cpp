@@ -62,6 +62,20 @@ StatusOr<WatchEvent> parseWatchEvent(const std::string& line) {
   return ev;
 }
 
+WatchErrorStatus watchErrorStatus(const json& object) {
+  WatchErrorStatus out;
+  if (!object.is_object()) return out;
+  // json::value() would throw on a string code and cast a float one out of range.
+  if (auto code = object.find("code"); code != object.end() && code->is_number_integer()) {
+    const int64_t n = code->get<int64_t>();
+    if (n >= 0 && n <= 999) out.code = static_cast<int>(n);
+  }
+  if (auto message = object.find("message"); message != object.end() && message->is_string()) {
+    out.message = message->get<std::string>();
+  }
+  return out;
+}
+
 const char* watchEventTypeName(WatchEvent::Type type) {
   switch (type) {
     case WatchEvent::Type::kAdded:

@@ -29,6 +29,14 @@ class LineSplitter {
 
 StatusOr<WatchEvent> parseWatchEvent(const std::string& line);
 
+// What an ERROR event's object (a metav1.Status) says. Whatever the object
+// holds: code is 0 unless it is an integer that fits, message "" unless a string.
+struct WatchErrorStatus {
+  int code = 0;  // 410: the resource version is too old, relist
+  std::string message;
+};
+WatchErrorStatus watchErrorStatus(const json& object);
+
 const char* watchEventTypeName(WatchEvent::Type type);
 
 }  // namespace ctrl::kube

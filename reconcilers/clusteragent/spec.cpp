@@ -2,7 +2,6 @@
 
 #include <cctype>
 #include <initializer_list>
-#include <regex>
 
 #include "reconcilers/clusteragent/reserved_agent_env.h"
 
@@ -514,9 +513,37 @@ bool isClusterAgentName(const std::string& s) {
          s.front() <= 'z';
 }
 
+// The CRD's pattern ^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$, matched by a
+// loop: libstdc++'s std::regex recurses per repetition of the group, and a
+// value of some thousand units (the pattern sets no length) overflowed the
+// stack and killed the operator.
 bool isGoDuration(const std::string& s) {
-  static const std::regex re(R"(^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$)");
-  return std::regex_match(s, re);
+  // Two-letter units first: "1ms" is milliseconds, not a minute and a stray "s".
+  static const std::string kUnits[] = {"ns", "us", "µs", "ms", "s", "m", "h"};
+  auto digits = [&](size_t* i) {
+    const size_t start = *i;
+    while (*i < s.size() && s[*i] >= '0' && s[*i] <= '9') ++*i;
+    return *i > start;
+  };
+  if (s.empty()) return false;
+  size_t i = 0;
+  while (i < s.size()) {
+    if (!digits(&i)) return false;
+    if (i < s.size() && s[i] == '.') {
+      ++i;
+      if (!digits(&i)) return false;
+    }
+    bool unit = false;
+    for (const std::string& u : kUnits) {
+      if (s.compare(i, u.size(), u) == 0) {
+        i += u.size();
+        unit = true;
+        break;
+      }
+    }
+    if (!unit) return false;
+  }
+  return true;
 }
 
 std::optional<ServerAddress> parseServerAddr(const std::string& addr, std::string* error) {

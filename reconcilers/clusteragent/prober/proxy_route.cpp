@@ -120,6 +120,13 @@ std::string ProxyEndpoint::display() const {
 
 ctrl::kube::StatusOr<ProxyEndpoint> parseProxyUrl(const std::string& url) {
   std::string rest = trim(url);
+  // Userinfo is wherever an '@' is, even past a '/' that ends the authority
+  // ("user:pa/ss@proxy" has host "user" and port "pa"): with one anywhere, no
+  // part of the URL goes into a message.
+  const bool mayHoldCredentials = rest.find('@') != std::string::npos;
+  auto quoted = [&](const std::string& part) {
+    return mayHoldCredentials ? std::string() : " \"" + part + "\"";
+  };
   const size_t scheme = rest.find("://");
   if (scheme != std::string::npos) {
     const std::string s = lower(rest.substr(0, scheme));
@@ -129,7 +136,7 @@ ctrl::kube::StatusOr<ProxyEndpoint> parseProxyUrl(const std::string& url) {
     }
     if (s != "http") {
       return Status(Code::kInvalidArgument,
-                    "proxy URL scheme \"" + s + "\" is not supported; use http://");
+                    "proxy URL scheme" + quoted(s) + " is not supported; use http://");
     }
     rest = rest.substr(scheme + 3);
   }
@@ -147,7 +154,7 @@ ctrl::kube::StatusOr<ProxyEndpoint> parseProxyUrl(const std::string& url) {
     return Status(Code::kInvalidArgument, "proxy URL has no host");
   }
   if (!port.empty() && !parsePort(port, &p.port)) {
-    return Status(Code::kInvalidArgument, "proxy URL port \"" + port + "\" is not a valid port");
+    return Status(Code::kInvalidArgument, "proxy URL port" + quoted(port) + " is not a valid port");
   }
   return p;
 }

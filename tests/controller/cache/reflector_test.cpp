@@ -355,6 +355,26 @@ TEST_F(ReflectorTest, OtherErrorEventBacksOffAndRelists) {
   EXPECT_EQ(reflector_->lists(), 2u);
 }
 
+// Found writing the watch fuzzer (tests/fuzz): json::value("code", 0) threw
+// type_error out of the watch loop on a string code, ending the process.
+TEST_F(ReflectorTest, AnErrorEventOfUnexpectedShapeBacksOffAndRelists) {
+  std::atomic<int> quiet{0};
+  {
+    InSequence seq;
+    EXPECT_CALL(*client_, list(_, _, _)).WillOnce(Return(page({}, "5")));
+    auto s = stream();
+    s->event(WatchEvent::Type::kError,
+             {{"kind", "Status"}, {"code", "410"}, {"message", {{"text", "gone"}}}});
+    EXPECT_CALL(*client_, watch(_, _, watchFrom("5"))).WillOnce(kube::openStream(std::move(s)));
+    EXPECT_CALL(*client_, list(_, _, _)).WillOnce(Return(page({}, "8")));
+    EXPECT_CALL(*client_, watch(_, _, watchFrom("8"))).WillOnce(quietWatch(&quiet));
+  }
+  start(options());
+  ASSERT_TRUE(eventually([&] { return quiet.load() == 1; }));
+  EXPECT_EQ(sleeps().size(), 1u);  // not a 410: the backoff of any other error
+  EXPECT_EQ(reflector_->lists(), 2u);
+}
+
 TEST_F(ReflectorTest, ExpiredContinueTokenFallsBackToOneUnpagedList) {
   std::atomic<int> quiet{0};
   {

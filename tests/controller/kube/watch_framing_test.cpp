@@ -69,6 +69,26 @@ TEST(WatchEventTest, ErrorEventCarriesStatus) {
   EXPECT_EQ(ev->object["code"], 410);
 }
 
+TEST(WatchErrorStatusTest, ReadsCodeAndMessage) {
+  const WatchErrorStatus st =
+      watchErrorStatus({{"kind", "Status"}, {"code", 410}, {"message", "too old"}});
+  EXPECT_EQ(st.code, 410);
+  EXPECT_EQ(st.message, "too old");
+}
+
+// What json::value() would throw on (a string code, an object message) or
+// cast out of range (1e300) reads as "no code", "no message".
+TEST(WatchErrorStatusTest, AnyOtherShapeIsNoCodeAndNoMessage) {
+  for (const json& object :
+       {json{{"code", "410"}, {"message", {{"text", "x"}}}}, json{{"code", 1e300}},
+        json{{"code", 410.0}}, json{{"code", -1}}, json{{"code", int64_t{1} << 40}},
+        json::array({1, 2}), json("Status"), json()}) {
+    const WatchErrorStatus st = watchErrorStatus(object);
+    EXPECT_EQ(st.code, 0) << object.dump();
+    EXPECT_EQ(st.message, "") << object.dump();
+  }
+}
+
 TEST(WatchEventTest, RejectsMalformed) {
   EXPECT_EQ(parseWatchEvent("{not json").status().code(), Code::kInternal);
   EXPECT_EQ(parseWatchEvent("[1]").status().code(), Code::kInternal);

@@ -241,6 +241,25 @@ TEST(IsGoDuration, Forms) {
   EXPECT_FALSE(isGoDuration("s"));
 }
 
+TEST(IsGoDuration, UnitsAndFractionsAsTheCrdPatternSaysThem) {
+  for (const char* ok : {"1ns", "1us", "1µs", "1ms", "1s", "1m", "1h", "2h45m0.5s", "0s"}) {
+    EXPECT_TRUE(isGoDuration(ok)) << ok;
+  }
+  for (const char* bad : {"1.s", ".5s", "1ms5", "-1s", "1sx", "1μs", "1 s", "1S", "µs"}) {
+    EXPECT_FALSE(isGoDuration(bad)) << bad;
+  }
+}
+
+// Found with the fuzz build of the spec parser (tests/fuzz): std::regex
+// recursed once per unit and overflowed the stack on a keepAliveInterval of
+// 8,000 units (16 KB) in the gcc build, a value the CRD's pattern admits.
+TEST(IsGoDuration, AValueOfAMillionUnitsDoesNotExhaustTheStack) {
+  std::string longDuration;
+  for (int i = 0; i < 1000000; ++i) longDuration += "1s";
+  EXPECT_TRUE(isGoDuration(longDuration));
+  EXPECT_FALSE(isGoDuration(longDuration + "1"));
+}
+
 TEST(ParseClusterAgent, NotAnObjectIsAnErrorNotACrash) {
   EXPECT_FALSE(parseClusterAgent(json::array()).ok());
   EXPECT_FALSE(parseClusterAgent(json()).ok());

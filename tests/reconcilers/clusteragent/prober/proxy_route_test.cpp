@@ -50,6 +50,16 @@ TEST(ParseProxyUrlTest, RejectsWithoutRepeatingCredentials) {
   EXPECT_FALSE(badPort.isOk());
   EXPECT_THAT(badPort.status().message(), Not(HasSubstr("secret")));
 
+  // Found writing the proxy_url fuzz target: an unencoded '/' in the
+  // password ends the authority, so "secret" was read, and quoted, as the port.
+  auto slashInPassword = parseProxyUrl("http://user:secret/pw@proxy:3128");
+  EXPECT_FALSE(slashInPassword.isOk());
+  EXPECT_THAT(slashInPassword.status().message(), Not(HasSubstr("secret")));
+  auto credentialsBeforeScheme = parseProxyUrl("user:secret@proxy:3128/x://");
+  EXPECT_THAT(credentialsBeforeScheme.status().message(), Not(HasSubstr("secret")));
+  // Without credentials the message names what is wrong.
+  EXPECT_THAT(parseProxyUrl("http://proxy:31x28").status().message(), HasSubstr("\"31x28\""));
+
   EXPECT_FALSE(parseProxyUrl("socks5://proxy:1080").isOk());
   EXPECT_FALSE(parseProxyUrl("http://:3128").isOk());
 }
