@@ -75,7 +75,8 @@ void Reflector::run(const StopSignal& stop) {
     if (needList) {
       Status st = listAndReplace(stop);
       if (!st.isOk()) {
-        if (stop.stopRequested()) return;
+        // kCancelled: the client was shut down for the process to end; nothing will work again.
+        if (stop.stopRequested() || st.code() == Code::kCancelled) return;
         auto delay = backoff_.next();
         json f = logFields();
         f["error"] = st.toString();
@@ -242,7 +243,9 @@ Reflector::WatchEnd Reflector::watchOnce(const StopSignal& stop) {
 
   auto opened = client_->watch(opts_.resource, opts_.ns, wo);
   if (!opened.isOk()) {
-    if (stop.stopRequested()) return WatchEnd::kStopped;
+    if (stop.stopRequested() || opened.status().code() == Code::kCancelled) {
+      return WatchEnd::kStopped;
+    }
     if (kube::isGone(opened.status())) return WatchEnd::kRelist;
     json f = logFields();
     f["error"] = opened.status().toString();
@@ -274,6 +277,7 @@ Reflector::WatchEnd Reflector::watchOnce(const StopSignal& stop) {
     if (stop.stopRequested()) return WatchEnd::kStopped;
     if (!next.isOk()) {
       const Status& st = next.status();
+      if (st.code() == Code::kCancelled) return WatchEnd::kStopped;
       if (kube::isGone(st)) return WatchEnd::kRelist;
       json f = logFields();
       f["error"] = st.toString();

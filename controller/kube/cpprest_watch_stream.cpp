@@ -131,6 +131,11 @@ StatusOr<std::optional<WatchEvent>> CpprestWatchStream::next() {
         cts_.cancel();
         return *terminal_;
       case ReadResult::kError:
+        // Cancelled from outside (the client was shut down): not a broken connection.
+        if (cts_.get_token().is_canceled()) {
+          terminal_ = Status(Code::kCancelled, description_ + ": client shut down");
+          return *terminal_;
+        }
         // The connection broke (server restart, reset): the reflector resumes from its last RV.
         terminal_ =
             Status(Code::kUnavailable, description_ + ": watch stream broke: " + read_error_);

@@ -143,7 +143,8 @@ Result ClusterAgentReconciler::reconcile(const ctrl::queue::Request& req) {
       ctrl::logging::warn(
           "child name taken",
           {{"clusteragent", ctx.key}, {"step", stepName}, {"error", r.error.message()}});
-      errors = std::string(stepName) + ": " + r.error.toString();
+      if (!errors.empty()) errors += "; ";
+      errors += std::string(stepName) + ": " + r.error.toString();
       break;
     }
     if (!r.error.isOk()) {

@@ -25,6 +25,8 @@ class ProxiedOperatorTest : public OperatorE2ETest {
     if (proxy_) proxy_->resume();
     if (replica_) replica_->stop(kGrace);
     OperatorE2ETest::TearDown();
+    // It holds a token; the log stays for reading.
+    if (!replica_kubeconfig_.empty()) std::filesystem::remove(replica_kubeconfig_);
   }
 
   // A second replica with its own kubeconfig straight to the API server; its
@@ -34,6 +36,11 @@ class ProxiedOperatorTest : public OperatorE2ETest {
     const std::string kubeconfig = dir + "/replica.kubeconfig";
     ASSERT_TRUE(testsupport::writeServiceAccountKubeconfig(kOperatorNamespace,
                                                            kOperatorServiceAccount, kubeconfig));
+    replica_kubeconfig_ = kubeconfig;
+    // Its credential must stay out of the logs too (TearDown looks).
+    const auto parsed = nlohmann::json::parse(readFile(kubeconfig), nullptr, false);
+    ASSERT_FALSE(parsed.is_discarded());
+    tokens_.push_back(parsed["users"][0]["user"].value("token", ""));
     replica_log_path_ = dir + "/replica.log";
     replica_ = std::make_unique<testsupport::OperatorProcess>(
         OPERATOR_BINARY,
@@ -81,6 +88,7 @@ class ProxiedOperatorTest : public OperatorE2ETest {
   std::unique_ptr<testsupport::FaultProxy> proxy_;
   std::unique_ptr<testsupport::OperatorProcess> replica_;
   std::string replica_log_path_;
+  std::string replica_kubeconfig_;
 };
 
 }  // namespace e2e

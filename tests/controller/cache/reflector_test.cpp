@@ -240,6 +240,33 @@ TEST_F(ReflectorTest, GoneWhenOpeningOrReadingTheWatchRelists) {
                                     "restart: resource version too old", "delete ns/a"));
 }
 
+// KubeClient::shutdown(): every later request is kCancelled. The reflector
+// ends quietly instead of retrying (and warning) until it is stopped.
+TEST_F(ReflectorTest, AClientShutDownEndsTheReflectorWithoutRetrying) {
+  {
+    InSequence seq;
+    EXPECT_CALL(*client_, list(_, _, _)).WillOnce(Return(page({cm("a", "1")}, "10")));
+    auto s = stream();
+    s->fail(Status(Code::kCancelled, "client shut down"));
+    EXPECT_CALL(*client_, watch(_, _, watchFrom("10"))).WillOnce(kube::openStream(std::move(s)));
+  }
+  start(options());
+  auto ended = std::async(std::launch::async, [this] { thread_.join(); });
+  ASSERT_EQ(ended.wait_for(std::chrono::seconds(10)), std::future_status::ready)
+      << "the reflector kept going on a shut-down client";
+  EXPECT_TRUE(sleeps().empty());
+  EXPECT_EQ(store_.size(), 1u);
+}
+
+TEST_F(ReflectorTest, AClientShutDownDuringTheListEndsTheReflector) {
+  EXPECT_CALL(*client_, list(_, _, _))
+      .WillOnce(Return(StatusOr<json>(Status(Code::kCancelled, "client shut down"))));
+  start(options());
+  auto ended = std::async(std::launch::async, [this] { thread_.join(); });
+  ASSERT_EQ(ended.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  EXPECT_TRUE(sleeps().empty());
+}
+
 TEST_F(ReflectorTest, StaleInitialVersionHookForcesRelist) {
   std::atomic<int> quiet{0};
   {
