@@ -8,13 +8,13 @@
 #include <random>
 #include <thread>
 
-#include "bench/prometheus_sample.h"
 #include "bench/sample_objects.h"
 #include "controller/kube/cpprest_kube_client.h"
 #include "controller/kube/kubeconfig.h"
 #include "reconcilers/clusteragent/ownership.h"
 #include "tests/support/control_plane.h"
 #include "tests/support/operator_process.h"
+#include "tests/support/prometheus_text.h"
 
 namespace bench {
 namespace {
@@ -23,11 +23,15 @@ using nlohmann::json;
 using SteadyClock = std::chrono::steady_clock;
 namespace res = ctrl::kube::resources;
 using ctrl::kube::KubeClient;
+using testsupport::delta;
 using testsupport::fileTail;
 using testsupport::freeLoopbackPort;
 using testsupport::helpText;
 using testsupport::httpGet;
 using testsupport::OperatorProcess;
+using testsupport::parsePrometheusText;
+using testsupport::sumBy;
+using testsupport::total;
 
 const char* const kSection = "cluster";
 const char* const kRequestMetrics[] = {"clusteragent_operator_api_requests_total",

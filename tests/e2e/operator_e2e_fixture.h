@@ -110,13 +110,9 @@ class OperatorE2ETest : public ::testing::Test {
     ASSERT_FALSE(kubeconfig.is_discarded());
     tokens_.push_back(kubeconfig["users"][0]["user"].value("token", ""));
     ASSERT_FALSE(tokens_.back().empty());
-    const std::string server = kubeconfig["clusters"][0]["cluster"].value("server", "");
-    const std::string routed = routeApiServer(server);
-    if (routed != server) {
-      auto rerouted = kubeconfig;
-      rerouted["clusters"][0]["cluster"]["server"] = routed;
-      std::ofstream(kubeconfig_, std::ios::trunc) << rerouted.dump();
-    }
+    auto rerouted = kubeconfig;
+    routeApiServer(rerouted["clusters"][0]["cluster"]);
+    if (rerouted != kubeconfig) std::ofstream(kubeconfig_, std::ios::trunc) << rerouted.dump();
 
     metrics_port_ = testsupport::freeLoopbackPort();
     health_port_ = testsupport::freeLoopbackPort();
@@ -149,15 +145,22 @@ class OperatorE2ETest : public ::testing::Test {
             "--log-format", "json", "--log-level", "debug"};
   }
 
-  // The API server URL the operator is given (a fault proxy's, say).
-  virtual std::string routeApiServer(const std::string& server) { return server; }
+  // The kubeconfig's cluster entry the operator is given: a fault proxy's
+  // server (and the CA that proxy's certificate comes from), say.
+  virtual void routeApiServer(nlohmann::json& /*cluster*/) {}
 
   void TearDown() override {
     // ClusterAgents go while their finalizer's owner still runs: else the
     // namespace cannot finish deleting, and one forced away leaves them
     // behind in etcd for the next test's operator to trip over.
-    if (operator_) kubectl({"delete", "clusteragents", "--all", "--timeout=60s"});
+    if (operator_) kubectl({"delete", "clusteragents", "--all", teardown_delete_timeout_});
     if (operator_) stopOperatorAndExpectCleanExit();
+    for (const auto& path : earlier_logs_) {
+      const std::string log = readFile(path);
+      for (const auto& token : tokens_) {
+        EXPECT_FALSE(contains(log, token)) << "a token is in the operator's log " << path;
+      }
+    }
     if (!log_path_.empty()) {
       const std::string log = readFile(log_path_);
       for (const auto& token : tokens_) {
@@ -284,10 +287,15 @@ class OperatorE2ETest : public ::testing::Test {
   std::unique_ptr<TestNamespace> ns_;
   std::unique_ptr<testsupport::OperatorProcess> operator_;
   std::string log_path_;
+  // Logs of operators this test ran before the current one (each is checked
+  // for tokens too).
+  std::vector<std::string> earlier_logs_;
   std::string kubeconfig_;
   int metrics_port_ = -1;
   int health_port_ = -1;
   std::vector<std::string> tokens_;
+  // Time TearDown gives the operator to finalize every ClusterAgent.
+  std::string teardown_delete_timeout_ = "--timeout=60s";
 };
 
 }  // namespace e2e

@@ -15,15 +15,20 @@ namespace e2e {
 
 class ProxiedOperatorTest : public OperatorE2ETest {
  protected:
-  std::string routeApiServer(const std::string& server) override {
+  void routeApiServer(nlohmann::json& cluster) override {
+    const std::string server = cluster.value("server", "");
     const size_t scheme = server.find("://");
-    if (scheme == std::string::npos) return server;
+    if (scheme == std::string::npos) return;
     proxy_ = std::make_unique<testsupport::FaultProxy>(server.substr(scheme + 3));
-    return server.substr(0, scheme + 3) + "127.0.0.1:" + std::to_string(proxy_->port());
+    cluster["server"] =
+        server.substr(0, scheme + 3) + "127.0.0.1:" + std::to_string(proxy_->port());
   }
   void TearDown() override {
     if (proxy_) proxy_->resume();
     if (replica_) replica_->stop(kGrace);
+    if (!replica_log_path_.empty() && replica_log_path_ != log_path_) {
+      earlier_logs_.push_back(replica_log_path_);
+    }
     OperatorE2ETest::TearDown();
     // It holds a token; the log stays for reading.
     if (!replica_kubeconfig_.empty()) std::filesystem::remove(replica_kubeconfig_);
@@ -54,6 +59,7 @@ class ProxiedOperatorTest : public OperatorE2ETest {
   // cleanly and checks the Lease is handed back); the old one must be gone.
   void promoteReplica() {
     operator_ = std::move(replica_);
+    earlier_logs_.push_back(log_path_);
     log_path_ = replica_log_path_;
   }
 

@@ -1,14 +1,14 @@
 #include "tests/support/tls_test_server.h"
 
 #include <openssl/err.h>
-#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
 
 #include <mutex>
-#include <stdexcept>
+
+#include "tests/support/tls_server_context.h"
 
 namespace testsupport {
 
@@ -21,32 +21,7 @@ struct TlsTestServer::Tls {
 
 TlsTestServer::TlsTestServer(const std::string& certPem, const std::string& keyPem)
     : tls_(std::make_unique<Tls>()) {
-  tls_->ctx = SSL_CTX_new(TLS_server_method());
-  if (tls_->ctx == nullptr) throw std::runtime_error("SSL_CTX_new");
-  SSL_CTX_set_num_tickets(tls_->ctx, 0);
-
-  BIO* bio = BIO_new_mem_buf(certPem.data(), static_cast<int>(certPem.size()));
-  X509* leaf = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
-  if (leaf == nullptr || SSL_CTX_use_certificate(tls_->ctx, leaf) != 1) {
-    X509_free(leaf);
-    BIO_free(bio);
-    throw std::runtime_error("TlsTestServer: bad certificate PEM");
-  }
-  X509_free(leaf);
-  while (X509* extra = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr)) {
-    SSL_CTX_add0_chain_cert(tls_->ctx, extra);  // takes ownership
-  }
-  BIO_free(bio);
-  ERR_clear_error();
-
-  bio = BIO_new_mem_buf(keyPem.data(), static_cast<int>(keyPem.size()));
-  EVP_PKEY* key = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
-  BIO_free(bio);
-  if (key == nullptr || SSL_CTX_use_PrivateKey(tls_->ctx, key) != 1) {
-    EVP_PKEY_free(key);
-    throw std::runtime_error("TlsTestServer: bad key PEM");
-  }
-  EVP_PKEY_free(key);
+  tls_->ctx = newTlsServerContext(certPem, keyPem);
   thread_ = std::thread([this] { serve(); });
 }
 

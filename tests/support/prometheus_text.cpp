@@ -1,9 +1,9 @@
-#include "bench/prometheus_sample.h"
+#include "tests/support/prometheus_text.h"
 
 #include <cstdlib>
 #include <sstream>
 
-namespace bench {
+namespace testsupport {
 
 std::vector<Sample> parsePrometheusText(const std::string& text) {
   std::vector<Sample> out;
@@ -72,4 +72,4 @@ double total(const std::map<std::string, double>& byKey) {
   return t;
 }
 
-}  // namespace bench
+}  // namespace testsupport

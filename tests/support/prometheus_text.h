@@ -1,13 +1,13 @@
 #pragma once
 // Reading the operator's /metrics: the text exposition format parsed into
-// samples, and sums over them, so the benchmark counts requests from the
-// operator's own counters instead of guessing.
+// samples, and sums over them, so the benchmark and the fault tests count
+// requests from the operator's own counters instead of guessing.
 
 #include <map>
 #include <string>
 #include <vector>
 
-namespace bench {
+namespace testsupport {
 
 struct Sample {
   std::string name;
@@ -28,4 +28,4 @@ std::map<std::string, double> delta(const std::map<std::string, double>& before,
 
 double total(const std::map<std::string, double>& byKey);
 
-}  // namespace bench
+}  // namespace testsupport

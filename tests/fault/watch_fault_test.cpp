@@ -1,0 +1,83 @@
+// Watches cut over and over, and watches that stay open but go silent (issue
+// 9, fault tier): an HTTP fault proxy between the operator and kube-apiserver
+// sees which connections carry a watch and breaks only those, while every
+// other request flows.
+#include "tests/fault/rollout_fault_fixture.h"
+
+namespace e2e {
+namespace {
+
+class WatchFaultTest : public RolloutFaultTest {
+ protected:
+  WatchFaultTest() { through_proxy_ = true; }
+
+  // Deletes a child Deployment behind the operator's back and returns how
+  // long until the operator had put it back (a new uid), or -1 after `timeout`.
+  double secondsUntilDeploymentRestored(const std::string& agent, std::chrono::seconds timeout) {
+    const std::string name = agent + "-agent";
+    const std::string uid =
+        kubectl({"get", "deployment", name, "-o", "jsonpath={.metadata.uid}"}).output;
+    EXPECT_FALSE(uid.empty());
+    EXPECT_TRUE(kubectl({"delete", "deployment", name, "--wait=false"}).ok());
+    const auto start = std::chrono::steady_clock::now();
+    const bool restored = eventually(
+        [&] {
+          CommandResult r = kubectl({"get", "deployment", name, "-o", "jsonpath={.metadata.uid}"});
+          return r.ok() && !r.output.empty() && r.output != uid;
+        },
+        timeout, 500ms);
+    return restored
+               ? std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()
+               : -1;
+  }
+};
+
+TEST_F(WatchFaultTest, EveryWatchCutEveryTwoSecondsForAMinute) {
+  constexpr int kAgents = 100;
+  createClusterAgents(kAgents);
+  int cut = 0;
+  int rounds = 0;
+  const auto start = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() - start < 60s) {
+    std::this_thread::sleep_for(2s);
+    cut += proxy_->cutWatches();
+    ++rounds;
+  }
+  const int convergedAfterTheMinute = convergedCount();
+  std::cerr << cut << " watches cut in " << rounds << " rounds; " << convergedAfterTheMinute << "/"
+            << kAgents << " converged by then" << std::endl;
+  // Each round finds the watches re-opened since the last one.
+  EXPECT_GE(cut, rounds) << "the operator stopped re-opening its watches";
+
+  const double took = waitConverged(300s);
+  ASSERT_GE(took, 0) << convergedCount() << "/" << kAgents << " converged";
+  std::cerr << "all converged " << took << " s after the cuts ended" << std::endl;
+  expectConvergedExactlyOnceAndQuiet();
+  // The watches it holds now deliver: a change is seen at once.
+  const double restored = secondsUntilDeploymentRestored(agentName(7), 30s);
+  EXPECT_GE(restored, 0) << "a deleted Deployment was not restored: no live watch";
+  std::cerr << "a deleted Deployment came back in " << restored << " s" << std::endl;
+}
+
+TEST_F(WatchFaultTest, StalledWatchesAreDetectedAndReplacedWellUnderTwoMinutes) {
+  constexpr int kAgents = 10;
+  createClusterAgents(kAgents);
+  ASSERT_GE(waitConverged(180s), 0) << convergedCount() << "/" << kAgents << " converged";
+
+  // Every watch the operator holds stays open and says nothing from now on.
+  const int stalled = proxy_->stallWatches();
+  ASSERT_GT(stalled, 0);
+  // A change it can only learn of from a watch.
+  const double restored = secondsUntilDeploymentRestored(agentName(3), 150s);
+  ASSERT_GE(restored, 0) << "the Deployment deleted while the watches were stalled never came back";
+  EXPECT_LT(restored, 120) << "a stalled watch took two minutes or more to be replaced";
+  EXPECT_TRUE(eventually([&] { return proxy_->counts().stalledAbandoned == stalled; }, 60s, 500ms))
+      << proxy_->counts().stalledAbandoned << " of " << stalled
+      << " stalled watches were given up by the operator";
+  std::cerr << stalled << " watches stalled; a Deployment deleted meanwhile was restored after "
+            << restored << " s" << std::endl;
+  expectConvergedExactlyOnceAndQuiet();
+}
+
+}  // namespace
+}  // namespace e2e
