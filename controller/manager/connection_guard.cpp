@@ -89,7 +89,10 @@ class Connection {
 
   void serve() {
     const Deadline headDeadline = Clock::now() + options_.headTimeout;
-    if (options_.tls && !client_.acceptTls(*options_.tls, headDeadline)) return;
+    if (options_.tls && !client_.acceptTls(*options_.tls, headDeadline)) {
+      refused(Clock::now() >= headDeadline ? "head_timeout" : "tls_handshake");
+      return;
+    }
 
     // The head: read in small pieces into a buffer that never passes the cap.
     std::string buffered;
@@ -99,32 +102,37 @@ class Connection {
     while (headEnd == std::string::npos) {
       size_t room = options_.maxHeadBytes + 1 - buffered.size();
       if (room == 0) {
-        refuse(431, "Request Header Fields Too Large", "request header fields too large\n");
+        refuse("header_too_large", 431, "Request Header Fields Too Large",
+               "request header fields too large\n");
         return;
       }
       ssize_t n = client_.read(chunk, std::min(sizeof(chunk), room), headDeadline);
-      if (n <= 0) return;  // gone, or too slow: nothing to answer
+      if (n <= 0) {  // gone, or too slow: nothing to answer
+        if (n < 0 && Clock::now() >= headDeadline) refused("head_timeout");
+        return;
+      }
       // Look for the end only around the new bytes.
       size_t from = buffered.size() >= 3 ? buffered.size() - 3 : 0;
       buffered.append(chunk, static_cast<size_t>(n));
       size_t end = findHeadEnd(std::string_view(buffered).substr(from));
       if (end != std::string::npos) headEnd = from + end;
       if (headEnd != std::string::npos && headEnd > options_.maxHeadBytes) {
-        refuse(431, "Request Header Fields Too Large", "request header fields too large\n");
+        refuse("header_too_large", 431, "Request Header Fields Too Large",
+               "request header fields too large\n");
         return;
       }
     }
     auto head = parseRequestHead(std::string_view(buffered).substr(0, headEnd));
     if (!head.isOk()) {
-      refuse(400, "Bad Request", "bad request\n");
+      refuse("malformed", 400, "Bad Request", "bad request\n");
       return;
     }
     if (head->chunked) {
-      refuse(411, "Length Required", "chunked request bodies are not accepted\n");
+      refuse("chunked_body", 411, "Length Required", "chunked request bodies are not accepted\n");
       return;
     }
     if (head->contentLength > options_.maxBodyBytes) {
-      refuse(413, "Content Too Large", "request body too large\n");
+      refuse("body_too_large", 413, "Content Too Large", "request body too large\n");
       return;
     }
     // The body, if any: what came with the head, then the rest (small, capped).
@@ -133,7 +141,10 @@ class Connection {
       ssize_t n = client_.read(
           chunk, std::min(sizeof(chunk), static_cast<size_t>(head->contentLength - body.size())),
           headDeadline);
-      if (n <= 0) return;
+      if (n <= 0) {
+        if (n < 0 && Clock::now() >= headDeadline) refused("head_timeout");
+        return;
+      }
       body.append(chunk, static_cast<size_t>(n));
     }
     buffered.clear();
@@ -142,8 +153,13 @@ class Connection {
   }
 
  private:
-  void refuse(int code, const char* reason, const char* text) {
-    logging::debug("refused a request", {{"code", code}, {"port", options_.port}});
+  void refused(const char* why) {
+    if (options_.onRefused) options_.onRefused(why);
+  }
+
+  void refuse(const char* why, int code, const char* reason, const char* text) {
+    refused(why);
+    logging::debug("refused a request", {{"code", code}, {"reason", why}});
     const Deadline deadline = Clock::now() + kDrainTime;
     if (!client_.writeAll(plainResponse(code, reason, text), deadline)) return;
     client_.finishWriting();
@@ -153,7 +169,12 @@ class Connection {
   void relay(const std::string& request) {
     int fd = connectLoopback(options_.backendPort);
     if (fd < 0) {
-      refuse(503, "Service Unavailable", "service unavailable\n");
+      logging::warn("cannot reach the listener behind the guard", {{"port", options_.backendPort}});
+      const Deadline deadline = Clock::now() + kDrainTime;
+      if (client_.writeAll(plainResponse(503, "Service Unavailable", "service unavailable\n"),
+                           deadline)) {
+        client_.finishWriting();
+      }
       return;
     }
     backend_ = std::make_unique<DeadlineSocket>(fd);
@@ -231,11 +252,18 @@ ConnectionGuard::~ConnectionGuard() {
   stop();
 }
 
-kube::Status ConnectionGuard::start() {
+kube::Status ConnectionGuard::listen() {
+  if (listen_fd_ >= 0) return Status::ok();
   auto fd = listenOn(options_.host, options_.port);
   if (!fd.isOk()) return fd.status();
   listen_fd_ = *fd;
   bound_port_ = boundPort(listen_fd_);
+  return Status::ok();
+}
+
+kube::Status ConnectionGuard::start() {
+  Status bound = listen();
+  if (!bound.isOk()) return bound;
   if (::pipe2(wake_fds_, O_CLOEXEC) != 0) {
     ::close(listen_fd_);
     listen_fd_ = -1;
@@ -265,6 +293,7 @@ void ConnectionGuard::acceptLoop() {
     {
       std::lock_guard<std::mutex> lock(shared_->mu);
       if (shared_->stopping || shared_->active >= options_.maxConnections) {
+        if (!shared_->stopping && options_.onRefused) options_.onRefused("connection_limit");
         ::close(fd);
         continue;
       }

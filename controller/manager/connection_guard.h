@@ -23,6 +23,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -46,6 +47,12 @@ struct ConnectionGuardOptions {
   // Each read from the listener and each write to the client while relaying
   // the answer (a TokenReview may take a while; a scraper may read slowly).
   std::chrono::milliseconds relayTimeout{std::chrono::seconds(60)};
+  // Told of every connection or request refused, with why: "connection_limit",
+  // "tls_handshake", "head_timeout", "header_too_large", "malformed",
+  // "chunked_body", "body_too_large" (for a counter: cheap, unlike a log line
+  // per refusal, which would let a client flood the log). Called on the
+  // connection's thread; must not block.
+  std::function<void(const char* reason)> onRefused;
 };
 
 class ConnectionGuard {
@@ -55,7 +62,14 @@ class ConnectionGuard {
   ConnectionGuard(const ConnectionGuard&) = delete;
   ConnectionGuard& operator=(const ConnectionGuard&) = delete;
 
-  // Binds and starts accepting; fails when the address is taken or bad.
+  // Binds the public address (port() is known from then on) without
+  // accepting yet; fails when the address is taken or bad. Bind every public
+  // address before picking loopback ports for listeners, so the kernel
+  // cannot hand one of them out meanwhile.
+  kube::Status listen();
+  // The listener's port, when it was not known at construction; before start().
+  void setBackendPort(uint16_t port) { options_.backendPort = port; }
+  // Binds (unless listen() did) and starts accepting.
   kube::Status start();
   // Stops accepting, ends every open connection and waits (a few seconds at
   // most) for their threads. Idempotent.

@@ -23,9 +23,10 @@ DeadlineSocket::~DeadlineSocket() {
 
 bool DeadlineSocket::waitFor(short events, Deadline deadline) const {
   for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return false;
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) return false;
+    // Rounded up: a deadline is never reported before it has passed.
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - now);
     pollfd p{fd_, events, 0};
     int r = ::poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 1 << 30)));
     if (r > 0) return true;  // ready, or an error / hang-up the next call reports

@@ -174,13 +174,45 @@ kube::Status HealthServer::start() {
     if (!metricsUri->empty()) plans.push_back({*metricsUri, true, false});
     if (!probeUri->empty()) plans.push_back({*probeUri, false, true});
   }
+  // First every public address, so the loopback ports picked below cannot be one of them.
+  std::vector<std::unique_ptr<Listener>> bound;
   for (const Plan& plan : plans) {
     auto l = std::make_unique<Listener>();
     l->uri = plan.uri;
     l->metrics = plan.metrics;
     l->probes = plan.probes;
-    const bool metrics = plan.metrics, probes = plan.probes;
-    const bool tlsHere = secure && plan.metrics;
+    ConnectionGuardOptions guardOptions = options_.limits;
+    std::tie(guardOptions.host, guardOptions.port) = hostAndPort(plan.uri);
+    guardOptions.tls = secure && plan.metrics ? tls : nullptr;
+    if (Counter* refused = options_.refusedRequests) {
+      const std::string name = plan.metrics ? "metrics" : "probes";
+      guardOptions.onRefused = [refused, name](const char* reason) {
+        refused->inc({{"listener", name}, {"reason", reason}});
+      };
+    }
+    l->guard = std::make_unique<ConnectionGuard>(guardOptions);
+    kube::Status listening = l->guard->listen();
+    if (!listening.isOk()) return listening;
+    bound.push_back(std::move(l));
+  }
+  for (auto& l : bound) {
+    const bool metrics = l->metrics, probes = l->probes;
+    const bool tlsHere = secure && metrics;
+    auto handler = [this, metrics, probes, tlsHere](web::http::http_request req) {
+      if (req.method() != web::http::methods::GET && req.method() != web::http::methods::HEAD) {
+        req.reply(web::http::status_codes::MethodNotAllowed);
+        return;
+      }
+      const auto& headers = req.headers();
+      auto auth = headers.find(web::http::header_names::authorization);
+      Response r =
+          handleAuthorized(req.relative_uri().path(), auth == headers.end() ? "" : auth->second,
+                           metrics, probes, tlsHere);
+      web::http::http_response response(static_cast<web::http::status_code>(r.code));
+      response.set_body(r.body, r.contentType);
+      if (r.code == 401) response.headers().add("WWW-Authenticate", "Bearer");
+      req.reply(response);
+    };
     uint16_t backendPort = 0;
     std::string lastError = "no free loopback port";
     for (int attempt = 0; attempt < 5 && !l->listener; ++attempt) {
@@ -189,21 +221,7 @@ kube::Status HealthServer::start() {
       try {
         auto listener = std::make_unique<http_listener>(
             web::uri("http://127.0.0.1:" + std::to_string(backendPort)));
-        listener->support([this, metrics, probes, tlsHere](web::http::http_request req) {
-          if (req.method() != web::http::methods::GET && req.method() != web::http::methods::HEAD) {
-            req.reply(web::http::status_codes::MethodNotAllowed);
-            return;
-          }
-          const auto& headers = req.headers();
-          auto auth = headers.find(web::http::header_names::authorization);
-          Response r =
-              handleAuthorized(req.relative_uri().path(), auth == headers.end() ? "" : auth->second,
-                               metrics, probes, tlsHere);
-          web::http::http_response response(static_cast<web::http::status_code>(r.code));
-          response.set_body(r.body, r.contentType);
-          if (r.code == 401) response.headers().add("WWW-Authenticate", "Bearer");
-          req.reply(response);
-        });
+        listener->support(handler);
         listener->open().wait();
         l->listener = std::move(listener);
       } catch (const std::exception& e) {
@@ -213,31 +231,27 @@ kube::Status HealthServer::start() {
     if (!l->listener) {
       stop();
       return kube::Status(kube::Code::kUnavailable,
-                          "listening on 127.0.0.1 for " + plan.uri + ": " + lastError);
+                          "listening on 127.0.0.1 for " + l->uri + ": " + lastError);
     }
-    ConnectionGuardOptions guardOptions = options_.limits;
-    std::tie(guardOptions.host, guardOptions.port) = hostAndPort(plan.uri);
-    guardOptions.backendPort = backendPort;
-    guardOptions.tls = tlsHere ? tls : nullptr;
-    l->guard = std::make_unique<ConnectionGuard>(guardOptions);
+    l->guard->setBackendPort(backendPort);
     kube::Status guarded = l->guard->start();
+    const std::string uri = l->uri;
+    const uint16_t port = l->guard->port();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      listeners_.push_back(std::move(l));
+    }
     if (!guarded.isOk()) {
-      try {
-        l->listener->close().wait();
-      } catch (const std::exception&) {
-      }
       stop();
       return guarded;
     }
-    logging::info("serving", {{"address", plan.uri},
-                              {"port", l->guard->port()},
-                              {"metrics", plan.metrics},
-                              {"probes", plan.probes},
+    logging::info("serving", {{"address", uri},
+                              {"port", port},
+                              {"metrics", metrics},
+                              {"probes", probes},
                               {"tls", tlsHere},
-                              {"maxConnections", guardOptions.maxConnections},
-                              {"maxHeaderBytes", guardOptions.maxHeadBytes}});
-    std::lock_guard<std::mutex> lock(mu_);
-    listeners_.push_back(std::move(l));
+                              {"maxConnections", options_.limits.maxConnections},
+                              {"maxHeaderBytes", options_.limits.maxHeadBytes}});
   }
   return kube::Status::ok();
 }
@@ -267,6 +281,7 @@ void HealthServer::stop() {
   for (auto& l : listeners) {
     // The public side first: nothing new reaches the listener while it closes.
     if (l->guard) l->guard->stop();
+    if (!l->listener) continue;
     try {
       l->listener->close().wait();
     } catch (const std::exception& e) {

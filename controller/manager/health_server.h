@@ -40,6 +40,9 @@ struct HealthServerOptions {
   std::shared_ptr<MetricsAuthorizer> metricsAuthorizer;  // required with metricsSecure
   // Caps of both guards (host, ports and tls are set per listener).
   ConnectionGuardOptions limits;
+  // Counts what the guards refuse, by listener ("metrics", "probes") and
+  // reason (ConnectionGuardOptions::onRefused); none when null.
+  Counter* refusedRequests = nullptr;
 };
 
 // ":8080" -> "http://0.0.0.0:8080", "127.0.0.1:9000" -> "http://127.0.0.1:9000".

@@ -97,6 +97,11 @@ struct Manager::Impl {
     h.registry = o.registry;
     h.metricsSecure = o.metricsSecure;
     h.metricsCertDir = o.metricsCertDir;
+    Registry& registry = o.registry ? *o.registry : Registry::global();
+    h.refusedRequests = &registry.counter(
+        "clusteragent_operator_http_refused_total",
+        "Connections and requests to the metrics and probe ports refused by their caps, by "
+        "listener and reason.");
     // The unfenced client: reviews are not writes, and followers serve /metrics too.
     if (o.metricsSecure) h.metricsAuthorizer = std::make_shared<MetricsAuthorizer>(o.client);
     return h;

@@ -8,6 +8,8 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -64,6 +66,10 @@ class EchoListener {
 class ConnectionGuardTest : public ::testing::Test {
  protected:
   void startGuard(ConnectionGuardOptions options = {}) {
+    options.onRefused = [this](const char* reason) {
+      std::lock_guard<std::mutex> lock(mu_);
+      refused_.push_back(reason);
+    };
     options.host = "127.0.0.1";
     options.port = 0;
     options.backendPort = backend_.port();
@@ -72,8 +78,14 @@ class ConnectionGuardTest : public ::testing::Test {
     ASSERT_GT(guard_->port(), 0);
   }
   uint16_t port() const { return guard_->port(); }
+  std::vector<std::string> refused() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return refused_;
+  }
 
   EchoListener backend_;
+  std::mutex mu_;
+  std::vector<std::string> refused_;
   std::unique_ptr<ConnectionGuard> guard_;
 };
 
@@ -117,6 +129,7 @@ TEST_F(ConnectionGuardTest, AHeadOverTheCapIsAnswered431AndNeverRelayed) {
   const std::string atCap = "GET / HTTP/1.1\r\nX: " + std::string(1024 - 23, 'a') + "\r\n\r\n";
   EXPECT_EQ(statusCodeOf(rawExchange(port(), atCap).response), 200);
   EXPECT_EQ(backend_.requests(), 1);
+  EXPECT_EQ(refused(), (std::vector<std::string>{"header_too_large", "header_too_large"}));
 }
 
 TEST_F(ConnectionGuardTest, AnEndlessHeaderIsCutAfterTheCapWithoutReadingItAll) {
@@ -138,6 +151,7 @@ TEST_F(ConnectionGuardTest, BodiesOverTheCapAndChunkedBodiesAreRefused) {
       rawExchange(port(), "POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
   EXPECT_EQ(statusCodeOf(chunked.response), 411) << chunked.response;
   EXPECT_EQ(backend_.requests(), 0);
+  EXPECT_EQ(refused(), (std::vector<std::string>{"body_too_large", "chunked_body"}));
 }
 
 TEST_F(ConnectionGuardTest, MalformedHeadsAre400) {
@@ -165,6 +179,7 @@ TEST_F(ConnectionGuardTest, AClientTooSlowToSendItsHeadIsClosed) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
   EXPECT_TRUE(testsupport::eventually([&] { return guard_->activeConnections() == 0; }, 5s, 10ms));
   EXPECT_EQ(backend_.requests(), 0);
+  EXPECT_EQ(refused(), (std::vector<std::string>{"head_timeout", "head_timeout"}));
 }
 
 TEST_F(ConnectionGuardTest, ConnectionsBeyondTheCapAreClosedAtOnce) {
@@ -179,6 +194,7 @@ TEST_F(ConnectionGuardTest, ConnectionsBeyondTheCapAreClosedAtOnce) {
   ASSERT_TRUE(testsupport::eventually([&] { return guard_->activeConnections() == 4; }, 5s, 10ms));
   RawHttpConnection extra(port(), false);
   EXPECT_TRUE(extra.closedWithin(2s)) << "a fifth connection was kept";
+  EXPECT_EQ(refused(), std::vector<std::string>{"connection_limit"});
   // Once one goes, a new one is served.
   held.pop_back();
   ASSERT_TRUE(testsupport::eventually([&] { return guard_->activeConnections() == 3; }, 5s, 10ms));

@@ -121,6 +121,8 @@ TEST(HealthServerTest, OversizedHeadersAreRefusedOnBothPorts) {
   o.metricsBindAddress = "127.0.0.1:0";
   o.healthProbeBindAddress = "127.0.0.1:0";
   o.limits.maxHeadBytes = 2048;
+  Registry registry;
+  o.refusedRequests = &registry.counter("refused_total", "Refused.");
   HealthServer server(o);
   ASSERT_TRUE(server.start().isOk());
   ASSERT_GT(server.metricsPort(), 0);
@@ -133,6 +135,8 @@ TEST(HealthServerTest, OversizedHeadersAreRefusedOnBothPorts) {
   auto ok = testsupport::rawExchange(server.probePort(), "GET /healthz HTTP/1.1\r\n\r\n");
   EXPECT_EQ(testsupport::statusCodeOf(ok.response), 200) << ok.response;
   EXPECT_EQ(testsupport::bodyOf(ok.response), "ok");
+  EXPECT_EQ(o.refusedRequests->value({{"listener", "metrics"}, {"reason", "header_too_large"}}), 1);
+  EXPECT_EQ(o.refusedRequests->value({{"listener", "probes"}, {"reason", "header_too_large"}}), 1);
 }
 
 class SecureMetricsTest : public ::testing::Test {
