@@ -307,8 +307,8 @@ Flags:
         metrics-reader ClusterRole). Needs an address of its own.
         Default: false (the shipped manifests set it, on :8443).
   --metrics-cert-dir DIR
-        directory with tls.crt and tls.key for --metrics-secure. Default: a
-        self-signed certificate made at start.
+        directory with tls.crt and tls.key for --metrics-secure, re-read when
+        they change. Default: a self-signed certificate made at start.
   --health-probe-bind-address ADDR
         host:port (or :port) serving /healthz and /readyz; 0 disables.
         Default: :8081.

@@ -34,8 +34,8 @@ bool DeadlineSocket::waitFor(short events, Deadline deadline) const {
   }
 }
 
-bool DeadlineSocket::acceptTls(const ServerTls& tls, Deadline deadline) {
-  ssl_ = SSL_new(tls.context());
+bool DeadlineSocket::acceptTls(ServerTls& tls, Deadline deadline) {
+  ssl_ = tls.newSession();
   if (ssl_ == nullptr || SSL_set_fd(ssl_, fd_) != 1) return false;
   for (;;) {
     int r = SSL_accept(ssl_);

@@ -25,7 +25,7 @@ class DeadlineSocket {
   DeadlineSocket& operator=(const DeadlineSocket&) = delete;
 
   // Server-side TLS handshake on this socket; false on failure or deadline.
-  bool acceptTls(const ServerTls& tls, Deadline deadline);
+  bool acceptTls(ServerTls& tls, Deadline deadline);
   // Bytes read (> 0), 0 at the peer's end of stream, -1 on error or deadline.
   ssize_t read(char* buf, size_t size, Deadline deadline);
   // False unless every byte was written by the deadline.

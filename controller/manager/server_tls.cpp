@@ -10,9 +10,12 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <sys/stat.h>
 
 #include <fstream>
 #include <sstream>
+
+#include "controller/logging/logger.h"
 
 namespace ctrl::manager {
 namespace {
@@ -66,6 +69,18 @@ std::string toPem(EVP_PKEY* key) {
   return std::string(data, static_cast<size_t>(n));
 }
 
+// What changes when a file is replaced or rewritten: inode, size, mtime.
+std::string filesStamp(const std::string& dir) {
+  std::string stamp;
+  for (const char* name : {"/tls.crt", "/tls.key"}) {
+    struct stat st {};
+    if (::stat((dir + name).c_str(), &st) != 0) return "";
+    stamp += std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" +
+             std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + ";";
+  }
+  return stamp;
+}
+
 bool isIpAddress(const std::string& name) {
   unsigned char buf[16];
   return inet_pton(AF_INET, name.c_str(), buf) == 1 || inet_pton(AF_INET6, name.c_str(), buf) == 1;
@@ -74,7 +89,7 @@ bool isIpAddress(const std::string& name) {
 }  // namespace
 
 ServerTls::~ServerTls() {
-  SSL_CTX_free(ctx_);
+  SSL_CTX_free(ctx_);  // null after a reload took it over: a no-op
 }
 
 kube::StatusOr<std::shared_ptr<ServerTls>> ServerTls::fromPem(const std::string& certPem,
@@ -113,14 +128,58 @@ kube::StatusOr<std::shared_ptr<ServerTls>> ServerTls::fromPem(const std::string&
   return tls;
 }
 
-kube::StatusOr<std::shared_ptr<ServerTls>> ServerTls::fromCertDir(const std::string& dir) {
+kube::StatusOr<std::shared_ptr<ServerTls>> ServerTls::fromCertDir(
+    const std::string& dir, std::chrono::milliseconds recheck) {
+  const std::string stamp = filesStamp(dir);
   auto cert = readFile(dir + "/tls.crt");
   if (!cert.isOk()) return cert.status();
   auto key = readFile(dir + "/tls.key");
   if (!key.isOk()) return key.status();
   auto tls = fromPem(*cert, *key);
   if (!tls.isOk()) return Status(tls.status().code(), dir + ": " + tls.status().message());
+  (*tls)->dir_ = dir;
+  (*tls)->recheck_ = recheck;
+  (*tls)->next_check_ = std::chrono::steady_clock::now() + recheck;
+  (*tls)->files_stamp_ = stamp;
   return tls;
+}
+
+void ServerTls::reloadIfChanged() {
+  if (dir_.empty()) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_check_) return;
+  next_check_ = now + recheck_;
+  const std::string stamp = filesStamp(dir_);
+  if (stamp.empty() || stamp == files_stamp_) return;
+  auto cert = readFile(dir_ + "/tls.crt");
+  auto key = readFile(dir_ + "/tls.key");
+  auto fresh = cert.isOk() && key.isOk() ? fromPem(*cert, *key)
+                                         : kube::StatusOr<std::shared_ptr<ServerTls>>(
+                                               Status(Code::kInvalidArgument, "unreadable"));
+  if (!fresh.isOk()) {
+    // Perhaps caught half written: the next check tries again.
+    logging::warn("metrics certificate changed but does not load; serving the previous one",
+                  {{"dir", dir_}, {"error", fresh.status().message()}});
+    return;
+  }
+  // Sessions made from the old context keep it alive (SSL_new takes a reference).
+  SSL_CTX_free(ctx_);
+  ctx_ = (*fresh)->ctx_;
+  (*fresh)->ctx_ = nullptr;
+  cert_pem_ = (*fresh)->cert_pem_;
+  files_stamp_ = stamp;
+  logging::info("metrics certificate reloaded", {{"dir", dir_}});
+}
+
+ssl_st* ServerTls::newSession() {
+  std::lock_guard<std::mutex> lock(mu_);
+  reloadIfChanged();
+  return SSL_new(ctx_);
+}
+
+std::string ServerTls::certificatePem() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return cert_pem_;
 }
 
 kube::StatusOr<std::shared_ptr<ServerTls>> ServerTls::selfSigned(

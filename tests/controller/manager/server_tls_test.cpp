@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
 #include <filesystem>
@@ -20,8 +21,11 @@ class CertDir {
     fs::create_directories(path_);
   }
   ~CertDir() { fs::remove_all(path_); }
+  // Written aside and renamed into place, as the kubelet swaps a Secret volume's files.
   void write(const std::string& name, const std::string& text) {
-    std::ofstream(path_ / name) << text;
+    const fs::path aside = path_ / (name + ".new");
+    std::ofstream(aside) << text;
+    fs::rename(aside, path_ / name);
   }
   std::string path() const { return path_.string(); }
 
@@ -67,7 +71,39 @@ TEST(ServerTlsTest, LoadsACertDir) {
   dir.write("tls.key", leaf.keyPem);
   auto tls = ServerTls::fromCertDir(dir.path());
   ASSERT_TRUE(tls.isOk()) << tls.status().toString();
-  EXPECT_NE((*tls)->context(), nullptr);
+  SSL* session = (*tls)->newSession();
+  EXPECT_NE(session, nullptr);
+  SSL_free(session);
+  EXPECT_EQ((*tls)->certificatePem(), leaf.certPem);
+}
+
+TEST(ServerTlsTest, AChangedCertDirIsServedFromTheNextConnection) {
+  auto first = testsupport::makeSelfSignedCertificate();
+  auto second = testsupport::makeSelfSignedCertificate();
+  CertDir dir;
+  dir.write("tls.crt", first.certPem);
+  dir.write("tls.key", first.keyPem);
+  auto tls = ServerTls::fromCertDir(dir.path(), std::chrono::milliseconds(0));
+  ASSERT_TRUE(tls.isOk()) << tls.status().toString();
+  SSL* before = (*tls)->newSession();  // a connection made before the renewal
+
+  dir.write("tls.crt", second.certPem);
+  dir.write("tls.key", second.keyPem);
+  SSL_free((*tls)->newSession());
+  EXPECT_EQ((*tls)->certificatePem(), second.certPem);
+  // The earlier session still holds its own (old) context.
+  EXPECT_NE(SSL_get_SSL_CTX(before), nullptr);
+  SSL_free(before);
+
+  // Half a renewal (a new certificate, the old key) is not taken; the last good pair stays.
+  auto third = testsupport::makeSelfSignedCertificate();
+  dir.write("tls.crt", third.certPem);
+  SSL_free((*tls)->newSession());
+  EXPECT_EQ((*tls)->certificatePem(), second.certPem);
+  // Once the key follows, it is.
+  dir.write("tls.key", third.keyPem);
+  SSL_free((*tls)->newSession());
+  EXPECT_EQ((*tls)->certificatePem(), third.certPem);
 }
 
 TEST(ServerTlsTest, RefusesAKeyOfAnotherCertificateWithoutQuotingIt) {
