@@ -144,6 +144,11 @@ ctrl::kube::StatusOr<Flags> parseFlags(const std::vector<std::string>& args, boo
          f.healthProbeBindAddress = v;
          return Status::ok();
        }},
+      {"metrics-cert-dir",
+       [&](const std::string& v) {
+         f.metricsCertDir = v;
+         return Status::ok();
+       }},
       {"log-level",
        [&](const std::string& v) {
          if (v != "debug" && v != "info" && v != "warn" && v != "error") {
@@ -243,7 +248,10 @@ ctrl::kube::StatusOr<Flags> parseFlags(const std::vector<std::string>& args, boo
       name = name.substr(0, eq);
     }
     // Boolean flags: bare means true; a value only with "=".
-    bool* boolean = name == "leader-elect" ? &f.leaderElect : name == "probe" ? &f.probe : nullptr;
+    bool* boolean = name == "leader-elect"     ? &f.leaderElect
+                    : name == "probe"          ? &f.probe
+                    : name == "metrics-secure" ? &f.metricsSecure
+                                               : nullptr;
     if (boolean != nullptr) {
       if (value && !parseBool(*value, boolean)) {
         return bad("--" + name + ": want true or false, got \"" + *value + "\"");
@@ -293,6 +301,14 @@ Flags:
   --metrics-bind-address ADDR
         host:port (or :port) serving Prometheus /metrics; 0 disables.
         Default: :8080.
+  --metrics-secure[=true|false]
+        serve /metrics over HTTPS, only to bearer tokens that a TokenReview
+        accepts and a SubjectAccessReview allows get on /metrics (bind the
+        metrics-reader ClusterRole). Needs an address of its own.
+        Default: false (the shipped manifests set it, on :8443).
+  --metrics-cert-dir DIR
+        directory with tls.crt and tls.key for --metrics-secure, re-read when
+        they change. Default: a self-signed certificate made at start.
   --health-probe-bind-address ADDR
         host:port (or :port) serving /healthz and /readyz; 0 disables.
         Default: :8081.

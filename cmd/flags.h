@@ -23,6 +23,11 @@ struct Flags {
   std::string leaderElectionNamespace;  // "": the operator's own namespace
   std::string metricsBindAddress = ":8080";
   std::string healthProbeBindAddress = ":8081";
+  // /metrics over HTTPS with TokenReview + SubjectAccessReview authorisation
+  // (controller-runtime's metrics-secure). Off in the binary so a local run
+  // scrapes with curl; on in the shipped manifests.
+  bool metricsSecure = false;
+  std::string metricsCertDir;     // tls.crt, tls.key; "": self-signed at start
   std::string logLevel = "info";  // debug | info | warn | error
   std::string logFormat;          // json | text; "" until parsed: json, text on a tty
   int maxConcurrentReconciles = 2;

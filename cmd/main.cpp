@@ -108,6 +108,8 @@ int main(int argc, char** argv) {
 
   mo.metricsBindAddress = flags.metricsBindAddress;
   mo.healthProbeBindAddress = flags.healthProbeBindAddress;
+  mo.metricsSecure = flags.metricsSecure;
+  mo.metricsCertDir = flags.metricsCertDir;
   mo.leaderElection = flags.leaderElect;
   mo.leaderElectionNamespace = leaseNamespace;
   mo.client = kube;

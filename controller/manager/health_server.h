@@ -3,7 +3,14 @@
 // probes /healthz and /readyz. Served on every replica, leader or not. With
 // controller-runtime's flags: --metrics-bind-address and
 // --health-probe-bind-address; "0" disables one; the same address serves both
-// from one listener.
+// from one listener (not with secure metrics: the probes stay plain HTTP).
+//
+// Each public address is a ConnectionGuard (connection_guard.h: caps on
+// connections, header and body size, idle time) relaying to a cpprestsdk
+// listener on 127.0.0.1 that only the guard talks to. With metricsSecure the
+// metrics guard terminates TLS and /metrics answers only requests whose bearer
+// token a TokenReview accepts and a SubjectAccessReview allows
+// (metrics_authorizer.h), as controller-runtime's secure metrics serving does.
 
 #include <functional>
 #include <memory>
@@ -13,7 +20,10 @@
 #include <vector>
 
 #include "controller/kube/status.h"
+#include "controller/manager/connection_guard.h"
 #include "controller/manager/metrics.h"
+#include "controller/manager/metrics_authorizer.h"
+#include "controller/manager/server_tls.h"
 
 namespace ctrl::manager {
 
@@ -21,10 +31,22 @@ struct HealthServerOptions {
   std::string metricsBindAddress = ":8080";
   std::string healthProbeBindAddress = ":8081";
   const Registry* registry = nullptr;  // Registry::global() when null
+
+  // HTTPS for /metrics, and only for callers metricsAuthorizer allows.
+  bool metricsSecure = false;
+  // tls.crt / tls.key; "": a self-signed certificate made at start.
+  std::string metricsCertDir;
+  ServerTlsPtr metricsTls;                               // when set, used instead of metricsCertDir
+  std::shared_ptr<MetricsAuthorizer> metricsAuthorizer;  // required with metricsSecure
+  // Caps of both guards (host, ports and tls are set per listener).
+  ConnectionGuardOptions limits;
+  // Counts what the guards refuse, by listener ("metrics", "probes") and
+  // reason (ConnectionGuardOptions::onRefused); none when null.
+  Counter* refusedRequests = nullptr;
 };
 
 // ":8080" -> "http://0.0.0.0:8080", "127.0.0.1:9000" -> "http://127.0.0.1:9000".
-// "0" or "" -> "" (disabled).
+// "0" or "" -> "" (disabled). Port 0: the kernel picks one (metricsPort(), probePort()).
 kube::StatusOr<std::string> listenUriFor(const std::string& bindAddress);
 
 using Check = std::function<bool()>;
@@ -42,7 +64,10 @@ class HealthServer {
   void addHealthCheck(const std::string& name, Check check);
 
   kube::Status start();  // binds; fails when an address is taken or malformed
-  void stop();           // idempotent
+  // The bound port of the metrics / probe address (useful with port 0), 0 when off.
+  uint16_t metricsPort() const;
+  uint16_t probePort() const;
+  void stop();  // idempotent
 
   struct Response {
     int code;
@@ -51,6 +76,10 @@ class HealthServer {
   };
   // What a GET of path returns on a listener serving metrics and/or probes.
   Response handle(const std::string& path, bool serveMetrics, bool serveProbes) const;
+  // As handle(), with /metrics first authorised when secure (authorization:
+  // the request's Authorization header).
+  Response handleAuthorized(const std::string& path, const std::string& authorization,
+                            bool serveMetrics, bool serveProbes, bool secure) const;
 
  private:
   struct Listener;

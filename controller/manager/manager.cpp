@@ -90,6 +90,23 @@ class RunGroup {
 }  // namespace
 
 struct Manager::Impl {
+  static HealthServerOptions serverOptions(const ManagerOptions& o) {
+    HealthServerOptions h;
+    h.metricsBindAddress = o.metricsBindAddress;
+    h.healthProbeBindAddress = o.healthProbeBindAddress;
+    h.registry = o.registry;
+    h.metricsSecure = o.metricsSecure;
+    h.metricsCertDir = o.metricsCertDir;
+    Registry& registry = o.registry ? *o.registry : Registry::global();
+    h.refusedRequests = &registry.counter(
+        "clusteragent_operator_http_refused_total",
+        "Connections and requests to the metrics and probe ports refused by their caps, by "
+        "listener and reason.");
+    // The unfenced client: reviews are not writes, and followers serve /metrics too.
+    if (o.metricsSecure) h.metricsAuthorizer = std::make_shared<MetricsAuthorizer>(o.client);
+    return h;
+  }
+
   ManagerOptions options;
   HealthServer server;
   std::vector<RunnableSpec> runnables;
@@ -105,10 +122,7 @@ struct Manager::Impl {
   bool shuttingDown = false;
   std::unique_ptr<RunGroup> leaderGroup;
 
-  explicit Impl(ManagerOptions o)
-      : options(std::move(o)),
-        server(HealthServerOptions{options.metricsBindAddress, options.healthProbeBindAddress,
-                                   options.registry}) {
+  explicit Impl(ManagerOptions o) : options(std::move(o)), server(serverOptions(options)) {
     if (!options.clock) options.clock = std::make_shared<RealClock>();
     fence = std::make_shared<leader::WriteFence>(options.clock);
   }

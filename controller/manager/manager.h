@@ -34,6 +34,11 @@ namespace ctrl::manager {
 struct ManagerOptions {
   std::string metricsBindAddress = ":8080";
   std::string healthProbeBindAddress = ":8081";
+  // /metrics over HTTPS, for callers a TokenReview and SubjectAccessReview
+  // through `client` allow (health_server.h); certificate from metricsCertDir
+  // (tls.crt, tls.key) or self-signed when "".
+  bool metricsSecure = false;
+  std::string metricsCertDir;
   // Serves /metrics and receives leader_election_master_status; global() when null.
   Registry* registry = nullptr;
 

@@ -73,6 +73,11 @@ func run(root, out, version, image, agentImage string) error {
 	if err != nil {
 		return err
 	}
+	// Who may scrape the secure /metrics, as operator-sdk bundles ship it.
+	metricsReader, err := base("metrics_reader_cluster_role.yaml")
+	if err != nil {
+		return err
+	}
 	examples, err := clusterAgentSamples(filepath.Join(root, "manifests/samples"))
 	if err != nil {
 		return err
@@ -159,9 +164,10 @@ func run(root, out, version, image, agentImage string) error {
 		filepath.Join(out, "bundle.Dockerfile"):          dockerfile(bundleAnnotations),
 	}
 	for path, obj := range map[string]interface{}{
-		filepath.Join(manifests, packageName+".clusterserviceversion.yaml"):       csv,
-		filepath.Join(manifests, "clusteragent-operator-metrics_v1_service.yaml"): service,
-		filepath.Join(metadata, "annotations.yaml"):                               object{"annotations": bundleAnnotations},
+		filepath.Join(manifests, packageName+".clusterserviceversion.yaml"):                                            csv,
+		filepath.Join(manifests, "clusteragent-operator-metrics_v1_service.yaml"):                                      service,
+		filepath.Join(manifests, "clusteragent-operator-metrics-reader_rbac.authorization.k8s.io_v1_clusterrole.yaml"): metricsReader,
+		filepath.Join(metadata, "annotations.yaml"):                                                                    object{"annotations": bundleAnnotations},
 	} {
 		text, err := yaml.Marshal(obj)
 		if err != nil {

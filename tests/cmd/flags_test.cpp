@@ -62,6 +62,20 @@ TEST(FlagsTest, LeaderElectBoolForms) {
   EXPECT_NE(parseErr({"--leader-elect=maybe"}).find("--leader-elect"), std::string::npos);
 }
 
+TEST(FlagsTest, SecureMetrics) {
+  Flags off = parseOk({});
+  EXPECT_FALSE(off.metricsSecure);  // the shipped manifests turn it on
+  EXPECT_EQ(off.metricsCertDir, "");
+  Flags on = parseOk({"--metrics-secure", "--metrics-cert-dir", "/certs"});
+  EXPECT_TRUE(on.metricsSecure);
+  EXPECT_EQ(on.metricsCertDir, "/certs");
+  EXPECT_FALSE(parseOk({"--metrics-secure=false"}).metricsSecure);
+  EXPECT_NE(parseErr({"--metrics-secure=yes"}).find("--metrics-secure"), std::string::npos);
+  const std::string u = usage("clusteragent-operator");
+  EXPECT_NE(u.find("--metrics-secure"), std::string::npos);
+  EXPECT_NE(u.find("--metrics-cert-dir"), std::string::npos);
+}
+
 TEST(FlagsTest, Help) {
   EXPECT_TRUE(parseOk({"--help"}).help);
   EXPECT_TRUE(parseOk({"-h"}).help);

@@ -25,6 +25,7 @@
 #include "tests/support/control_plane.h"
 #include "tests/support/eventually.h"
 #include "tests/support/operator_process.h"
+#include "tests/support/raw_http.h"
 #include "tests/support/service_account_kubeconfig.h"
 #include "tests/support/test_certificates.h"
 
@@ -110,6 +111,8 @@ TEST_F(ShippedInstall, KustomizeInstallRunsTheSamplesAndUninstallLeavesNothing) 
         "clusterrole.rbac.authorization.k8s.io/clusteragent-operator",
         "clusterrolebinding.rbac.authorization.k8s.io/clusteragent-operator",
         "service/clusteragent-operator-metrics", "deployment.apps/clusteragent-operator",
+        "clusterrole.rbac.authorization.k8s.io/clusteragent-operator-metrics-reader",
+        "networkpolicy.networking.k8s.io/clusteragent-operator",
         "validatingadmissionpolicy.admissionregistration.k8s.io/clusteragent-delegation-core",
         "validatingadmissionpolicybinding.admissionregistration.k8s.io/"
         "clusteragent-delegation-core"}) {
@@ -183,6 +186,10 @@ TEST_F(ShippedInstall, KustomizeInstallRunsTheSamplesAndUninstallLeavesNothing) 
   ASSERT_TRUE(eventually([&] { return testsupport::httpGet(healthPort, "/readyz").has_value(); },
                          60s, kPoll))
       << "/readyz never answered 200";
+  // The shipped args serve /metrics over HTTPS, to authorised bearer tokens only.
+  auto anonymous = testsupport::rawExchange(static_cast<uint16_t>(metricsPort),
+                                            "GET /metrics HTTP/1.1\r\n\r\n", true);
+  EXPECT_EQ(testsupport::statusCodeOf(anonymous.response), 401) << anonymous.response;
   ASSERT_TRUE(eventually(
       [&] {
         CommandResult holder = cp().kubectl({"get", "lease", kLeaseName, "-n", kOperatorNamespace,

@@ -118,8 +118,9 @@ class OperatorE2ETest : public ::testing::Test {
     health_port_ = testsupport::freeLoopbackPort();
     ASSERT_GT(metrics_port_, 0);
     ASSERT_GT(health_port_, 0);
-    operator_ = std::make_unique<testsupport::OperatorProcess>(
-        OPERATOR_BINARY, operatorArgs(kubeconfig_, metrics_port_, health_port_), log_path_);
+    std::vector<std::string> args = operatorArgs(kubeconfig_, metrics_port_, health_port_);
+    for (const auto& extra : extraArgs()) args.push_back(extra);
+    operator_ = std::make_unique<testsupport::OperatorProcess>(OPERATOR_BINARY, args, log_path_);
     std::string error;
     ASSERT_TRUE(operator_->start(&error)) << error;
 
@@ -144,6 +145,9 @@ class OperatorE2ETest : public ::testing::Test {
             // debug: TearDown's token check then covers all the operator can log.
             "--log-format", "json", "--log-level", "debug"};
   }
+
+  // Flags a suite adds to operatorArgs (e.g. --metrics-secure).
+  virtual std::vector<std::string> extraArgs() const { return {}; }
 
   // The kubeconfig's cluster entry the operator is given: a fault proxy's
   // server (and the CA that proxy's certificate comes from), say.

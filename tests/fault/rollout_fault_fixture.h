@@ -129,6 +129,7 @@ class RolloutFaultTest : public OperatorE2ETest {
     log_path_ = std::string(E2E_ARTIFACT_DIR) + "/" + ns() + "/operator-" +
                 std::to_string(earlier_logs_.size()) + ".log";
     std::vector<std::string> args = operatorArgs(kubeconfig_, metrics_port_, health_port_);
+    for (const auto& extra : extraArgs()) args.push_back(extra);
     if (!leaderElect) {
       args.erase(std::remove(args.begin(), args.end(), "--leader-elect"), args.end());
       args.push_back("--leader-elect=false");
