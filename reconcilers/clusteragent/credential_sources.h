@@ -20,12 +20,15 @@ namespace clusteragent {
 
 struct CredentialSources {
   CredentialsAssessment assessment;  // ready + reason/message, hash when ready
+  bool credsSecretNeeded = false;    // the owned creds Secret must exist (token or proxy)
   bool tokenNeeded = false;          // a creds Secret must carry a token
   bool tokenInline = false;          // from spec.authToken (no GET needed)
   std::string tokenSecretName;       // from spec.authTokenSecretRef
   std::string tokenSecretKey;
-  std::string tokenDigest;  // sha256 of the token
-  std::string sourceHash;   // what the creds Secret content derives from
+  std::string tokenDigest;      // sha256 of the token
+  std::string proxySecretName;  // from spec.proxy.httpsProxySecretRef
+  std::string proxySecretKey;
+  std::string sourceHash;  // what the creds Secret content derives from
   // Non-empty: why REDIS_PASSWORD will be missing (RedisPasswordMissing warning).
   std::string redisPasswordWarning;
 };
