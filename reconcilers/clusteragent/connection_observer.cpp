@@ -150,15 +150,18 @@ ctrl::kube::StatusOr<std::optional<std::string>> ConnectionObserver::secretValue
 ctrl::kube::StatusOr<ServerReachability> ConnectionObserver::observeServer(
     const std::string& key, const ClusterAgentSpec& spec, const ctrl::cache::Store* secrets,
     ctrl::kube::KubeClient& client) {
-  if (!options_.probeEnabled) {
+  auto notProbed = [&](const char* reason, std::string message) {
     ServerReachability r;
     r.host = spec.serverHost;
     r.port = spec.serverPort;
-    r.notProbedReason = "ProbeDisabled";
-    r.notProbedMessage =
-        "not probed: the operator's own probe of serverAddr is off (--probe=false); Connected "
-        "still reports the agent's connection";
+    r.notProbedReason = reason;
+    r.notProbedMessage = std::move(message);
     return r;
+  };
+  if (!options_.probeEnabled) {
+    return notProbed("ProbeDisabled",
+                     "not probed: the operator's own probe of serverAddr is off (--probe=false); "
+                     "Connected still reports the agent's connection");
   }
   prober::ProbeTarget target;
   target.host = spec.serverHost;
@@ -171,12 +174,7 @@ ctrl::kube::StatusOr<ServerReachability> ConnectionObserver::observeServer(
     if (!*proxy) {
       // A direct probe would test a path the agent does not take.
       scheduler_->remove(key);
-      ServerReachability r;
-      r.host = spec.serverHost;
-      r.port = spec.serverPort;
-      r.notProbedReason = "ProxyUnavailable";
-      r.notProbedMessage = "not probed: the proxy URL in " + whyNot;
-      return r;
+      return notProbed("ProxyUnavailable", "not probed: the proxy URL in " + whyNot);
     }
     target.httpsProxy = std::move(**proxy);
   }
@@ -190,12 +188,7 @@ ctrl::kube::StatusOr<ServerReachability> ConnectionObserver::observeServer(
       // Probing against the system roots instead would report a misleading
       // CertificateUntrusted; CredentialsReady already names the Secret.
       scheduler_->remove(key);
-      ServerReachability r;
-      r.host = spec.serverHost;
-      r.port = spec.serverPort;
-      r.notProbedReason = "CAUnavailable";
-      r.notProbedMessage = "not probed: the CA bundle in " + whyNot;
-      return r;
+      return notProbed("CAUnavailable", "not probed: the CA bundle in " + whyNot);
     }
     target.caPem = **pem;
   } else {
