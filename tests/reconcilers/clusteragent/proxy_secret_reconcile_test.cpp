@@ -47,8 +47,9 @@ TEST_F(ProxySecretReconcileTest, TheUrlReachesTheAgentThroughTheCredsSecret) {
   EXPECT_EQ((*creds)["data"][kHttpsProxyCredsKey], base64Encode(kProxyUrl));
   EXPECT_FALSE((*creds)["data"].contains(kUserpassCredsKey));
   ASSERT_TRUE(deployment().has_value());
+  const json d = *deployment();  // the loop below must not range over a temporary's member
   json env;
-  for (const auto& e : (*deployment())["spec"]["template"]["spec"]["containers"][0]["env"]) {
+  for (const auto& e : d["spec"]["template"]["spec"]["containers"][0]["env"]) {
     if (e["name"] == "HTTPS_PROXY") env = e;
   }
   EXPECT_EQ(env["valueFrom"]["secretKeyRef"],
@@ -109,7 +110,7 @@ TEST_F(ProxySecretReconcileTest, CredentialsInAPlainHttpsProxyAreRefusedUnquoted
   seedAgent({{"httpsProxy", kProxyUrl}});
   seedProxy();
   fake_->clearRecords();
-  EXPECT_EQ(reconcile().kind, Kind::kDone);
+  EXPECT_EQ(reconcile().kind, Kind::kTerminalError);
   EXPECT_EQ(condition(kSpecValid)["status"], "False");
   EXPECT_EQ(condition(kSpecValid)["reason"], "ProxyCredentialsInSpec");
   EXPECT_NE(condition(kSpecValid)["message"].get<std::string>().find("httpsProxySecretRef"),
