@@ -347,9 +347,12 @@ TEST_F(ClusterAgentIntegrationTest, ProxyUrlFromASecretReachesTheAgentOnlyBySecr
   ca["spec"].erase("authToken");  // mtls: the creds Secret exists for the proxy alone
   ca["spec"]["proxy"] = {{"httpsProxySecretRef", {{"name", "px-egress"}}}, {"noProxy", ".svc"}};
   apply(ca);
-  ASSERT_TRUE(eventually([&] {
-    return condition("px", "CredentialsReady").value("reason", "") == "ProxySecretMissing";
-  })) << condition("px", "CredentialsReady").dump();
+  auto credentialsReason = [&] {
+    json c = condition("px", "CredentialsReady");
+    return c.is_null() ? std::string() : c.value("reason", "");
+  };
+  ASSERT_TRUE(eventually([&] { return credentialsReason() == "ProxySecretMissing"; }))
+      << condition("px", "CredentialsReady").dump();
   EXPECT_NE(condition("px", "CredentialsReady").value("message", "").find("px-egress"),
             std::string::npos);
   EXPECT_TRUE(get("deployment", "px-agent").is_null()) << "no agent without its proxy";
@@ -376,7 +379,7 @@ TEST_F(ClusterAgentIntegrationTest, ProxyUrlFromASecretReachesTheAgentOnlyBySecr
       << proxyEnv.dump();
   json creds = get("secret", "px-agent-creds");
   ASSERT_FALSE(creds.is_null());
-  EXPECT_EQ(creds["data"].value("https-proxy", ""),
+  EXPECT_EQ(creds.value("/data/https-proxy"_json_pointer, std::string()),
             testsupport::base64Encode("http://agent:proxy-pass-ONE@proxy.internal:3128"));
   const std::string hash1 =
       d["spec"]["template"]["metadata"]["annotations"].value("argoproj.io/credentials-hash", "");
@@ -389,8 +392,10 @@ TEST_F(ClusterAgentIntegrationTest, ProxyUrlFromASecretReachesTheAgentOnlyBySecr
                                  "argoproj.io/credentials-hash", "") != hash1;
   })) << "changing the proxy Secret did not change the pod template's hash";
   EXPECT_TRUE(eventually([&] {
-    return get("secret", "px-agent-creds")["data"].value("https-proxy", "") ==
-           testsupport::base64Encode("http://agent:proxy-pass-TWO@proxy.internal:3128");
+    json now = get("secret", "px-agent-creds");
+    return !now.is_null() &&
+           now.value("/data/https-proxy"_json_pointer, std::string()) ==
+               testsupport::base64Encode("http://agent:proxy-pass-TWO@proxy.internal:3128");
   }));
   for (const char* kind : {"deployments", "replicasets", "pods", "events", "clusteragents"}) {
     auto out = ControlPlane::instance().kubectl({"get", kind, "-n", ns(), "-o", "json"});
