@@ -2,7 +2,7 @@
 // Resolves, from the digested Secret cache alone, every credential a
 // ClusterAgent's agent uses — token, CA bundle, client certificate (the
 // referenced one, or upstream's default Secret in argocdNamespace), redis
-// password — into
+// password, proxy URL — into
 // "present and well-formed, with this digest" or a precise reason naming the
 // Secret and key. The credentials hash over those digests goes on the pod
 // template, so rotating any of them rolls the agent. The hash is
