@@ -17,7 +17,7 @@ std::string base64(const std::string& in) {
 }
 }  // namespace
 
-DesiredObject buildCredentialsSecret(const ClusterAgentSpec& spec, const std::string& token) {
+DesiredObject buildCredentialsSecret(const ClusterAgentSpec& spec, const CredentialValues& values) {
   const auto& m = spec.meta;
   // The agent reads the first line as <client id>:<secret>; the client id is
   // the agent name the principal knows.
@@ -25,7 +25,13 @@ DesiredObject buildCredentialsSecret(const ClusterAgentSpec& spec, const std::st
                            {"kind", "Secret"},
                            {"metadata", childMetadata(m, credentialsSecretName(m), m.ns)},
                            {"type", "Opaque"},
-                           {"data", {{kUserpassCredsKey, base64(spec.clusterName + ":" + token)}}}};
+                           {"data", nlohmann::json::object()}};
+  if (spec.needsToken()) {
+    secret["data"][kUserpassCredsKey] = base64(spec.clusterName + ":" + values.token);
+  }
+  if (spec.proxy.httpsProxySecretRef) {
+    secret["data"][kHttpsProxyCredsKey] = base64(values.httpsProxy);
+  }
   return {ctrl::kube::resources::kSecrets, std::move(secret), canOwnerReference(m, m.ns)};
 }
 

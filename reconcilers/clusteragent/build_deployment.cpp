@@ -79,7 +79,13 @@ json agentEnv(const ClusterAgentSpec& spec) {
     json ref = {{"name", def->name}, {"key", def->key}, {"optional", true}};
     env.push_back({{"name", "REDIS_PASSWORD"}, {"valueFrom", {{"secretKeyRef", std::move(ref)}}}});
   }
-  if (!spec.proxy.httpsProxy.empty()) env.push_back(envVar("HTTPS_PROXY", spec.proxy.httpsProxy));
+  if (spec.proxy.httpsProxySecretRef) {
+    // The URL may carry credentials: from the creds Secret, never the pod spec.
+    json ref = {{"name", credentialsSecretName(spec.meta)}, {"key", kHttpsProxyCredsKey}};
+    env.push_back({{"name", "HTTPS_PROXY"}, {"valueFrom", {{"secretKeyRef", std::move(ref)}}}});
+  } else if (!spec.proxy.httpsProxy.empty()) {
+    env.push_back(envVar("HTTPS_PROXY", spec.proxy.httpsProxy));
+  }
   if (!spec.proxy.noProxy.empty()) env.push_back(envVar("NO_PROXY", spec.proxy.noProxy));
   for (const auto& e : spec.env) env.push_back(e);
   return env;
@@ -94,7 +100,7 @@ void addVolumes(const ClusterAgentSpec& spec, json* volumes, json* mounts) {
   // The root filesystem is read-only; the agent may still need scratch space.
   add("tmp", {{"emptyDir", json::object()}}, "/tmp");
   (*mounts)[0]["readOnly"] = false;
-  if (spec.needsCredentialsSecret()) {
+  if (spec.needsToken()) {
     add("creds", {{"secret", {{"secretName", credentialsSecretName(spec.meta)}}}}, kCredsMountPath);
   }
   if (spec.caSecretRef && !spec.insecureSkipVerify) {

@@ -13,6 +13,10 @@ using ctrl::kube::Status;
 
 namespace {
 
+// The proxy URL is remembered beside the CA, under the ClusterAgent's key
+// plus this ('#' is in no object key, so it never collides with another's).
+constexpr const char* kProxyMemoSuffix = "#proxy";
+
 // What status leaves out (resolved addresses, certificate names, the proxy's
 // answer) is for the operator's log, once per changed result.
 void logProbeResult(const std::string& key, const prober::ProbeResult& r) {
@@ -63,12 +67,12 @@ void ConnectionObserver::run(const ctrl::StopSignal& stop) {
   scheduler_->run(stop);
 }
 
-std::optional<ConnectionObserver::CaSource> ConnectionObserver::caSourceOf(
+std::optional<ConnectionObserver::SecretSource> ConnectionObserver::caSourceOf(
     const ClusterAgentSpec& spec) {
   if (spec.insecureSkipVerify) return std::nullopt;
   if (spec.caSecretRef)
-    return CaSource{spec.meta.ns, spec.caSecretRef->name, spec.caSecretRef->key};
-  if (auto name = agentDefaultCaSecret(spec)) return CaSource{spec.argocdNamespace, *name, ""};
+    return SecretSource{spec.meta.ns, spec.caSecretRef->name, spec.caSecretRef->key};
+  if (auto name = agentDefaultCaSecret(spec)) return SecretSource{spec.argocdNamespace, *name, ""};
   return std::nullopt;
 }
 
@@ -91,8 +95,8 @@ std::string bundleDigest(const json& digested, const std::string& key) {
 
 }  // namespace
 
-ctrl::kube::StatusOr<std::optional<std::string>> ConnectionObserver::caPem(
-    const std::string& key, const CaSource& source, const ctrl::cache::Store* secrets,
+ctrl::kube::StatusOr<std::optional<std::string>> ConnectionObserver::secretValue(
+    const std::string& key, const SecretSource& source, const ctrl::cache::Store* secrets,
     ctrl::kube::KubeClient& client, std::string* whyNot) {
   const std::string where = "Secret " + source.ns + "/" + source.name +
                             (source.key.empty() ? "" : " key \"" + source.key + "\"");
@@ -108,9 +112,9 @@ ctrl::kube::StatusOr<std::optional<std::string>> ConnectionObserver::caPem(
   }
   {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = ca_bundles_.find(key);
-    if (!digest.empty() && it != ca_bundles_.end() && it->second.digest == digest) {
-      return std::optional<std::string>(it->second.pem);
+    auto it = values_.find(key);
+    if (!digest.empty() && it != values_.end() && it->second.digest == digest) {
+      return std::optional<std::string>(it->second.value);
     }
   }
   auto secret = client.get(res::kSecrets, source.ns, source.name);
@@ -121,7 +125,7 @@ ctrl::kube::StatusOr<std::optional<std::string>> ConnectionObserver::caPem(
     }
     return secret.status();
   }
-  std::string pem;
+  std::string value;
   const json data = secret->value("data", json::object());
   for (const auto& [k, v] : data.items()) {
     if (!source.key.empty() && k != source.key) continue;
@@ -131,61 +135,83 @@ ctrl::kube::StatusOr<std::optional<std::string>> ConnectionObserver::caPem(
           "Secret " + source.ns + "/" + source.name + " key \"" + k + "\" is not valid base64";
       return std::optional<std::string>();
     }
-    if (!pem.empty() && pem.back() != '\n') pem += '\n';
-    pem += *decoded;
+    if (!value.empty() && value.back() != '\n') value += '\n';
+    value += *decoded;
   }
-  if (pem.empty()) {
+  if (value.empty()) {
     *whyNot = where + " does not exist";
     return std::optional<std::string>();
   }
   std::lock_guard<std::mutex> lock(mu_);
-  ca_bundles_[key] = CaBundle{digest.empty() ? sha256Hex(pem) : digest, pem};
-  return std::optional<std::string>(pem);
+  values_[key] = CachedValue{digest.empty() ? sha256Hex(value) : digest, value};
+  return std::optional<std::string>(value);
 }
 
 ctrl::kube::StatusOr<ServerReachability> ConnectionObserver::observeServer(
     const std::string& key, const ClusterAgentSpec& spec, const ctrl::cache::Store* secrets,
     ctrl::kube::KubeClient& client) {
-  if (!options_.probeEnabled) {
+  auto notProbed = [&](const char* reason, std::string message) {
     ServerReachability r;
     r.host = spec.serverHost;
     r.port = spec.serverPort;
-    r.notProbedReason = "ProbeDisabled";
-    r.notProbedMessage =
-        "not probed: the operator's own probe of serverAddr is off (--probe=false); Connected "
-        "still reports the agent's connection";
+    r.notProbedReason = reason;
+    r.notProbedMessage = std::move(message);
     return r;
+  };
+  if (!options_.probeEnabled) {
+    return notProbed("ProbeDisabled",
+                     "not probed: the operator's own probe of serverAddr is off (--probe=false); "
+                     "Connected still reports the agent's connection");
   }
   prober::ProbeTarget target;
   target.host = spec.serverHost;
   target.port = static_cast<uint16_t>(spec.serverPort);
   target.insecureSkipVerify = spec.insecureSkipVerify;
-  target.httpsProxy = spec.proxy.httpsProxy;
+  {
+    std::string whyNot;
+    auto proxy = httpsProxy(key, spec, secrets, client, &whyNot);
+    if (!proxy.isOk()) return proxy.status();
+    if (!*proxy) {
+      // A direct probe would test a path the agent does not take.
+      scheduler_->remove(key);
+      return notProbed("ProxyUnavailable", "not probed: the proxy URL in " + whyNot);
+    }
+    target.httpsProxy = std::move(**proxy);
+  }
   target.noProxy = spec.proxy.noProxy;
   target.timeout = options_.probeTimeout;
   if (auto source = caSourceOf(spec)) {
     std::string whyNot;
-    auto pem = caPem(key, *source, secrets, client, &whyNot);
+    auto pem = secretValue(key, *source, secrets, client, &whyNot);
     if (!pem.isOk()) return pem.status();
     if (!*pem) {
       // Probing against the system roots instead would report a misleading
       // CertificateUntrusted; CredentialsReady already names the Secret.
       scheduler_->remove(key);
-      ServerReachability r;
-      r.host = spec.serverHost;
-      r.port = spec.serverPort;
-      r.notProbedReason = "CAUnavailable";
-      r.notProbedMessage = "not probed: the CA bundle in " + whyNot;
-      return r;
+      return notProbed("CAUnavailable", "not probed: the CA bundle in " + whyNot);
     }
     target.caPem = **pem;
   } else {
     std::lock_guard<std::mutex> lock(mu_);
-    ca_bundles_.erase(key);
+    values_.erase(key);
   }
   scheduler_->schedule(key, target);
   return gatherServerReachability(spec.serverHost, spec.serverPort, scheduler_->latest(key),
                                   clock_->wallNow());
+}
+
+ctrl::kube::StatusOr<std::optional<std::string>> ConnectionObserver::httpsProxy(
+    const std::string& key, const ClusterAgentSpec& spec, const ctrl::cache::Store* secrets,
+    ctrl::kube::KubeClient& client, std::string* whyNot) {
+  const std::string memoKey = key + kProxyMemoSuffix;
+  if (!spec.proxy.httpsProxySecretRef) {
+    std::lock_guard<std::mutex> lock(mu_);
+    values_.erase(memoKey);
+    return std::optional<std::string>(spec.proxy.httpsProxy);
+  }
+  const SecretKeyRef& ref = *spec.proxy.httpsProxySecretRef;
+  return secretValue(memoKey, SecretSource{spec.meta.ns, ref.name, ref.key}, secrets, client,
+                     whyNot);
 }
 
 void ConnectionObserver::forget(const std::string& ns, const std::string& name) {
@@ -193,7 +219,8 @@ void ConnectionObserver::forget(const std::string& ns, const std::string& name) 
   scheduler_->remove(key);
   {
     std::lock_guard<std::mutex> lock(mu_);
-    ca_bundles_.erase(key);
+    values_.erase(key);
+    values_.erase(key + kProxyMemoSuffix);
   }
   metrics_.forget(ns, name);
 }

@@ -55,7 +55,7 @@ class ConnectionObserver {
 
   // (Re)schedules the probe of key from the spec (cheap when nothing
   // changed) and returns what ServerReachable should say now. Errors only
-  // when the CA Secret's GET fails (retry).
+  // when the GET of the CA or proxy Secret fails (retry).
   ctrl::kube::StatusOr<ServerReachability> observeServer(const std::string& key,
                                                          const ClusterAgentSpec& spec,
                                                          const ctrl::cache::Store* secrets,
@@ -67,26 +67,35 @@ class ConnectionObserver {
   prober::ProbeScheduler& scheduler() { return *scheduler_; }
 
  private:
-  struct CaBundle {
+  struct CachedValue {
     std::string digest;
-    std::string pem;
+    std::string value;
   };
-  // Where the agent's CA comes from: tls.caSecretRef's key, or every key of
-  // its default CA Secret (agent_default_secrets.h). nullopt: the agent uses
-  // a file in its image (tls.rootCAPath) or verifies nothing.
-  struct CaSource {
+  // A Secret value the probe needs: the CA (tls.caSecretRef's key, or every
+  // key of the agent's default CA Secret, agent_default_secrets.h) or the
+  // proxy URL (proxy.httpsProxySecretRef).
+  struct SecretSource {
     std::string ns;
     std::string name;
-    std::string key;  // empty: every key, as upstream reads its default Secret
+    std::string key;  // empty: every key joined, as upstream reads its default CA Secret
   };
-  static std::optional<CaSource> caSourceOf(const ClusterAgentSpec& spec);
-  // The CA PEM of source: from memory when the cached digest is unchanged,
-  // else by GET. nullopt + *whyNot when unavailable.
-  ctrl::kube::StatusOr<std::optional<std::string>> caPem(const std::string& key,
-                                                         const CaSource& source,
-                                                         const ctrl::cache::Store* secrets,
-                                                         ctrl::kube::KubeClient& client,
-                                                         std::string* whyNot);
+  // nullopt: the agent uses a file in its image (tls.rootCAPath) or verifies nothing.
+  static std::optional<SecretSource> caSourceOf(const ClusterAgentSpec& spec);
+  // The value of source, remembered under memoKey: from memory when the
+  // cached digest is unchanged, else by GET. nullopt + *whyNot (naming the
+  // Secret and key, never the value) when unavailable.
+  ctrl::kube::StatusOr<std::optional<std::string>> secretValue(const std::string& memoKey,
+                                                               const SecretSource& source,
+                                                               const ctrl::cache::Store* secrets,
+                                                               ctrl::kube::KubeClient& client,
+                                                               std::string* whyNot);
+  // The proxy URL the agent uses: spec.proxy.httpsProxy, or the Secret's
+  // value. nullopt + *whyNot when the Secret is unavailable.
+  ctrl::kube::StatusOr<std::optional<std::string>> httpsProxy(const std::string& key,
+                                                              const ClusterAgentSpec& spec,
+                                                              const ctrl::cache::Store* secrets,
+                                                              ctrl::kube::KubeClient& client,
+                                                              std::string* whyNot);
 
   ConnectionObserverOptions options_;
   ctrl::ClockPtr clock_;
@@ -94,7 +103,7 @@ class ConnectionObserver {
   std::function<void(const std::string&)> on_changed_;
   std::unique_ptr<prober::ProbeScheduler> scheduler_;
   std::mutex mu_;
-  std::map<std::string, CaBundle> ca_bundles_;
+  std::map<std::string, CachedValue> values_;  // by memo key: the ClusterAgent's, plus "#proxy"
 };
 
 }  // namespace clusteragent

@@ -80,7 +80,8 @@ CredentialSources resolveCredentialSources(const ClusterAgentSpec& spec, const s
   };
 
   out.redisPasswordWarning = redisPasswordWarning(spec, ns, secrets);
-  out.tokenNeeded = spec.needsCredentialsSecret();
+  out.tokenNeeded = spec.needsToken();
+  out.credsSecretNeeded = spec.needsCredentialsSecret();
   if (out.tokenNeeded) {
     if (spec.authToken) {
       out.tokenInline = true;
@@ -98,8 +99,24 @@ CredentialSources resolveCredentialSources(const ClusterAgentSpec& spec, const s
                       "auth method " + method + " needs a token: set spec.authTokenSecretRef");
     }
     parts.push_back({"token", out.tokenDigest});
-    out.sourceHash = credentialsHash(parts);
   }
+  // The proxy URL may carry credentials: it reaches the agent through the
+  // creds Secret, so it is part of what that Secret derives from.
+  if (spec.proxy.httpsProxySecretRef) {
+    out.proxySecretName = spec.proxy.httpsProxySecretRef->name;
+    out.proxySecretKey = spec.proxy.httpsProxySecretRef->key;
+    ctrl::cache::ObjectPtr pin;
+    Lookup l = lookup(secrets, ns, out.proxySecretName, out.proxySecretKey,
+                      "spec.proxy.httpsProxySecretRef", &pin);
+    if (!l.reason.empty()) {
+      return notReady("ProxySecretMissing",
+                      l.message +
+                          ": the agent's HTTPS_PROXY comes from it, so the agent is not "
+                          "started (or changed) until it is there");
+    }
+    parts.push_back({"proxy", l.digest->value("sha256", "")});
+  }
+  if (out.credsSecretNeeded) out.sourceHash = credentialsHash(parts);
 
   if (spec.caSecretRef) {
     const std::string& key = spec.caSecretRef->key;

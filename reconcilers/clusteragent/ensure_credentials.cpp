@@ -18,10 +18,10 @@ std::string dataDigestOf(const json& digested) {
   return sha256Hex(digested.value(kDataDigestField, json::object()).dump());
 }
 
-// The creds Secret as we would write it, with the token given.
-json desiredCredsSecret(ReconcileContext& ctx, const std::string& token,
+// The creds Secret as we would write it, with the values given.
+json desiredCredsSecret(ReconcileContext& ctx, const CredentialValues& values,
                         const std::string& source) {
-  json desired = buildCredentialsSecret(ctx.spec, token).object;
+  json desired = buildCredentialsSecret(ctx.spec, values).object;
   json& ann = desired["metadata"]["annotations"];
   if (!ann.is_object()) ann = json::object();
   ann[kCredsSourceAnnotation] = source;
@@ -29,23 +29,41 @@ json desiredCredsSecret(ReconcileContext& ctx, const std::string& token,
   return desired;
 }
 
-ctrl::kube::StatusOr<std::string> fetchToken(ReconcileContext& ctx) {
-  const CredentialSources& c = ctx.credentials;
-  if (c.tokenInline) return *ctx.spec.authToken;
-  auto secret = ctx.client.get(res::kSecrets, ctx.ns, c.tokenSecretName);
+// One key of a Secret in the ClusterAgent's namespace, decoded. Errors name
+// the Secret and key, never the value.
+ctrl::kube::StatusOr<std::string> fetchSecretValue(ReconcileContext& ctx, const std::string& name,
+                                                   const std::string& key) {
+  auto secret = ctx.client.get(res::kSecrets, ctx.ns, name);
   if (!secret.isOk()) return secret.status();
   const json& data = secret->value("data", json::object());
-  auto it = data.find(c.tokenSecretKey);
+  auto it = data.find(key);
   if (it == data.end() || !it->is_string()) {
-    return Status(Code::kNotFound, "Secret " + ctx.ns + "/" + c.tokenSecretName + " has no key \"" +
-                                       c.tokenSecretKey + "\"");
+    return Status(Code::kNotFound, "Secret " + ctx.ns + "/" + name + " has no key \"" + key + "\"");
   }
   auto decoded = ctrl::kube::base64Decode(it->get<std::string>());
   if (!decoded) {
-    return Status(Code::kInvalidArgument, "Secret " + ctx.ns + "/" + c.tokenSecretName + " key \"" +
-                                              c.tokenSecretKey + "\" is not valid base64");
+    return Status(Code::kInvalidArgument,
+                  "Secret " + ctx.ns + "/" + name + " key \"" + key + "\" is not valid base64");
   }
   return *decoded;
+}
+
+ctrl::kube::StatusOr<CredentialValues> fetchValues(ReconcileContext& ctx) {
+  const CredentialSources& c = ctx.credentials;
+  CredentialValues values;
+  if (c.tokenInline) {
+    values.token = *ctx.spec.authToken;
+  } else if (c.tokenNeeded) {
+    auto token = fetchSecretValue(ctx, c.tokenSecretName, c.tokenSecretKey);
+    if (!token.isOk()) return token.status();
+    values.token = std::move(*token);
+  }
+  if (!c.proxySecretName.empty()) {
+    auto proxy = fetchSecretValue(ctx, c.proxySecretName, c.proxySecretKey);
+    if (!proxy.isOk()) return proxy.status();
+    values.httpsProxy = std::move(*proxy);
+  }
+  return values;
 }
 
 }  // namespace
@@ -58,8 +76,9 @@ StepResult ensureCredentials(ReconcileContext& ctx) {
   ctx.status.redisPasswordWarning = ctx.credentials.redisPasswordWarning;
   const std::string credsName = credentialsSecretName(ctx.spec.meta);
 
-  if (!ctx.credentials.tokenNeeded) {
-    // mtls: no token to carry; remove a creds Secret left from another method.
+  if (!ctx.credentials.credsSecretNeeded) {
+    // mtls without a proxy Secret: nothing to carry; remove a creds Secret
+    // left from another method.
     Status s = deleteOwned(ctx, ctx.caches.secrets, res::kSecrets, [&](const json& obj) {
       return obj.value("/metadata/name"_json_pointer, std::string()) != credsName;
     });
@@ -76,16 +95,16 @@ StepResult ensureCredentials(ReconcileContext& ctx) {
     // The token does not change metadata: a placeholder builds the same
     // (the source annotation is compared just above).
     bool metaCurrent = ctrl::apply::ownedFieldsMatch(
-        withoutTokenDerivedFields(desiredCredsSecret(ctx, "", source)), *live);
+        withoutTokenDerivedFields(desiredCredsSecret(ctx, CredentialValues{}, source)), *live);
     if (sourceCurrent && dataIntact && metaCurrent) {
       if (ctx.options.onApply) ctx.options.onApply("Secret", ctrl::apply::ApplyOutcome::kUnchanged);
       return StepResult::next();
     }
   }
 
-  auto token = fetchToken(ctx);
-  if (!token.isOk()) return StepResult::fail(token.status());
-  json desired = desiredCredsSecret(ctx, *token, source);
+  auto values = fetchValues(ctx);
+  if (!values.isOk()) return StepResult::fail(values.status());
+  json desired = desiredCredsSecret(ctx, *values, source);
   ctrl::apply::ApplyOptions opts;
   opts.comparable = [](const json& d) { return digestSecret(d); };
   auto applied = ctx.apply(res::kSecrets, desired, live, opts);

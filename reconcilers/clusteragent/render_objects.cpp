@@ -31,20 +31,28 @@ RenderedObject withoutUnknownOwner(const ClusterAgentSpec& spec, DesiredObject d
 RenderedObject credentialsSecret(const ClusterAgentSpec& spec) {
   // The builder's own output with the token-derived fields dropped by the
   // same function the reconciler compares with: no value can slip through.
-  DesiredObject d = buildCredentialsSecret(spec, "");
+  DesiredObject d = buildCredentialsSecret(spec, CredentialValues{});
   d.object = withoutTokenDerivedFields(std::move(d.object));
   RenderedObject r = withoutUnknownOwner(spec, std::move(d));
-  std::string source = "spec.authToken";
-  if (!spec.authToken) {
-    source = spec.authTokenSecretRef
-                 ? "Secret " + spec.meta.ns + "/" + spec.authTokenSecretRef->name + " key \"" +
-                       spec.authTokenSecretRef->key + "\""
-                 : "nowhere yet: no token is set, and the operator reports "
-                   "CredentialsReady=False (TokenMissing) until one is";
+  auto secretKey = [&](const SecretKeyRef& ref) {
+    return "Secret " + spec.meta.ns + "/" + ref.name + " key \"" + ref.key + "\"";
+  };
+  if (spec.needsToken()) {
+    std::string source = "spec.authToken";
+    if (!spec.authToken) {
+      source = spec.authTokenSecretRef ? secretKey(*spec.authTokenSecretRef)
+                                       : "nowhere yet: no token is set, and the operator reports "
+                                         "CredentialsReady=False (TokenMissing) until one is";
+    }
+    r.notes.push_back(std::string("data.") + kUserpassCredsKey +
+                      ": left out (redacted): the agent's credentials file, \"" + spec.clusterName +
+                      ":<token>\" with the token from " + source);
   }
-  r.notes.push_back(std::string("data.") + kUserpassCredsKey +
-                    ": left out (redacted): the agent's credentials file, \"" + spec.clusterName +
-                    ":<token>\" with the token from " + source);
+  if (spec.proxy.httpsProxySecretRef) {
+    r.notes.push_back(std::string("data.") + kHttpsProxyCredsKey +
+                      ": left out (redacted): the agent's HTTPS_PROXY URL, copied from " +
+                      secretKey(*spec.proxy.httpsProxySecretRef));
+  }
   r.notes.push_back(std::string("metadata.annotations[") + kCredsSourceAnnotation + ", " +
                     kCredsDataAnnotation +
                     "]: left out: digests of the token and of the data, set in the cluster");
@@ -54,11 +62,11 @@ RenderedObject credentialsSecret(const ClusterAgentSpec& spec) {
 RenderedObject deployment(const ClusterAgentSpec& spec) {
   // No hash: the builder then leaves the annotation out (build_deployment.h).
   RenderedObject r = withoutUnknownOwner(spec, buildDeployment(spec, DeploymentInputs{}));
-  r.notes.push_back(std::string("spec.template.metadata.annotations[") +
-                    kCredentialsHashAnnotation +
-                    "]: left out: a SHA-256 over the contents of every Secret the agent uses "
-                    "(token, CA, client certificate, redis password), which the operator reads "
-                    "from the cluster; a change of it rolls the agent");
+  r.notes.push_back(
+      std::string("spec.template.metadata.annotations[") + kCredentialsHashAnnotation +
+      "]: left out: a SHA-256 over the contents of every Secret the agent uses "
+      "(token, CA, client certificate, redis password, proxy URL), which the operator reads "
+      "from the cluster; a change of it rolls the agent");
   r.notes.push_back(
       "applied only while CredentialsReady is True (every Secret it needs is present and "
       "well-formed); until then an existing Deployment is left as it is");

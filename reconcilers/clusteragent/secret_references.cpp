@@ -17,8 +17,8 @@ std::vector<std::string> referencedSecretKeys(const json& ca) {
   std::vector<std::string> out;
   for (const auto& p :
        {"/authTokenSecretRef/name"_json_pointer, "/tls/caSecretRef/name"_json_pointer,
-        "/auth/clientCertSecretRef/name"_json_pointer,
-        "/redis/passwordSecretRef/name"_json_pointer}) {
+        "/auth/clientCertSecretRef/name"_json_pointer, "/redis/passwordSecretRef/name"_json_pointer,
+        "/proxy/httpsProxySecretRef/name"_json_pointer}) {
     std::string name = stringAt(p);
     if (!name.empty()) out.push_back(ns + "/" + name);
   }

@@ -1,6 +1,6 @@
 #pragma once
 // The Secrets a ClusterAgent references (token, CA, client certificate, redis
-// password) — and, without a client certificate reference, upstream's default
+// password, proxy URL) — and, without a client certificate reference, upstream's default
 // client certificate Secret in argocdNamespace — as "namespace/name" keys. It
 // is the index that maps a changed Secret back to the ClusterAgents that use
 // it, so creating or rotating a Secret reconciles exactly those. Read from the

@@ -433,6 +433,27 @@ void parsePod(const json& s, Reader& r, ClusterAgentSpec* spec) {
   if (env) spec->env = *env;
 }
 
+void parseProxy(const json& proxy, Reader& r, ClusterAgentSpec* spec) {
+  std::string plain = r.str(proxy, "httpsProxy", "spec.proxy.httpsProxy").value_or("");
+  spec->proxy.httpsProxySecretRef = r.secretKeyRef(
+      proxy, "httpsProxySecretRef", "spec.proxy.httpsProxySecretRef", kDefaultProxyKey);
+  spec->proxy.noProxy = r.str(proxy, "noProxy", "spec.proxy.noProxy").value_or("");
+  if (r.member(proxy, "httpsProxy") && spec->proxy.httpsProxySecretRef) {
+    r.error("spec.proxy.httpsProxySecretRef",
+            "httpsProxy and httpsProxySecretRef are mutually exclusive: set only one");
+  } else if (proxyUrlHasUserinfo(plain)) {
+    // Never quoted: the value is the credential. The CRD refuses it too; this
+    // catches objects admitted before that rule.
+    r.error("spec.proxy.httpsProxy",
+            "must not carry credentials (user:password@host), which anyone who can read the "
+            "ClusterAgent or the agent's pod spec would see: put the proxy URL into a Secret and "
+            "set spec.proxy.httpsProxySecretRef",
+            kReasonProxyCredentialsInSpec);
+  } else {
+    spec->proxy.httpsProxy = plain;
+  }
+}
+
 void parseTuning(const json& s, Reader& r, ClusterAgentSpec* spec) {
   spec->logLevel =
       r.enumValue(s, "logLevel", "spec.logLevel", {"trace", "debug", "info", "warn", "error"})
@@ -461,10 +482,7 @@ void parseTuning(const json& s, Reader& r, ClusterAgentSpec* spec) {
     spec->redis.address = std::string(kDefaultRedisService) + "." + spec->argocdNamespace +
                           ".svc:" + std::to_string(kDefaultRedisPort);
   }
-  if (const json* proxy = r.object(s, "proxy", "spec.proxy")) {
-    spec->proxy.httpsProxy = r.str(*proxy, "httpsProxy", "spec.proxy.httpsProxy").value_or("");
-    spec->proxy.noProxy = r.str(*proxy, "noProxy", "spec.proxy.noProxy").value_or("");
-  }
+  if (const json* proxy = r.object(s, "proxy", "spec.proxy")) parseProxy(*proxy, r, spec);
   if (const json* rbac = r.object(s, "rbac", "spec.rbac")) {
     spec->rbac.clusterWide =
         r.boolean(*rbac, "clusterWide", "spec.rbac.clusterWide").value_or(false);
@@ -506,6 +524,22 @@ bool isDns1123Label(const std::string& s) {
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
   }
   return s.front() != '-' && s.back() != '-';
+}
+
+// The CRD's rule ^([A-Za-z][A-Za-z0-9+.-]*://)?[^/?#]*@ as a loop.
+bool proxyUrlHasUserinfo(const std::string& url) {
+  size_t start = 0;
+  if (auto p = url.find("://"); p != std::string::npos) {
+    const std::string scheme = url.substr(0, p);
+    bool isScheme = !scheme.empty() && std::isalpha(static_cast<unsigned char>(scheme[0]));
+    for (unsigned char c : scheme) {
+      if (!std::isalnum(c) && c != '+' && c != '.' && c != '-') isScheme = false;
+    }
+    if (isScheme) start = p + 3;
+  }
+  const size_t end = url.find_first_of("/?#", start);
+  const size_t at = url.find('@', start);
+  return at != std::string::npos && (end == std::string::npos || at < end);
 }
 
 bool isClusterAgentName(const std::string& s) {

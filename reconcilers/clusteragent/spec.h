@@ -28,6 +28,9 @@ inline constexpr int kDefaultServerPort = 443;
 inline constexpr const char* kDefaultTokenKey = "token";         // authTokenSecretRef.key
 inline constexpr const char* kDefaultCaKey = "ca.crt";           // tls.caSecretRef.key
 inline constexpr const char* kDefaultRedisPasswordKey = "auth";  // redis.passwordSecretRef.key
+inline constexpr const char* kDefaultProxyKey = "httpsProxy";    // proxy.httpsProxySecretRef.key
+// SpecValid reason for a plain proxy.httpsProxy that carries user:password@.
+inline constexpr const char* kReasonProxyCredentialsInSpec = "ProxyCredentialsInSpec";
 // Argo CD's own install: Service argocd-redis, Secret argocd-redis (key auth),
 // both in Argo CD's namespace — what upstream's agent install references.
 inline constexpr const char* kDefaultRedisService = "argocd-redis";
@@ -110,7 +113,11 @@ struct ClusterAgentSpec {
   } redis;
 
   struct Proxy {
-    std::string httpsProxy;
+    std::string httpsProxy;  // plain, never with user:password@ (refused by parsing)
+    // SECRET source: the Secret holding the URL, which may carry credentials.
+    // The operator copies it into the creds Secret and the agent reads
+    // HTTPS_PROXY from there, so it never appears in a pod spec.
+    std::optional<SecretKeyRef> httpsProxySecretRef;  // key defaults to "httpsProxy"
     std::string noProxy;
   } proxy;
 
@@ -122,8 +129,12 @@ struct ClusterAgentSpec {
   json env = json::array();  // []core/v1 EnvVar, appended after the operator's own
 
   // True when the agent needs a credentials Secret owned by the operator
-  // (`<name>-agent-creds`): userpass (token inline or from a Secret).
-  bool needsCredentialsSecret() const { return authMethod == AuthMethod::kUserpass; }
+  // (`<name>-agent-creds`): userpass (token inline or from a Secret), or a
+  // proxy URL from a Secret.
+  bool needsToken() const { return authMethod == AuthMethod::kUserpass; }
+  bool needsCredentialsSecret() const {
+    return needsToken() || proxy.httpsProxySecretRef.has_value();
+  }
   bool hasTokenSource() const { return authToken.has_value() || authTokenSecretRef.has_value(); }
 };
 
@@ -181,6 +192,9 @@ struct ServerAddress {
 // port 0 or > 65535) is an error message (without the field name).
 std::optional<ServerAddress> parseServerAddr(const std::string& addr, std::string* error);
 bool isDns1123Label(const std::string& s);
+// True when a proxy URL carries userinfo ("scheme://user[:pass]@host" or,
+// as Go's proxy parsing also accepts, "user[:pass]@host:port").
+bool proxyUrlHasUserinfo(const std::string& url);
 // The longest name derived from a ClusterAgent's is its metrics Service,
 // "<name>-agent-metrics", and a Service name is a DNS-1035 label (at most 63,
 // starting with a letter). The CRD schema says the same of metadata.name.

@@ -155,6 +155,36 @@ TEST_F(ClusterAgentCrd, BothTokenSourcesMessageNamesBothFields) {
   EXPECT_THAT(r.output, HasSubstr("authToken and authTokenSecretRef are mutually exclusive"));
 }
 
+// Proxy credentials in the ClusterAgent would be readable by anyone who can
+// read it or the agent's pod spec: they belong in a Secret.
+TEST_F(ClusterAgentCrd, ProxyCredentialsOnlyFromASecret) {
+  const std::string base = "  serverAddr: https://x\n  clusterName: a\n";
+  CommandResult both = applyAgent(
+      "bothproxy",
+      base + "  proxy: {httpsProxy: 'http://p:3128', httpsProxySecretRef: {name: px}}\n");
+  EXPECT_NE(both.exitCode, 0);
+  EXPECT_THAT(both.output, HasSubstr("spec.proxy.httpsProxySecretRef"));
+  EXPECT_THAT(both.output, HasSubstr("httpsProxy and httpsProxySecretRef are mutually exclusive"));
+
+  for (const char* url : {"http://agent:s3cr3t@p:3128", "agent:s3cr3t@p:3128"}) {
+    SCOPED_TRACE(url);
+    CommandResult creds = applyAgent("credsproxy", base + "  proxy: {httpsProxy: '" + url + "'}\n");
+    EXPECT_NE(creds.exitCode, 0);
+    EXPECT_THAT(creds.output, HasSubstr("spec.proxy.httpsProxy"));
+    EXPECT_THAT(creds.output, HasSubstr("set httpsProxySecretRef"));
+  }
+
+  CommandResult plain = applyAgent(
+      "plainproxy", base + "  proxy: {httpsProxy: 'http://p:3128/a@b', noProxy: .svc}\n");
+  EXPECT_EQ(plain.exitCode, 0) << plain.output;
+  CommandResult ref = applyAgent("refproxy", base + "  proxy: {httpsProxySecretRef: {name: px}}\n");
+  EXPECT_EQ(ref.exitCode, 0) << ref.output;
+  CommandResult key =
+      ControlPlane::instance().kubectl({"get", "clusteragent", "refproxy", "-n", ns_.name(), "-o",
+                                        "jsonpath={.spec.proxy.httpsProxySecretRef.key}"});
+  EXPECT_EQ(key.output, "httpsProxy");  // schema default
+}
+
 TEST_F(ClusterAgentCrd, TwoCaSourcesMessageSaysWhy) {
   CommandResult r =
       applyAgent("twoca",

@@ -167,13 +167,32 @@ TEST(BuildClusterRole, NamespacesReadOnlyWithoutClusterWide) {
 
 TEST(BuildCredentialsSecret, UserpassFileContent) {
   auto spec = specOf(makeClusterAgent("a", withClusterName("aro-prod"), withToken("tok")));
-  auto d = buildCredentialsSecret(spec, "tok");
+  auto d = buildCredentialsSecret(spec, CredentialValues{"tok", ""});
   EXPECT_EQ(d.name(), "a-agent-creds");
   EXPECT_TRUE(d.ownerReferenced);
   expectCommonMeta(d.object, "a");
   // base64("aro-prod:tok")
   EXPECT_EQ(d.object["data"]["userpass.creds"], "YXJvLXByb2Q6dG9r");
   EXPECT_EQ(d.object["type"], "Opaque");
+  EXPECT_FALSE(d.object["data"].contains(kHttpsProxyCredsKey));
+}
+
+const json kProxyFromSecret = {{"httpsProxySecretRef", {{"name", "px"}}}, {"noProxy", ".svc"}};
+
+TEST(BuildCredentialsSecret, ProxyUrlBesideTheToken) {
+  auto spec = specOf(makeClusterAgent("a", withClusterName("aro-prod"), withToken("tok"),
+                                      withSpecField("proxy", kProxyFromSecret)));
+  auto d = buildCredentialsSecret(spec, CredentialValues{"tok", "http://u:pw@p:3128"});
+  EXPECT_EQ(d.object["data"]["userpass.creds"], "YXJvLXByb2Q6dG9r");
+  // base64("http://u:pw@p:3128")
+  EXPECT_EQ(d.object["data"][kHttpsProxyCredsKey], "aHR0cDovL3U6cHdAcDozMTI4");
+}
+
+TEST(BuildCredentialsSecret, MtlsWithAProxySecretCarriesOnlyTheProxy) {
+  auto spec = specOf(makeClusterAgent("a", withSpecField("proxy", kProxyFromSecret)));
+  auto d = buildCredentialsSecret(spec, CredentialValues{"", "http://u:pw@p:3128"});
+  EXPECT_EQ(d.name(), "a-agent-creds");
+  EXPECT_EQ(d.object["data"], json({{kHttpsProxyCredsKey, "aHR0cDovL3U6cHdAcDozMTI4"}}));
 }
 
 TEST(BuildMetricsService, Port8181) {
@@ -353,6 +372,21 @@ TEST(BuildDeployment, UnsetOptionalsAreOmitted) {
   EXPECT_FALSE(pod["containers"][0].contains("resources"));
   EXPECT_EQ(envValue(d, "ARGOCD_AGENT_KEEP_ALIVE_PING_INTERVAL"), "<unset>");
   EXPECT_EQ(envValue(d, "HTTPS_PROXY"), "<unset>");
+}
+
+TEST(BuildDeployment, ProxyFromASecretIsASecretKeyRefToTheCredsSecret) {
+  auto spec = specOf(makeClusterAgent("a", withSpecField("proxy", kProxyFromSecret)));
+  auto d = buildDeployment(spec, {"h"}).object;
+  auto env = envByName(d);
+  EXPECT_EQ(env["HTTPS_PROXY"],
+            json({{"name", "HTTPS_PROXY"},
+                  {"valueFrom",
+                   {{"secretKeyRef", {{"name", "a-agent-creds"}, {"key", "https-proxy"}}}}}}));
+  EXPECT_EQ(envValue(d, "NO_PROXY"), ".svc");
+  // mtls: the creds Secret is not mounted (it holds no credentials file), and
+  // the proxy Secret's own name is nowhere in the pod.
+  EXPECT_THAT(d.dump(), Not(HasSubstr("\"px\"")));
+  for (const auto& v : d["spec"]["template"]["spec"]["volumes"]) EXPECT_NE(v["name"], "creds");
 }
 
 TEST(CredentialsHash, StableOrderIndependentAndSensitive) {

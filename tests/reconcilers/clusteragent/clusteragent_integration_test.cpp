@@ -16,6 +16,7 @@
 
 #include "reconcilers/clusteragent/agent_default_secrets.h"
 #include "tests/reconcilers/clusteragent/upstream_agent_rbac.h"
+#include "tests/support/base64.h"
 #include "tests/support/control_plane.h"
 #include "tests/support/eventually.h"
 #include "tests/support/in_process_operator.h"
@@ -334,6 +335,71 @@ TEST_F(ClusterAgentIntegrationTest, MissingSecretIsReportedThenRotationRollsTheA
   for (const char* kind : {"deployments", "replicasets", "pods"}) {
     auto out = ControlPlane::instance().kubectl({"get", kind, "-n", ns(), "-o", "json"});
     EXPECT_EQ(out.output.find("second-token-value"), std::string::npos) << kind;
+  }
+}
+
+// spec.proxy.httpsProxySecretRef: the URL (with the proxy's password) goes
+// from the user's Secret into the creds Secret and reaches the agent by
+// secretKeyRef; the pod spec never holds it, and changing it rolls the agent.
+TEST_F(ClusterAgentIntegrationTest, ProxyUrlFromASecretReachesTheAgentOnlyBySecretKeyRef) {
+  applyDefaultTlsSecrets();
+  json ca = seedManifest("px");
+  ca["spec"].erase("authToken");  // mtls: the creds Secret exists for the proxy alone
+  ca["spec"]["proxy"] = {{"httpsProxySecretRef", {{"name", "px-egress"}}}, {"noProxy", ".svc"}};
+  apply(ca);
+  auto credentialsReason = [&] {
+    json c = condition("px", "CredentialsReady");
+    return c.is_null() ? std::string() : c.value("reason", "");
+  };
+  ASSERT_TRUE(eventually([&] { return credentialsReason() == "ProxySecretMissing"; }))
+      << condition("px", "CredentialsReady").dump();
+  EXPECT_NE(condition("px", "CredentialsReady").value("message", "").find("px-egress"),
+            std::string::npos);
+  EXPECT_TRUE(get("deployment", "px-agent").is_null()) << "no agent without its proxy";
+
+  auto applyProxy = [&](const std::string& url) {
+    apply({{"apiVersion", "v1"},
+           {"kind", "Secret"},
+           {"metadata", {{"name", "px-egress"}, {"namespace", ns()}}},
+           {"stringData", {{"httpsProxy", url}}}});
+  };
+  applyProxy("http://agent:proxy-pass-ONE@proxy.internal:3128");
+  ASSERT_TRUE(eventually([&] { return conditionIs("px", "CredentialsReady", "True"); }))
+      << condition("px", "CredentialsReady").dump();
+  json d;
+  ASSERT_TRUE(eventually([&] { return !(d = get("deployment", "px-agent")).is_null(); }));
+  json proxyEnv;
+  for (const auto& e : d["spec"]["template"]["spec"]["containers"][0]["env"]) {
+    if (e.value("name", "") == "HTTPS_PROXY") proxyEnv = e;
+  }
+  EXPECT_EQ(proxyEnv,
+            json({{"name", "HTTPS_PROXY"},
+                  {"valueFrom",
+                   {{"secretKeyRef", {{"name", "px-agent-creds"}, {"key", "https-proxy"}}}}}}))
+      << proxyEnv.dump();
+  json creds = get("secret", "px-agent-creds");
+  ASSERT_FALSE(creds.is_null());
+  EXPECT_EQ(creds.value("/data/https-proxy"_json_pointer, std::string()),
+            testsupport::base64Encode("http://agent:proxy-pass-ONE@proxy.internal:3128"));
+  const std::string hash1 =
+      d["spec"]["template"]["metadata"]["annotations"].value("argoproj.io/credentials-hash", "");
+  ASSERT_FALSE(hash1.empty());
+
+  applyProxy("http://agent:proxy-pass-TWO@proxy.internal:3128");
+  EXPECT_TRUE(eventually([&] {
+    json now = get("deployment", "px-agent");
+    return !now.is_null() && now["spec"]["template"]["metadata"]["annotations"].value(
+                                 "argoproj.io/credentials-hash", "") != hash1;
+  })) << "changing the proxy Secret did not change the pod template's hash";
+  EXPECT_TRUE(eventually([&] {
+    json now = get("secret", "px-agent-creds");
+    return !now.is_null() &&
+           now.value("/data/https-proxy"_json_pointer, std::string()) ==
+               testsupport::base64Encode("http://agent:proxy-pass-TWO@proxy.internal:3128");
+  }));
+  for (const char* kind : {"deployments", "replicasets", "pods", "events", "clusteragents"}) {
+    auto out = ControlPlane::instance().kubectl({"get", kind, "-n", ns(), "-o", "json"});
+    EXPECT_EQ(out.output.find("proxy-pass-"), std::string::npos) << kind;
   }
 }
 

@@ -255,6 +255,42 @@ TEST_F(ConnectionStatusTest, MissingCaSecretIsNotProbed) {
   EXPECT_EQ(observer_->scheduler().size(), 0u);
 }
 
+// proxy.httpsProxySecretRef: the probe goes through the URL in the Secret
+// (re-read when it changes), and status never quotes it.
+TEST_F(ConnectionStatusTest, ProxyUrlFromTheSecretIsProbedAndNeverQuoted) {
+  setProbeResult(ProbeReason::kReachable, "ok");
+  seedAgent();
+  const std::string url1 = "http://agent:PROXY-PW-1@proxy.internal:3128";
+  fake_->seed(kClusterAgents,
+              clusterAgent("argocd", "aro-agent",
+                           {{"serverAddr", "https://principal.example:8443"},
+                            {"clusterName", "aro-prod"},
+                            {"authTokenSecretRef", {{"name", "aro-token"}}},
+                            {"tls", {{"caSecretRef", {{"name", "aro-ca"}}}}},
+                            {"proxy", {{"httpsProxySecretRef", {{"name", "egress"}}}}}}));
+  fake_->seed(res::kSecrets, secret("argocd", "egress", {{"httpsProxy", url1}}));
+  converge();
+  ASSERT_TRUE(testsupport::eventually([&] {
+    std::lock_guard<std::mutex> lock(mu_);
+    return !targets_.empty() && targets_.back().httpsProxy == url1;
+  }));
+  const std::string url2 = "http://agent:PROXY-PW-2@proxy.internal:3128";
+  fake_->seed(res::kSecrets, secret("argocd", "egress", {{"httpsProxy", url2}}));
+  converge();
+  ASSERT_TRUE(testsupport::eventually([&] {
+    std::lock_guard<std::mutex> lock(mu_);
+    return !targets_.empty() && targets_.back().httpsProxy == url2;
+  }));
+  EXPECT_EQ(status().dump().find("PROXY-PW"), std::string::npos);
+  for (const auto& e : events_.events) EXPECT_EQ(e.message.find("PROXY-PW"), std::string::npos);
+
+  ASSERT_TRUE(fake_->remove(res::kSecrets, "argocd", "egress").isOk());
+  reconcile();
+  EXPECT_EQ(condition(kServerReachable)["status"], "Unknown");
+  EXPECT_EQ(condition(kServerReachable)["reason"], "ProxyUnavailable");
+  EXPECT_EQ(observer_->scheduler().size(), 0u) << "no direct probe: the agent goes via the proxy";
+}
+
 // No CA of the operator's: the probe verifies with what the agent will
 // trust, every key of its default CA Secret in argocdNamespace; with
 // tls.rootCAPath (a file in the agent image) it uses the system roots.

@@ -185,6 +185,22 @@ class ReconcilerFixture : public ::testing::Test {
     }
   }
 
+  // A secret value (token, proxy URL) in no write body but a Secret's, in no
+  // Deployment, Service, ServiceAccount or Role, not in status, not in an Event.
+  void expectNowhereButSecrets(const std::string& value) {
+    for (const auto& w : fake_->writes()) {
+      if (w.resource == "secrets") continue;
+      EXPECT_EQ(w.body.dump().find(value), std::string::npos) << w.verb << " " << w.resource;
+    }
+    for (const auto& r : {res::kDeployments, res::kServices, res::kServiceAccounts, res::kRoles}) {
+      for (const auto& o : fake_->objects(r)) {
+        EXPECT_EQ(o.dump().find(value), std::string::npos) << r.plural;
+      }
+    }
+    EXPECT_EQ(status().dump().find(value), std::string::npos);
+    for (const auto& e : events_.events) EXPECT_EQ(e.message.find(value), std::string::npos);
+  }
+
   json status() const {
     auto ca = fake_->object(kClusterAgents, "argocd", "aro-agent");
     return ca ? ca->value("status", json::object()) : json::object();

@@ -11,6 +11,7 @@ namespace {
 using testbuilders::json;
 using namespace testbuilders;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 TEST(ParseClusterAgent, ApiMdSampleParsesWithDefaults) {
   json sample = json::parse(R"({
@@ -205,7 +206,20 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"name too long for the metrics Service", makeClusterAgent(std::string(50, 'a')),
                 "metadata.name", "at most 49 characters"},
         BadCase{"name starting with a digit", makeClusterAgent("1a"), "metadata.name", "DNS-1035"},
-        BadCase{"dotted name", makeClusterAgent("a.b"), "metadata.name", "DNS-1035"}));
+        BadCase{"dotted name", makeClusterAgent("a.b"), "metadata.name", "DNS-1035"},
+        BadCase{"proxy plain and from a Secret",
+                makeClusterAgent("a", withSpecField("proxy", {{"httpsProxy", "http://p:3128"},
+                                                              {"httpsProxySecretRef",
+                                                               {{"name", "proxy"}}}})),
+                "spec.proxy.httpsProxySecretRef", "mutually exclusive"},
+        BadCase{"proxy Secret ref without name",
+                makeClusterAgent("a",
+                                 withSpecField("proxy", {{"httpsProxySecretRef", json::object()}})),
+                "spec.proxy.httpsProxySecretRef.name", "Required"},
+        BadCase{"proxy credentials in the spec",
+                makeClusterAgent("a", withSpecField("proxy",
+                                                    {{"httpsProxy", "http://u:s3cr3t@p:3128"}})),
+                "spec.proxy.httpsProxy", "spec.proxy.httpsProxySecretRef"}));
 
 TEST(IsClusterAgentName, EveryDerivedNameFitsItsKind) {
   EXPECT_EQ(kMaxClusterAgentNameLength, 49u);
@@ -258,6 +272,45 @@ TEST(IsGoDuration, AValueOfAMillionUnitsDoesNotExhaustTheStack) {
   for (int i = 0; i < 1000000; ++i) longDuration += "1s";
   EXPECT_TRUE(isGoDuration(longDuration));
   EXPECT_FALSE(isGoDuration(longDuration + "1"));
+}
+
+TEST(ParseClusterAgent, ProxyFromASecretNeedsTheCredsSecretEvenForMtls) {
+  ParseResult r = parseClusterAgent(
+      makeClusterAgent("a", withSpecField("proxy", {{"httpsProxySecretRef", {{"name", "px"}}}})));
+  ASSERT_TRUE(r.ok()) << r.errorSummary();
+  ASSERT_TRUE(r.spec.proxy.httpsProxySecretRef);
+  EXPECT_EQ(r.spec.proxy.httpsProxySecretRef->name, "px");
+  EXPECT_EQ(r.spec.proxy.httpsProxySecretRef->key, "httpsProxy");
+  EXPECT_EQ(r.spec.proxy.httpsProxy, "");
+  EXPECT_EQ(r.spec.authMethod, AuthMethod::kMtls);
+  EXPECT_FALSE(r.spec.needsToken());
+  EXPECT_TRUE(r.spec.needsCredentialsSecret());
+}
+
+// A CR admitted before the CRD's rule: SpecValid=False with its own reason,
+// and the credential appears in no message.
+TEST(ParseClusterAgent, ProxyCredentialsInTheSpecAreRefusedWithoutQuotingThem) {
+  for (const char* url : {"http://agent:s3cr3t@proxy:3128", "http://s3cr3t@proxy:3128",
+                          "agent:s3cr3t@proxy:3128", "HTTPS://agent:s3cr3t@proxy"}) {
+    ParseResult r =
+        parseClusterAgent(makeClusterAgent("a", withSpecField("proxy", {{"httpsProxy", url}})));
+    ASSERT_FALSE(r.ok()) << url;
+    EXPECT_EQ(r.errorReason(), kReasonProxyCredentialsInSpec) << url;
+    EXPECT_THAT(r.errorSummary(), HasSubstr("httpsProxySecretRef")) << url;
+    EXPECT_THAT(r.errorSummary(), Not(HasSubstr("s3cr3t"))) << url;
+    EXPECT_EQ(r.spec.proxy.httpsProxy, "") << url;
+  }
+}
+
+TEST(ProxyUrlHasUserinfo, OnlyBeforeTheHostEnds) {
+  EXPECT_TRUE(proxyUrlHasUserinfo("http://u:p@h:3128"));
+  EXPECT_TRUE(proxyUrlHasUserinfo("u@h:3128"));
+  EXPECT_FALSE(proxyUrlHasUserinfo(""));
+  EXPECT_FALSE(proxyUrlHasUserinfo("http://proxy.internal:3128"));
+  EXPECT_FALSE(proxyUrlHasUserinfo("proxy:3128"));
+  // An '@' in a path or query is not userinfo.
+  EXPECT_FALSE(proxyUrlHasUserinfo("http://proxy:3128/a@b"));
+  EXPECT_FALSE(proxyUrlHasUserinfo("http://proxy:3128?x=a@b"));
 }
 
 TEST(ParseClusterAgent, NotAnObjectIsAnErrorNotACrash) {
