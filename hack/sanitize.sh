@@ -6,8 +6,9 @@
 # (the operator binary, the process kubelet, its test server) is instrumented
 # too and writes its reports under <build>/sanitizer-logs/; a report there fails
 # the run even when the test that caused it passed.
-#   hack/sanitize.sh address   # ASan + UBSan (build-asan/)
-#   hack/sanitize.sh thread    # TSan (build-tsan/)
+#   hack/sanitize.sh address   # ASan + UBSan (build-asan/): unit and integration tiers
+#   hack/sanitize.sh thread    # TSan (build-tsan/): the unit tier without the suites that
+#                              # drive cpprestsdk (see below)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -23,7 +24,11 @@ if [ ! -f "$BUILD/build.ninja" ]; then
   cmake -S . -B "$BUILD" -G Ninja -DSANITIZE="$kind" -DCMAKE_CXX_COMPILER=clang++ \
     -DBUILD_BENCH=OFF >/dev/null
 fi
-cmake --build "$BUILD" --target unit_tests integration_tests
+targets=(unit_tests integration_tests)
+if [ "$kind" = thread ] && [ "${SANITIZE_TSAN_INTEGRATION:-0}" != 1 ]; then
+  targets=(unit_tests)
+fi
+cmake --build "$BUILD" --target "${targets[@]}"
 
 LOGS="$ROOT/$BUILD/sanitizer-logs"
 rm -rf "$LOGS"
@@ -38,11 +43,27 @@ else
   export TSAN_OPTIONS="$common:second_deadlock_stack=1:suppressions=$SUPP/tsan.supp:log_path=$LOGS/tsan"
 fi
 
+# Only the C++ test programs of the tiers: the shell and Go checks that share
+# the labels have nothing instrumented to run.
+tiers='^(unit|integration)$'
+programs='^(unit|integration)_tests$'
+if [ "$kind" = thread ]; then
+  # TSan sees no synchronisation inside libcpprest.so (cpprestsdk, its pplx
+  # tasks and boost::asio are not instrumented): every test that sends HTTP
+  # through it reports races between the library's threads and ours, on
+  # objects the library hands over or frees (tests/sanitizers/tsan.supp).
+  # The integration tier talks to kube-apiserver only through it, so it runs
+  # under TSan only on request (SANITIZE_TSAN_INTEGRATION=1); so do the unit
+  # suites that drive the client or the health server over loopback.
+  if [ "${SANITIZE_TSAN_INTEGRATION:-0}" != 1 ]; then
+    tiers='^unit$'
+    programs='^unit_tests$'
+    export GTEST_FILTER="${GTEST_FILTER:--CpprestKubeClient*:HealthServerTest.*}"
+  fi
+fi
+
 status=0
-# Only the C++ test programs of the two tiers: the shell and Go checks that
-# share the labels have nothing instrumented to run.
-ctest --test-dir "$BUILD" --output-on-failure -L '^(unit|integration)$' \
-  -R '^(unit|integration)_tests$' || status=$?
+ctest --test-dir "$BUILD" --output-on-failure -L "$tiers" -R "$programs" || status=$?
 
 reports=("$LOGS"/*)
 if [ -e "${reports[0]}" ]; then
@@ -56,6 +77,6 @@ fi
 if [ "$status" -ne 0 ]; then
   echo "sanitize $kind: FAILED"
 else
-  echo "sanitize $kind: unit and integration tiers passed, no sanitizer report"
+  echo "sanitize $kind: ${targets[*]} passed, no sanitizer report"
 fi
 exit $status
