@@ -5,7 +5,7 @@ CTL := tests/controlplane/ctl
 AGENT_BUILD := tests/argocd-agent/build
 CP_DIR := .cache/controlplane
 
-.PHONY: all deps build test test-unit test-integration test-e2e test-fault fuzz run cluster-up cluster-down controlplane agent-binaries bundle bench format format-check clean
+.PHONY: all deps build test test-unit test-integration test-e2e test-fault test-asan test-tsan fuzz run cluster-up cluster-down controlplane agent-binaries bundle bench format format-check clean
 
 all: build
 
@@ -42,6 +42,15 @@ test-e2e: build controlplane agent-binaries
 test-fault: build controlplane
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -L fault
 
+# The unit and integration tiers built with clang's sanitizers in their own
+# build dirs (hack/sanitize.sh): ASan+UBSan (build-asan/), TSan (build-tsan/).
+# Fail on any report; suppressions of third-party reports in tests/sanitizers/.
+test-asan: deps controlplane
+	@bash hack/sanitize.sh address
+
+test-tsan: deps controlplane
+	@bash hack/sanitize.sh thread
+
 # libFuzzer targets of tests/fuzz in their own clang build (build-fuzz/), each
 # run FUZZ_SECONDS (default 30) on a copy of its corpus; fails on any crash.
 fuzz: deps
@@ -75,4 +84,4 @@ format-check:
 	@$(FORMAT_SOURCES) | xargs clang-format --dry-run --Werror
 
 clean:
-	rm -rf $(BUILD_DIR) build-fuzz
+	rm -rf $(BUILD_DIR) build-fuzz build-asan build-tsan

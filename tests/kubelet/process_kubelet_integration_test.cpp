@@ -74,6 +74,12 @@ class ProcessKubeletIntegrationTest : public ::testing::Test {
                : kNone;
   }
 
+  // The first container's state, {} while it has none. Not containerStatus(pod)["state"]:
+  // on a const json, operator[] of a missing key is undefined (it reads the map's end()).
+  static json containerState(const json& pod) {
+    return containerStatus(pod).value("state", json::object());
+  }
+
   static bool podReady(const json& pod) {
     return pod.is_object() && pod.contains("status") &&
            ctrl::conditions::isTrue(pod["status"].value("conditions", json()), "Ready");
@@ -137,7 +143,7 @@ TEST_F(ProcessKubeletIntegrationTest, RunsADeploymentLikeANode) {
   EXPECT_EQ(pod["spec"].value("nodeName", ""), kubelet_->nodeName());
   EXPECT_EQ(pod["status"].value("phase", ""), "Running");
   EXPECT_EQ(pod["status"].value("podIP", ""), "127.0.0.1");
-  EXPECT_EQ(containerStatus(pod)["state"].contains("running"), true);
+  EXPECT_EQ(containerState(pod).contains("running"), true);
   const std::string podName = pod["metadata"].value("name", "");
 
   // What the process sees: env from the Secret (with $(VAR) expansion), the
@@ -212,8 +218,8 @@ TEST_F(ProcessKubeletIntegrationTest,
   json pod;
   ASSERT_TRUE(eventually([&] {
     pod = get("pod", "crasher");
-    return containerStatus(pod)["state"].contains("waiting") &&
-           containerStatus(pod)["state"]["waiting"].value("reason", "") == "CrashLoopBackOff";
+    const json state = containerState(pod);
+    return state.contains("waiting") && state["waiting"].value("reason", "") == "CrashLoopBackOff";
   })) << pod.dump(2)
       << "\n"
       << kubelet_->logTail();

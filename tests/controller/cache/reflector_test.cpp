@@ -419,7 +419,6 @@ TEST_F(ReflectorTest, ExpiredContinueTokenFallsBackToOneUnpagedList) {
 }
 
 TEST_F(ReflectorTest, TransformRunsBeforeObjectsAreStored) {
-  std::atomic<int> quiet{0};
   {
     InSequence seq;
     EXPECT_CALL(*client_, list(_, _, _))

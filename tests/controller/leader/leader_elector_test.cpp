@@ -239,9 +239,11 @@ TEST_F(LeaderElectorRunTest, AHungRenewalStopsWritesBeforeTheLeaseCanBeTaken) {
   start();
   ASSERT_TRUE(eventually([&] { return started_.load() && fence_->isOpen(); }));
   const auto cutOff = std::chrono::steady_clock::now();
-  store_->setHangReads(true);
+  // Reads counted in the same critical section that starts the hang: a renewal
+  // reading in between would hang uncounted, and no other would ever start.
   const int readsAtCut = [&] {
     std::lock_guard<std::mutex> l(store_->mu);
+    store_->hangReads = true;
     return store_->reads;
   }();
   // A renewal is under way and stuck (every 20 ms one starts).

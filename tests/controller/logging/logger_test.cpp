@@ -36,7 +36,9 @@ TEST(RenderLineTest, JsonEscapesQuotesNewlinesAndControlCharacters) {
 TEST(RenderLineTest, JsonSurvivesInvalidUtf8) {
   std::string line =
       renderLine(Format::kJson, Level::kWarn, std::string("x\xff", 2), json::object());
-  EXPECT_NO_THROW(json::parse(line));
+  json parsed;
+  EXPECT_NO_THROW(parsed = json::parse(line));
+  EXPECT_TRUE(parsed.is_object());
 }
 
 TEST(RenderLineTest, JsonReservedFieldNamesDoNotDuplicateKeys) {

@@ -18,8 +18,11 @@ class NeverCalled : public Reconciler {
   }
 };
 
-json owned(const std::string& ns, const std::string& name, json refs) {
-  return {{"metadata", {{"namespace", ns}, {"name", name}, {"ownerReferences", std::move(refs)}}}};
+// A vector, not a json: a json copy-list-initialised from `{ref(...)}` is that
+// one reference (clang) or an array holding it (gcc), whichever the compiler picks.
+json owned(const std::string& ns, const std::string& name, std::vector<json> refs) {
+  return {{"metadata",
+           {{"namespace", ns}, {"name", name}, {"ownerReferences", json(std::move(refs))}}}};
 }
 
 json ref(const std::string& apiVersion, const std::string& kind, const std::string& name,

@@ -156,13 +156,16 @@ TEST_F(ClusterAgentIntegrationTest, SeedManifestBecomesEveryChildAndTheTokenStay
     return !owner.is_null() && !get("deployment", "aro-agent-agent").is_null();
   })) << "no Deployment";
   const std::string uid = owner["metadata"]["uid"];
-  for (const auto& [kind, child] :
+  // Not a structured binding: clang before 16 cannot capture one in a lambda.
+  for (const auto& kindAndName :
        std::vector<std::pair<std::string, std::string>>{{"serviceaccount", "aro-agent-agent"},
                                                         {"role", "aro-agent-agent"},
                                                         {"rolebinding", "aro-agent-agent"},
                                                         {"secret", "aro-agent-agent-creds"},
                                                         {"deployment", "aro-agent-agent"},
                                                         {"service", "aro-agent-agent-metrics"}}) {
+    const std::string& kind = kindAndName.first;
+    const std::string& child = kindAndName.second;
     json o;
     ASSERT_TRUE(eventually([&] { return !(o = get(kind, child)).is_null(); })) << kind;
     ASSERT_EQ(o["metadata"]["ownerReferences"].size(), 1u) << kind;
