@@ -15,6 +15,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "controller/kube/openssl_handles.h"
 #include "controller/logging/logger.h"
 
 namespace ctrl::manager {
@@ -32,18 +33,9 @@ std::string opensslError() {
   return buf;
 }
 
-struct BioFree {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
-struct X509Free {
-  void operator()(X509* x) const { X509_free(x); }
-};
-struct PkeyFree {
-  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
-};
-using BioPtr = std::unique_ptr<BIO, BioFree>;
-using X509Ptr = std::unique_ptr<X509, X509Free>;
-using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
+using kube::BioPtr;
+using kube::PkeyPtr;
+using kube::X509Ptr;
 
 kube::StatusOr<std::string> readFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
