@@ -65,6 +65,8 @@ bool LeaderElector::tryAcquireOrRenew() {
   desired.acquireTime = wallNow;
   desired.renewTime = wallNow;
 
+  if (renewOptimistically(desired, attemptStart)) return true;
+
   auto current = lock_->get();
   if (!current.isOk()) {
     if (!kube::isNotFound(current.status())) {
@@ -109,6 +111,35 @@ bool LeaderElector::tryAcquireOrRenew() {
   if (!updated.isOk()) {
     // Conflict: another candidate wrote first and won this round.
     logging::info("updating leader lease failed",
+                  {{"lease", lock_->describe()}, {"error", updated.toString()}});
+    return false;
+  }
+  observe(desired);
+  succeeded(attemptStart);
+  return true;
+}
+
+bool LeaderElector::renewOptimistically(LeaderElectionRecord desired,
+                                        std::chrono::steady_clock::time_point attemptStart) {
+  // client-go's fast path: while leading, the Lease we last wrote is almost
+  // always current, so write it without reading it first. One request per
+  // renewal instead of two halves the chances a lossy API server has to make
+  // a whole renew deadline fail. A Conflict (or any error) falls back to the
+  // read below, in the same attempt.
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    const bool leading =
+        !observed_.holderIdentity.empty() && observed_.holderIdentity == config_.identity;
+    if (!leading ||
+        clock_->now() >= observed_time_ + std::chrono::seconds(observed_.leaseDurationSeconds)) {
+      return false;
+    }
+    desired.acquireTime = observed_.acquireTime;
+    desired.leaseTransitions = observed_.leaseTransitions;
+  }
+  kube::Status updated = lock_->update(desired);
+  if (!updated.isOk()) {
+    logging::info("renewing leader lease optimistically failed; reading it",
                   {{"lease", lock_->describe()}, {"error", updated.toString()}});
     return false;
   }

@@ -62,6 +62,8 @@ class LeaderElector {
   bool renewUntilLost(const StopSignal& stop);
   void observe(const LeaderElectionRecord& record);
   void succeeded(std::chrono::steady_clock::time_point attemptStart);
+  bool renewOptimistically(LeaderElectionRecord desired,
+                           std::chrono::steady_clock::time_point attemptStart);
 
   LeaseLockPtr lock_;
   LeaderElectionConfig config_;

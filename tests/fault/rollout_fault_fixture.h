@@ -7,6 +7,7 @@
 // through_proxy_ in its constructor), and may be restarted as the kubelet
 // would restart its container.
 #include <cstdio>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -116,7 +117,14 @@ class RolloutFaultTest : public OperatorE2ETest {
   void restartOperatorIfItExited() {
     if (!operator_ || operator_->running()) return;
     std::cerr << "  the operator exited (" << operator_->waitForExit(0s)
-              << "); restarting it, as the kubelet would" << std::endl;
+              << "); restarting it, as the kubelet would. Why, by its log:" << std::endl;
+    // The reason lives in the exited process's log, which the next one's
+    // replaces as "the" log: show it now, or a failed run cannot say.
+    std::ifstream log(log_path_);
+    for (std::string line; std::getline(log, line);) {
+      if (line.find("\"level\":\"error\"") != std::string::npos)
+        std::cerr << "    " << line << "\n";
+    }
     ++operator_exits_;
     startOperator(leader_elect_);
   }

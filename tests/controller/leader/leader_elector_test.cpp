@@ -107,6 +107,54 @@ TEST(LeaderElectorTest, ConflictMeansLostTheRace) {
   EXPECT_EQ(store->record->holderIdentity, "a");
 }
 
+// client-go's fast path: the leader renews with the Lease it last wrote, one
+// request instead of a read and a write, so a lossy API server takes half as
+// many chances at each renewal.
+TEST(LeaderElectorTest, TheLeaderRenewsWithOneUpdateAndNoRead) {
+  auto store = std::make_shared<LeaseStore>();
+  auto clock = std::make_shared<FakeClock>();
+  LeaderElector a(std::make_shared<FakeLeaseLock>(store), config("a"), clock);
+  ASSERT_TRUE(a.tryAcquireOrRenew());
+  const int readsWhenLeading = store->reads;
+  for (int i = 0; i < 5; ++i) {
+    clock->advance(2s);
+    ASSERT_TRUE(a.tryAcquireOrRenew());
+  }
+  EXPECT_EQ(store->reads, readsWhenLeading);
+  EXPECT_EQ(store->updates, 5);
+  EXPECT_EQ(store->record->renewTime, clock->wallNow());
+}
+
+// The optimistic write meets a Lease someone else changed: the same attempt
+// reads it and decides as a candidate would, not as the leader it was.
+TEST(LeaderElectorTest, AFailedOptimisticRenewalFallsBackToReadingTheLease) {
+  auto store = std::make_shared<LeaseStore>();
+  auto clock = std::make_shared<FakeClock>();
+  LeaderElector a(std::make_shared<FakeLeaseLock>(store), config("a"), clock);
+  ASSERT_TRUE(a.tryAcquireOrRenew());
+  {
+    // Rewritten behind a's back (a kubectl edit, say), still held by a.
+    std::lock_guard<std::mutex> l(store->mu);
+    ++store->version;
+  }
+  clock->advance(2s);
+  const int reads = store->reads;
+  EXPECT_TRUE(a.tryAcquireOrRenew());
+  EXPECT_EQ(store->reads, reads + 1);
+  EXPECT_EQ(store->record->renewTime, clock->wallNow());
+
+  {
+    // Now taken by someone else: the fallback read sees it and a steps down.
+    std::lock_guard<std::mutex> l(store->mu);
+    store->record->holderIdentity = "b";
+    ++store->version;
+  }
+  clock->advance(2s);
+  EXPECT_FALSE(a.tryAcquireOrRenew());
+  EXPECT_FALSE(a.isLeader());
+  EXPECT_EQ(store->record->holderIdentity, "b");
+}
+
 TEST(LeaderElectorTest, ReleaseHandsLeaseBackForImmediateTakeover) {
   auto store = std::make_shared<LeaseStore>();
   auto clock = std::make_shared<FakeClock>();
@@ -205,7 +253,7 @@ class LeaderElectorRunTest : public ::testing::Test {
   }
   void join() { thread_.join(); }
   void TearDown() override {
-    store_->setHangReads(false);
+    store_->setHangRequests(false);
     stop_.requestStop();
     if (thread_.joinable()) thread_.join();
   }
@@ -239,24 +287,24 @@ TEST_F(LeaderElectorRunTest, AHungRenewalStopsWritesBeforeTheLeaseCanBeTaken) {
   start();
   ASSERT_TRUE(eventually([&] { return started_.load() && fence_->isOpen(); }));
   const auto cutOff = std::chrono::steady_clock::now();
-  // Reads counted in the same critical section that starts the hang: a renewal
-  // reading in between would hang uncounted, and no other would ever start.
-  const int readsAtCut = [&] {
+  // Requests counted in the same critical section that starts the hang: a
+  // renewal sent in between would hang uncounted, and no other would start.
+  const int requestsAtCut = [&] {
     std::lock_guard<std::mutex> l(store_->mu);
-    store_->hangReads = true;
-    return store_->reads;
+    store_->hangRequests = true;
+    return store_->requests;
   }();
   // A renewal is under way and stuck (every 20 ms one starts).
   ASSERT_TRUE(eventually([&] {
     std::lock_guard<std::mutex> l(store_->mu);
-    return store_->reads > readsAtCut;
+    return store_->requests > requestsAtCut;
   }));
   // The last renewal began before the cut: writes end renewDeadline (200 ms)
   // after it. Checked well before the earliest takeover (leaseDuration, 1 s).
   std::this_thread::sleep_until(cutOff + 600ms);
   EXPECT_FALSE(fence_->isOpen());
   EXPECT_FALSE(stopped_);  // the elector itself is still waiting on its request
-  store_->setHangReads(false);
+  store_->setHangRequests(false);
   ASSERT_TRUE(eventually([&] { return stopped_.load(); }));
   join();
   EXPECT_EQ(result_, 0);

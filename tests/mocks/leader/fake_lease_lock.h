@@ -17,16 +17,18 @@ struct LeaseStore {
   std::optional<LeaderElectionRecord> record;
   int version = 0;
   bool failWrites = false;
-  // get() blocks while set: an API server that accepts and never answers.
-  bool hangReads = false;
+  // get() and update() block while set: an API server that accepts and
+  // never answers.
+  bool hangRequests = false;
   std::condition_variable unhang;
   int updates = 0;
   int reads = 0;
+  int requests = 0;  // reads and update attempts, counted before any hang
 
-  void setHangReads(bool hang) {
+  void setHangRequests(bool hang) {
     {
       std::lock_guard<std::mutex> l(mu);
-      hangReads = hang;
+      hangRequests = hang;
     }
     unhang.notify_all();
   }
@@ -38,7 +40,8 @@ class FakeLeaseLock : public LeaseLock {
   kube::StatusOr<LeaderElectionRecord> get() override {
     std::unique_lock<std::mutex> l(store_->mu);
     ++store_->reads;
-    store_->unhang.wait(l, [this] { return !store_->hangReads; });
+    ++store_->requests;
+    store_->unhang.wait(l, [this] { return !store_->hangRequests; });
     if (!store_->record) return kube::Status(kube::Code::kNotFound, "not found");
     seen_ = store_->version;
     return *store_->record;
@@ -52,7 +55,9 @@ class FakeLeaseLock : public LeaseLock {
     return kube::Status::ok();
   }
   kube::Status update(const LeaderElectionRecord& r) override {
-    std::lock_guard<std::mutex> l(store_->mu);
+    std::unique_lock<std::mutex> l(store_->mu);
+    ++store_->requests;
+    store_->unhang.wait(l, [this] { return !store_->hangRequests; });
     if (store_->failWrites) return kube::Status(kube::Code::kUnavailable, "down");
     if (seen_ != store_->version) return kube::Status(kube::Code::kConflict, "conflict");
     store_->record = r;
