@@ -5,7 +5,7 @@ CTL := tests/controlplane/ctl
 AGENT_BUILD := tests/argocd-agent/build
 CP_DIR := .cache/controlplane
 
-.PHONY: all deps build test test-unit test-integration test-e2e test-fault test-asan test-tsan fuzz run cluster-up cluster-down controlplane agent-binaries bundle bench format format-check clean
+.PHONY: all deps build test test-unit test-integration test-e2e test-fault test-asan test-tsan fuzz run cluster-up cluster-down controlplane agent-binaries bundle bench bench-peer format format-check clean
 
 all: build
 
@@ -73,6 +73,11 @@ bundle:
 
 bench: build controlplane
 	@bash hack/bench.sh
+
+# The controller-runtime peer of bench/peer (Go, modules from the Go module
+# proxy), built into .cache/bench-peer/<hash>/ unless already there; prints its path.
+bench-peer:
+	@bash hack/build-bench-peer.sh
 
 FORMAT_SOURCES = find bench cmd controller reconcilers tests -name '*.cpp' -o -name '*.h'
 
