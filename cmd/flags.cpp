@@ -175,6 +175,35 @@ ctrl::kube::StatusOr<Flags> parseFlags(const std::vector<std::string>& args, boo
          f.maxConcurrentReconciles = static_cast<int>(n);
          return Status::ok();
        }},
+      {"kube-api-qps",
+       [&](const std::string& v) {
+         char* end = nullptr;
+         double q = std::strtod(v.c_str(), &end);
+         if (v.empty() || *end != '\0' || !(q >= 0) || q > 100000) {
+           return bad("--kube-api-qps: want a number from 0 (no limit) to 100000, got \"" + v +
+                      "\"");
+         }
+         f.kubeApiQps = q;
+         return Status::ok();
+       }},
+      {"kube-api-burst",
+       [&](const std::string& v) {
+         char* end = nullptr;
+         long n = std::strtol(v.c_str(), &end, 10);
+         if (v.empty() || *end != '\0' || n < 1 || n > 100000) {
+           return bad("--kube-api-burst: want an integer from 1 to 100000, got \"" + v + "\"");
+         }
+         f.kubeApiBurst = static_cast<int>(n);
+         return Status::ok();
+       }},
+      {"kube-api-throttling",
+       [&](const std::string& v) {
+         if (v != "apf" && v != "fixed") {
+           return bad("--kube-api-throttling: want apf or fixed, got \"" + v + "\"");
+         }
+         f.kubeApiFollowApf = v == "apf";
+         return Status::ok();
+       }},
       {"probe-interval",
        [&](const std::string& v) {
          auto d = parseDurationFlag(v);
@@ -319,6 +348,16 @@ Flags:
         stderr is a terminal.
   --max-concurrent-reconciles N
         ClusterAgents reconciled in parallel, 1..64. Default: 2.
+  --kube-api-qps QPS, --kube-api-burst N
+        the API client's own rate limit (0: none). With
+        --kube-api-throttling=apf it holds only until the API server shows
+        it runs Priority and Fairness. Default: 20 and 30.
+  --kube-api-throttling apf|fixed
+        apf: once a response carries the API server's Priority and Fairness
+        headers, no fixed limit; a 429 halves the rate the operator was
+        sending and each second without one raises it by a quarter until no
+        limit is needed. fixed: --kube-api-qps/--kube-api-burst always.
+        Default: apf.
   --probe-interval DURATION
         how often the operator itself probes each ClusterAgent's serverAddr
         (DNS, TCP, TLS handshake) for the ServerReachable condition, e.g. 60s.

@@ -31,6 +31,13 @@ struct Flags {
   std::string logLevel = "info";  // debug | info | warn | error
   std::string logFormat;          // json | text; "" until parsed: json, text on a tty
   int maxConcurrentReconciles = 2;
+  // The API client's own limit: --kube-api-qps/--kube-api-burst hold until
+  // a response shows the API server's Priority and Fairness, when
+  // --kube-api-throttling=apf (default) hands pacing to the server's 429s;
+  // fixed keeps them for good (controller-runtime's 20/30).
+  double kubeApiQps = 20;
+  int kubeApiBurst = 30;
+  bool kubeApiFollowApf = true;
   std::chrono::milliseconds probeInterval{60000};  // ServerReachable probe of each serverAddr
   std::chrono::milliseconds probeTimeout{5000};    // the whole probe
   bool probe = true;                               // false: no ServerReachable probes

@@ -59,6 +59,15 @@ int main(int argc, char** argv) {
       "clusteragent_operator_api_requests_total",
       "Requests to the API server by verb and HTTP code (0: no response).");
   ctrl::kube::KubeClientOptions clientOptions;
+  clientOptions.qps = flags.kubeApiQps;
+  clientOptions.burst = flags.kubeApiBurst;
+  clientOptions.followApf = flags.kubeApiFollowApf;
+  auto& rateLimit = ctrl::manager::Registry::global().gauge(
+      "clusteragent_operator_api_client_rate_limit",
+      "The API client's own limit in requests/s; 0: none (the API server's Priority and "
+      "Fairness paces it).");
+  rateLimit.set(flags.kubeApiQps);
+  clientOptions.onRateLimitChange = [&rateLimit](double qps) { rateLimit.set(qps); };
   clientOptions.onRequest = [&requests](const std::string& verb, int code) {
     requests.inc({{"verb", verb}, {"code", std::to_string(code)}});
   };
@@ -76,6 +85,7 @@ int main(int argc, char** argv) {
   leaseOptions.userAgent = clientOptions.userAgent + "/leader-election";
   leaseOptions.qps = 5;
   leaseOptions.burst = 10;
+  leaseOptions.followApf = false;  // one request per retry period
   leaseOptions.maxRetries = 0;
   leaseOptions.requestTimeout =
       std::chrono::duration_cast<std::chrono::seconds>(mo.leaderElectionConfig.renewDeadline / 2);
@@ -98,6 +108,8 @@ int main(int argc, char** argv) {
                        {"leaderElect", flags.leaderElect},
                        {"leaderElectionNamespace", leaseNamespace},
                        {"maxConcurrentReconciles", flags.maxConcurrentReconciles},
+                       {"kubeApiQps", flags.kubeApiQps},
+                       {"kubeApiThrottling", flags.kubeApiFollowApf ? "apf" : "fixed"},
                        {"allowClusterWideNamespaces", flags.allowClusterWideNamespaces},
                        {"allowExtraRulesNamespaces", flags.allowExtraRulesNamespaces},
                        {"allowPodSchedulingNamespaces", flags.allowPodSchedulingNamespaces},

@@ -9,9 +9,9 @@
 #include <thread>
 
 #include "controller/clock/stop_signal.h"
+#include "controller/kube/apf_rate_limiter.h"
 #include "controller/kube/api_error.h"
 #include "controller/kube/cpprest_watch_stream.h"
-#include "controller/kube/rate_limiter.h"
 #include "controller/kube/request_encoding.h"
 #include "controller/kube/tls_context.h"
 #include "controller/kube/token_source.h"
@@ -58,12 +58,15 @@ std::string objectNamespace(const json& obj) {
 
 }  // namespace
 
+// Set by the API server's Priority and Fairness filter on the responses it handled.
+const char* const kApfPriorityLevelHeader = "X-Kubernetes-PF-PriorityLevel-UID";
+
 struct CpprestKubeClient::Impl {
   ClientConfig config;
   KubeClientOptions options;
   std::unique_ptr<client::http_client> http;
   TokenSource tokens;
-  TokenBucketRateLimiter limiter;
+  ApfRateLimiter limiter;
   // shutdown(): cancels every request made with its token and ends retry sleeps.
   pplx::cancellation_token_source shutdownCts;
   StopSignal stopped;
@@ -72,7 +75,9 @@ struct CpprestKubeClient::Impl {
       : config(std::move(cfg)),
         options(std::move(opts)),
         tokens(config.bearerToken, config.tokenFile, options.clock),
-        limiter(options.qps, options.burst, options.clock) {}
+        limiter(ApfRateLimiterOptions{options.qps, options.burst, options.followApf, options.minQps,
+                                      options.maxQps, options.liftAbove, options.onRateLimitChange},
+                options.clock) {}
 
   client::http_client_config httpConfig(std::chrono::seconds timeout) const {
     client::http_client_config c;
@@ -127,6 +132,7 @@ struct CpprestKubeClient::Impl {
       ex.code = resp.status_code();
       ex.responded = true;
       if (resp.headers().has("Retry-After")) ex.retryAfter = resp.headers()["Retry-After"];
+      limiter.observe(ex.code, resp.headers().has(kApfPriorityLevelHeader));
       ex.body = resp.extract_utf8string(true).get();
     } catch (const http::http_exception& e) {
       ex.transport = transportStatus(what, e);
@@ -213,6 +219,10 @@ StatusOr<std::shared_ptr<CpprestKubeClient>> CpprestKubeClient::create(const Cli
 
 CpprestKubeClient::CpprestKubeClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 CpprestKubeClient::~CpprestKubeClient() = default;
+
+double CpprestKubeClient::rateLimitQps() const {
+  return impl_->limiter.currentQps();
+}
 
 void CpprestKubeClient::shutdown() {
   impl_->stopped.requestStop();

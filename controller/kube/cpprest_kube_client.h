@@ -16,8 +16,16 @@
 namespace ctrl::kube {
 
 struct KubeClientOptions {
-  double qps = 20;  // <= 0: unlimited
+  // The fixed limit (<= 0: none). With followApf, it holds only until a
+  // response shows the API server's Priority and Fairness; then the server's
+  // 429s set the rate (apf_rate_limiter.h).
+  double qps = 20;
   int burst = 30;
+  bool followApf = true;
+  double minQps = 5;        // followApf: the floor a 429 lowers the rate to
+  double maxQps = 0;        // followApf: a ceiling; 0: none
+  double liftAbove = 1000;  // followApf: recovery past this lifts the limit
+  std::function<void(double qps)> onRateLimitChange;  // the new limit, 0: none
   std::string userAgent = "clusteragent-operator";
   std::chrono::seconds requestTimeout{30};
   // Retries after the first attempt: GET/LIST on any retryable error, writes
@@ -63,6 +71,8 @@ class CpprestKubeClient : public KubeClient {
   StatusOr<std::string> podLogs(const std::string& ns, const std::string& pod,
                                 const LogOptions& opts = {}) override;
   void shutdown() override;
+  // The client-side limit in force (requests/s), 0 when none.
+  double rateLimitQps() const;
 
   struct Impl;
 

@@ -39,6 +39,17 @@ bool TokenBucketRateLimiter::tryAccept() {
   return true;
 }
 
+void TokenBucketRateLimiter::setRate(double qps, int burst) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const auto now = clock_->now();
+  if (qps_ > 0) refillLocked(now);
+  last_ = now;
+  qps_ = qps;
+  burst_ = std::max(burst, 1);
+  // Debt from the old rate is forgiven: it was owed at a rate that no longer holds.
+  tokens_ = std::clamp(tokens_, 0.0, burst_);
+}
+
 void TokenBucketRateLimiter::accept() {
   auto wait = reserve();
   if (wait.count() > 0) std::this_thread::sleep_for(wait);

@@ -22,6 +22,9 @@ class TokenBucketRateLimiter {
   bool tryAccept();
   // reserve() and sleep for the returned duration.
   void accept();
+  // A new rate (qps <= 0: none) and burst, from now on; tokens already
+  // earned are kept up to the new burst.
+  void setRate(double qps, int burst);
 
  private:
   void refillLocked(std::chrono::steady_clock::time_point now);

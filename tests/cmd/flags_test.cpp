@@ -50,6 +50,27 @@ TEST(FlagsTest, BothValueSyntaxes) {
   EXPECT_EQ(f.maxConcurrentReconciles, 8);
 }
 
+TEST(FlagsTest, ApiClientThrottling) {
+  Flags d = parseOk({});
+  EXPECT_EQ(d.kubeApiQps, 20);
+  EXPECT_EQ(d.kubeApiBurst, 30);
+  EXPECT_TRUE(d.kubeApiFollowApf);
+  Flags f =
+      parseOk({"--kube-api-qps=50.5", "--kube-api-burst", "100", "--kube-api-throttling=fixed"});
+  EXPECT_EQ(f.kubeApiQps, 50.5);
+  EXPECT_EQ(f.kubeApiBurst, 100);
+  EXPECT_FALSE(f.kubeApiFollowApf);
+  EXPECT_EQ(parseOk({"--kube-api-qps=0"}).kubeApiQps, 0);
+  EXPECT_NE(parseErr({"--kube-api-qps=-1"}).find("--kube-api-qps"), std::string::npos);
+  EXPECT_NE(parseErr({"--kube-api-qps=fast"}).find("--kube-api-qps"), std::string::npos);
+  EXPECT_NE(parseErr({"--kube-api-burst=0"}).find("--kube-api-burst"), std::string::npos);
+  EXPECT_NE(parseErr({"--kube-api-throttling=none"}).find("apf or fixed"), std::string::npos);
+  const std::string u = usage("op");
+  for (const char* flag : {"--kube-api-qps", "--kube-api-burst", "--kube-api-throttling"}) {
+    EXPECT_NE(u.find(flag), std::string::npos) << flag;
+  }
+}
+
 TEST(FlagsTest, NamespaceIsRepeatableAndCommaSeparated) {
   Flags f = parseOk({"--namespace", "a", "--namespace=b,c"});
   EXPECT_EQ(f.namespaces, (std::vector<std::string>{"a", "b", "c"}));
