@@ -66,7 +66,7 @@ kube::StatusOr<ApplyOutcome> applyIfChanged(kube::KubeClient& client,
     if (cached) {
       // Caches that hold every object of a kind (Secrets) show others' too.
       if (!opts.mayTakeOver(*live)) return notOwned();
-    } else {
+    } else if (!opts.cacheHoldsAll) {
       auto current = client.get(resource, ns, name);
       if (current.isOk()) {
         if (!opts.mayTakeOver(*current)) return notOwned();

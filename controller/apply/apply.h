@@ -47,6 +47,13 @@ struct ApplyOptions {
   // cache that has not seen it yet), of the live one, read first. Null:
   // apply regardless.
   std::function<bool(const json& live)> mayTakeOver;
+  // The cache `live` comes from holds every object of the kind where desired
+  // lives (not only ours): no cached object means none exists, so the read
+  // before a first apply is skipped. The window left (an object created by
+  // someone else that the watch has not delivered yet) is the one a read
+  // leaves too, between the read and the apply; it is only longer by the
+  // watch's latency.
+  bool cacheHoldsAll = false;
 };
 
 // The apply was refused: the object exists and mayTakeOver said no

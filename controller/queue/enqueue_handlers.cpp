@@ -65,6 +65,29 @@ cache::EventHandlers enqueueMapped(Controller& c, MapFunc map) {
   return fromMap(c, std::move(map));
 }
 
+cache::EventHandlers enqueueMappedCoalescingStatus(Controller& c, MapFunc map,
+                                                   std::chrono::milliseconds delay) {
+  cache::EventHandlers h = fromMap(c, map);
+  if (delay.count() <= 0) return h;
+  h.onUpdate = [&c, map, delay](const json& oldObj, const json& newObj) {
+    static const json::json_pointer kGeneration("/metadata/generation");
+    const json none;
+    const json& was = oldObj.contains(kGeneration) ? oldObj.at(kGeneration) : none;
+    const json& is = newObj.contains(kGeneration) ? newObj.at(kGeneration) : none;
+    std::set<std::string> keys;
+    for (auto& key : map(oldObj)) keys.insert(std::move(key));
+    for (auto& key : map(newObj)) keys.insert(std::move(key));
+    for (const auto& key : keys) {
+      if (was == is) {
+        c.enqueueAfter(key, delay);
+      } else {
+        c.enqueue(key);
+      }
+    }
+  };
+  return h;
+}
+
 MapFunc mapByIndex(const cache::Store& store, std::string index,
                    std::function<std::string(const json&)> value) {
   if (!value) value = [](const json& obj) { return cache::objectKey(obj); };

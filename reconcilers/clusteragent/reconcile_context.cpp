@@ -1,5 +1,7 @@
 #include "reconcilers/clusteragent/reconcile_context.h"
 
+#include <algorithm>
+
 #include "controller/logging/logger.h"
 #include "reconcilers/clusteragent/ownership.h"
 
@@ -12,6 +14,14 @@ ctrl::kube::StatusOr<ctrl::apply::ApplyOutcome> ReconcileContext::apply(
   // Only what this ClusterAgent created (its labels) is ever applied to.
   if (!opts.mayTakeOver) {
     opts.mayTakeOver = [this](const json& obj) { return ownedBy(obj, ns, name); };
+  }
+  if (options.childCachesHoldAll) {
+    // Namespaced children outside the watched set (an argocdNamespace the
+    // operator does not watch) are not in any cache: read them first.
+    const auto& watched = options.tenantPolicy.watchedNamespaces;
+    const std::string objNs = desired.value("/metadata/namespace"_json_pointer, std::string());
+    opts.cacheHoldsAll = !r.namespaced || watched.empty() ||
+                         std::find(watched.begin(), watched.end(), objNs) != watched.end();
   }
   auto res = ctrl::apply::applyIfChanged(client, r, desired, live, opts);
   if (!res.isOk()) return res;

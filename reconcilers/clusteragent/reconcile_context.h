@@ -35,6 +35,11 @@ struct ReconcilerOptions {
   std::function<void(const std::string& kind, ctrl::apply::ApplyOutcome)> onApply;
   // Server probes + connection metrics (connection_observer.h); null: not observed.
   std::shared_ptr<ConnectionObserver> connection;
+  // The child caches hold every object of their kinds in the namespaces the
+  // operator watches (child_cache_transform.h), so a child not cached there
+  // does not exist and is created without a read first. False for caches
+  // that hold only ours (tests).
+  bool childCachesHoldAll = false;
 };
 
 struct ReconcileContext {

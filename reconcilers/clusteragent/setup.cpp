@@ -3,6 +3,7 @@
 #include "controller/manager/metrics.h"
 #include "controller/queue/enqueue_handlers.h"
 #include "reconcilers/clusteragent/agent_pods.h"
+#include "reconcilers/clusteragent/child_cache_transform.h"
 #include "reconcilers/clusteragent/ownership.h"
 #include "reconcilers/clusteragent/prober/openssl_tls_prober.h"
 #include "reconcilers/clusteragent/secret_digest.h"
@@ -66,6 +67,7 @@ ClusterAgentOperator::ClusterAgentOperator(ctrl::kube::KubeClientPtr client,
   // --agent-image is the operator's own choice, never refused.
   ro.tenantPolicy.operatorImage = options_.agentImage;
   ro.tenantPolicy.watchedNamespaces = options_.namespaces;
+  ro.childCachesHoldAll = true;
   ro.onApply = [](const std::string& kind, ctrl::apply::ApplyOutcome o) {
     applyCounter().inc({{"kind", kind}, {"outcome", ctrl::apply::outcomeName(o)}});
   };
@@ -93,7 +95,8 @@ ClusterAgentOperator::ClusterAgentOperator(ctrl::kube::KubeClientPtr client,
   informers_[0]->addEventHandlers(ctrl::queue::enqueueSelf(c));
   for (size_t i = 1; i < informers_.size(); ++i) {
     if (informers_[i].get() == namespaces) continue;
-    informers_[i]->addEventHandlers(ctrl::queue::enqueueMapped(c, ownerKeys));
+    informers_[i]->addEventHandlers(
+        ctrl::queue::enqueueMappedCoalescingStatus(c, ownerKeys, options_.childStatusDelay));
   }
   // Secrets also wake every ClusterAgent that references them.
   secrets->addEventHandlers(
@@ -115,7 +118,9 @@ std::unique_ptr<ctrl::cache::Informer> ClusterAgentOperator::makeInformer(
   io.resource = r;
   if (r.namespaced) io.namespaces = options_.namespaces;
   io.resyncPeriod = options_.resyncPeriod;
-  if (ownedKind) io.labelSelector = kManagedBySelector;
+  // Every object of an applied kind, others' trimmed to metadata: absence
+  // from the cache then means absence (child_cache_transform.h).
+  if (ownedKind) io.transform = trimChildForCache;
   if (r == res::kSecrets) io.transform = digestSecret;
   if (r == res::kNamespaces) io.transform = trimNamespace;
   if (r == res::kPods) {

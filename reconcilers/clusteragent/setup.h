@@ -39,6 +39,10 @@ struct OperatorOptions {
   TenantPolicy tenantPolicy;
   int maxConcurrentReconciles = 2;
   std::chrono::milliseconds resyncPeriod{std::chrono::minutes(10)};
+  // A child's update that leaves its generation (status written by the
+  // Deployment controller, a pod starting) wakes its ClusterAgent this much
+  // later, once per burst (enqueueMappedCoalescingStatus). 0: at once.
+  std::chrono::milliseconds childStatusDelay{std::chrono::seconds(1)};
   ctrl::ClockPtr clock;                  // null: real time
   ConnectionObserverOptions connection;  // --probe-interval, --probe-timeout
   prober::TlsProberPtr prober;           // null: OpensslTlsProber with probeAddresses

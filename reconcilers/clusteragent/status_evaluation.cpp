@@ -159,10 +159,11 @@ json nextStatus(const json& current, const EvaluatedStatus& eval, int64_t genera
   for (const auto& c : eval.conditions) {
     const json* old = ctrl::conditions::findCondition(conds, c.type);
     std::string from = old ? old->value("status", "") : "";
+    std::string fromReason = old ? old->value("reason", "") : "";
     ctrl::conditions::setCondition(&conds, c, now);
     if (from != c.status && flips != nullptr) {
       bool bad = isWarningType(c.type) ? c.status == kTrue : c.status != kTrue;
-      flips->push_back(ConditionFlip{c.type, from, c.status, c.reason, c.message, bad});
+      flips->push_back(ConditionFlip{c.type, from, fromReason, c.status, c.reason, c.message, bad});
     }
   }
   status["conditions"] = std::move(conds);

@@ -81,6 +81,7 @@ EvaluatedStatus evaluateStatus(const StatusInputs& in);
 struct ConditionFlip {
   std::string type;
   std::string from;  // "" when the condition is new
+  std::string fromReason;
   std::string to;
   std::string reason;
   std::string message;

@@ -1,6 +1,7 @@
 #include "reconcilers/clusteragent/update_status.h"
 
 #include "controller/logging/logger.h"
+#include "reconcilers/clusteragent/condition_events.h"
 #include "reconcilers/clusteragent/ownership.h"
 
 namespace clusteragent {
@@ -56,8 +57,7 @@ ctrl::kube::Status updateStatus(ReconcileContext& ctx, ctrl::manager::EventRecor
       {{"clusteragent", ctx.key}, {"phase", next.value("phase", "")}, {"flips", flips.size()}});
   if (recorder != nullptr) {
     for (const auto& f : flips) {
-      recorder->event(ctx.cr, f.warning ? "Warning" : "Normal", f.reason,
-                      f.type + " is " + f.to + ": " + f.message);
+      if (auto e = eventForFlip(f)) recorder->event(ctx.cr, e->type, e->reason, e->message);
     }
   }
   return ctrl::kube::Status::ok();

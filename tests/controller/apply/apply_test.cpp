@@ -265,5 +265,29 @@ TEST(ApplyIfChangedTest, AbsentObjectIsCreatedWhenCheckingOwnership) {
   EXPECT_EQ(fake.writeCount(), 1u);
 }
 
+// A cache that holds every object of the kind: absent there is absent, and
+// the first apply is the only request; someone else's object it holds is
+// still refused without a write.
+TEST(ApplyIfChangedTest, ACacheHoldingEverythingSavesTheReadBeforeTheFirstApply) {
+  testmocks::FakeKubeClient fake;
+  ApplyOptions o;
+  o.mayTakeOver = labelledOurs;
+  o.cacheHoldsAll = true;
+  auto r = applyIfChanged(fake, kCm, desiredCm("v"), nullptr, o);
+  ASSERT_TRUE(r.isOk()) << r.status().toString();
+  EXPECT_EQ(*r, ApplyOutcome::kCreated);
+  ASSERT_EQ(fake.calls().size(), 1u);
+  EXPECT_EQ(fake.calls()[0].verb, "patch");
+
+  json theirs = desiredCm("theirs");
+  theirs["metadata"]["name"] = "d";
+  theirs["metadata"].erase("labels");
+  json mine = desiredCm("v");
+  mine["metadata"]["name"] = "d";
+  auto refused = applyIfChanged(fake, kCm, mine, &theirs, o);
+  EXPECT_TRUE(isNotOwned(refused.status()));
+  EXPECT_EQ(fake.calls().size(), 1u);
+}
+
 }  // namespace
 }  // namespace ctrl::apply

@@ -5,6 +5,8 @@
 
 #include <set>
 
+#include "tests/support/eventually.h"
+
 namespace ctrl::queue {
 namespace {
 
@@ -116,6 +118,50 @@ TEST_F(EnqueueHandlersTest, MapByIndexFindsTheObjectsReferencingTheChangedOne) {
   h.onUpdate(json{{"metadata", {{"namespace", "ns"}, {"name", "creds"}}}},
              json{{"metadata", {{"namespace", "ns"}, {"name", "creds"}}}});
   EXPECT_EQ(drain(c_), (std::set<std::string>{"ns/a", "ns/b"}));
+}
+
+}  // namespace
+}  // namespace ctrl::queue
+
+namespace ctrl::queue {
+namespace {
+
+json child(int generation, const std::string& phase) {
+  json o = owned("ns", "d", {ref("argoproj.io/v1alpha1", "ClusterAgent", "ca", true)});
+  if (generation > 0) o["metadata"]["generation"] = generation;
+  o["status"] = {{"phase", phase}};
+  return o;
+}
+
+TEST_F(EnqueueHandlersTest, StatusOnlyUpdatesOfAChildWakeItsOwnerOnceAfterTheBurst) {
+  auto h = enqueueMappedCoalescingStatus(
+      c_,
+      [](const json& o) { return std::vector<std::string>{controllerOwnerKey(o, "ClusterAgent")}; },
+      std::chrono::milliseconds(300));
+  // Three status writes of the Deployment controller in a row, and a pod
+  // (no generation) changing state: nothing is ready yet, one key waits.
+  h.onUpdate(child(1, "a"), child(1, "b"));
+  h.onUpdate(child(1, "b"), child(1, "c"));
+  h.onUpdate(child(0, "Pending"), child(0, "Running"));
+  EXPECT_EQ(c_.queue().len(), 0u);
+  EXPECT_EQ(c_.queue().stats().waiting, 1u);
+  ASSERT_TRUE(testsupport::eventually([&] { return c_.queue().len() == 1; }));
+  EXPECT_EQ(drain(c_), (std::set<std::string>{"ns/ca"}));
+  EXPECT_EQ(c_.queue().stats().waiting, 0u);
+}
+
+TEST_F(EnqueueHandlersTest, AddsDeletesAndSpecChangesOfAChildWakeItsOwnerAtOnce) {
+  auto h = enqueueMappedCoalescingStatus(
+      c_,
+      [](const json& o) { return std::vector<std::string>{controllerOwnerKey(o, "ClusterAgent")}; },
+      std::chrono::hours(1));
+  h.onUpdate(child(1, "a"), child(2, "a"));  // someone edited the spec: drift
+  EXPECT_EQ(drain(c_), (std::set<std::string>{"ns/ca"}));
+  h.onDelete(child(2, "a"));
+  EXPECT_EQ(drain(c_), (std::set<std::string>{"ns/ca"}));
+  h.onAdd(child(1, "a"));
+  EXPECT_EQ(drain(c_), (std::set<std::string>{"ns/ca"}));
+  EXPECT_EQ(c_.queue().stats().waiting, 0u);
 }
 
 }  // namespace

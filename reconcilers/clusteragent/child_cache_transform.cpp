@@ -1,0 +1,46 @@
+#include "reconcilers/clusteragent/child_cache_transform.h"
+
+#include "controller/apply/apply.h"
+#include "reconcilers/clusteragent/object_meta.h"
+
+namespace clusteragent {
+
+using nlohmann::json;
+
+json trimChildForCache(json obj) {
+  if (!obj.is_object()) return obj;
+  auto md = obj.find("metadata");
+  if (md == obj.end() || !md->is_object()) return obj;
+  const json& labels = md->value("labels", json::object());
+  const bool ours = labels.is_object() && labels.value(kManagedByLabel, "") == kManagedByValue;
+  if (!ours) {
+    json meta = json::object();
+    for (const char* k : {"name", "namespace", "uid", "resourceVersion", "labels",
+                          "ownerReferences", "deletionTimestamp"}) {
+      auto it = md->find(k);
+      if (it != md->end()) meta[k] = std::move(*it);
+    }
+    json out = json::object();
+    for (const char* k : {"apiVersion", "kind"}) {
+      auto it = obj.find(k);
+      if (it != obj.end()) out[k] = std::move(*it);
+    }
+    out["metadata"] = std::move(meta);
+    return out;
+  }
+  // What OwnedFields::of reads: our manager's Apply entry on the main resource.
+  auto mf = md->find("managedFields");
+  if (mf != md->end() && mf->is_array()) {
+    json kept = json::array();
+    for (auto& entry : *mf) {
+      if (entry.is_object() && entry.value("manager", "") == ctrl::apply::kFieldManager &&
+          entry.value("operation", "") == "Apply" && entry.value("subresource", "").empty()) {
+        kept.push_back(std::move(entry));
+      }
+    }
+    *mf = std::move(kept);
+  }
+  return obj;
+}
+
+}  // namespace clusteragent
