@@ -69,6 +69,9 @@ cache::EventHandlers enqueueMappedCoalescingStatus(Controller& c, MapFunc map,
                                                    std::chrono::milliseconds delay) {
   cache::EventHandlers h = fromMap(c, map);
   if (delay.count() <= 0) return h;
+  h.onAdd = [&c, map, delay](const json& obj) {
+    for (const auto& key : map(obj)) c.enqueueAfter(key, delay);
+  };
   h.onUpdate = [&c, map, delay](const json& oldObj, const json& newObj) {
     static const json::json_pointer kGeneration("/metadata/generation");
     const json none;
@@ -85,6 +88,22 @@ cache::EventHandlers enqueueMappedCoalescingStatus(Controller& c, MapFunc map,
       }
     }
   };
+  return h;
+}
+
+cache::EventHandlers enqueueMappedAfter(Controller& c, MapFunc map,
+                                        std::chrono::milliseconds delay) {
+  cache::EventHandlers h;
+  h.onAdd = [&c, map, delay](const json& obj) {
+    for (const auto& key : map(obj)) c.enqueueAfter(key, delay);
+  };
+  h.onUpdate = [&c, map, delay](const json& oldObj, const json& newObj) {
+    std::set<std::string> keys;
+    for (auto& key : map(oldObj)) keys.insert(std::move(key));
+    for (auto& key : map(newObj)) keys.insert(std::move(key));
+    for (const auto& key : keys) c.enqueueAfter(key, delay);
+  };
+  h.onDelete = h.onAdd;
   return h;
 }
 

@@ -27,15 +27,20 @@ cache::EventHandlers enqueueOwner(Controller& c, const std::string& ownerKind,
 // On update, keys mapped from both the old and the new object are enqueued,
 // so a reference that moved away still wakes its former owner.
 cache::EventHandlers enqueueMapped(Controller& c, MapFunc map);
-// As enqueueMapped, but an update that leaves metadata.generation as it was
-// (a status write by another controller; objects without a generation count
-// as such) enqueues after `delay`, and a key already waiting is not added
-// again: the Deployment controller writes a new Deployment's status several
-// times within a few hundred milliseconds, and one reconcile after the burst
-// writes the owner's status once instead of once per step. Adds, deletes and
-// spec changes (drift) still enqueue at once.
+// As enqueueMapped, but an add, or an update that leaves metadata.generation
+// as it was (a status write by another controller; objects without a
+// generation count as such), enqueues after `delay`, and a key already
+// waiting is not added again: the adds are the echoes of our own creates,
+// and the Deployment controller writes a new Deployment's status several
+// times within a few hundred milliseconds; one reconcile after the burst
+// writes the owner's status once instead of once per step. Deletes and spec
+// changes (drift) still enqueue at once.
 cache::EventHandlers enqueueMappedCoalescingStatus(Controller& c, MapFunc map,
                                                    std::chrono::milliseconds delay);
+// Every event enqueues after `delay`, once per burst: for kinds that are only
+// observed, never applied (pods), where no event is drift to repair at once.
+cache::EventHandlers enqueueMappedAfter(Controller& c, MapFunc map,
+                                        std::chrono::milliseconds delay);
 
 // A MapFunc through another informer's index: the keys of the objects in
 // `store` indexed under value(obj) — e.g. the ClusterAgents whose "secret"

@@ -30,7 +30,8 @@ ClusterAgentReconciler::ClusterAgentReconciler(ctrl::kube::KubeClientPtr client,
       caches_(caches),
       recorder_(recorder),
       options_(std::move(options)),
-      clock_(clock ? std::move(clock) : std::make_shared<ctrl::RealClock>()) {}
+      clock_(clock ? std::move(clock) : std::make_shared<ctrl::RealClock>()),
+      statusPacer_(options_.statusDetailInterval) {}
 
 Result ClusterAgentReconciler::reconcileInvalid(ReconcileContext& ctx, const std::string& message,
                                                 const std::string& reason) {
@@ -39,6 +40,7 @@ Result ClusterAgentReconciler::reconcileInvalid(ReconcileContext& ctx, const std
   ctx.status.specReason = reason;
   forgetConnection(options_, ctx.ns, ctx.name);
   ctrl::logging::warn("invalid spec", {{"clusteragent", ctx.key}, {"error", message}});
+  // Not paced: a terminal result has no requeue to write a deferred change.
   auto s = updateStatus(ctx, recorder_, &statusWrites_, clock_->wallNow());
   if (!s.isOk()) return Result::error("status: " + s.toString());
   return Result::terminal("invalid spec: " + message);
@@ -70,6 +72,7 @@ Result ClusterAgentReconciler::reconcile(const ctrl::queue::Request& req) {
   if (!cached) {  // deleted; children go with it
     forgetConnection(options_, req.ns, req.name);
     statusWrites_.forget(req.key());
+    statusPacer_.forget(req.key());
     return sweepOrphans(req);
   }
 
@@ -156,7 +159,7 @@ Result ClusterAgentReconciler::reconcile(const ctrl::queue::Request& req) {
     }
     if (r.stop) break;
   }
-  auto s = updateStatus(ctx, recorder_, &statusWrites_, clock_->wallNow());
+  auto s = updateStatus(ctx, recorder_, &statusWrites_, clock_->wallNow(), &statusPacer_);
   if (ctrl::kube::isConflict(s) && errors.empty()) {
     // Someone wrote the ClusterAgent after our cache read it: not a failure,
     // the watch event is on its way; look again from the newer version.

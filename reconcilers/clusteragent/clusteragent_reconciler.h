@@ -23,6 +23,7 @@
 #include "reconcilers/clusteragent/caches.h"
 #include "reconcilers/clusteragent/reconcile_context.h"
 #include "reconcilers/clusteragent/status_write_memo.h"
+#include "reconcilers/clusteragent/status_write_pacer.h"
 
 namespace clusteragent {
 
@@ -45,6 +46,7 @@ class ClusterAgentReconciler : public ctrl::queue::Reconciler {
   ReconcilerOptions options_;
   ctrl::ClockPtr clock_;
   StatusWriteMemo statusWrites_;
+  StatusWritePacer statusPacer_;
 };
 
 }  // namespace clusteragent

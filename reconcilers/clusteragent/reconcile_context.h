@@ -40,6 +40,9 @@ struct ReconcilerOptions {
   // does not exist and is created without a read first. False for caches
   // that hold only ours (tests).
   bool childCachesHoldAll = false;
+  // Status changes that flip nothing wait this long after the last write to
+  // the same ClusterAgent (status_write_pacer.h). 0: written at once.
+  std::chrono::milliseconds statusDetailInterval{0};
 };
 
 struct ReconcileContext {

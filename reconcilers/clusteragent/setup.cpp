@@ -54,6 +54,7 @@ ClusterAgentOperator::ClusterAgentOperator(ctrl::kube::KubeClientPtr client,
   addInformer(makeInformer(res::kClusterRoles, true), &caches_.clusterRoles);
   addInformer(makeInformer(res::kClusterRoleBindings, true), &caches_.clusterRoleBindings);
   addInformer(makeInformer(res::kPods, true), &caches_.pods);
+  ctrl::cache::Informer* pods = informers_.back().get();
   addInformer(makeInformer(res::kSecrets, false), &caches_.secrets);
   ctrl::cache::Informer* secrets = informers_.back().get();
   // Not an owned kind: the target Namespaces' opt-in labels (tenant_policy.h).
@@ -68,6 +69,7 @@ ClusterAgentOperator::ClusterAgentOperator(ctrl::kube::KubeClientPtr client,
   ro.tenantPolicy.operatorImage = options_.agentImage;
   ro.tenantPolicy.watchedNamespaces = options_.namespaces;
   ro.childCachesHoldAll = true;
+  ro.statusDetailInterval = options_.statusDetailInterval;
   ro.onApply = [](const std::string& kind, ctrl::apply::ApplyOutcome o) {
     applyCounter().inc({{"kind", kind}, {"outcome", ctrl::apply::outcomeName(o)}});
   };
@@ -91,10 +93,21 @@ ClusterAgentOperator::ClusterAgentOperator(ctrl::kube::KubeClientPtr client,
 
   // Handlers only enqueue keys.
   auto& c = *controller_;
-  connection_->setOnResultChanged([&c](const std::string& key) { c.enqueue(key); });
+  // A probe's answer usually lands while the new agent's pod is starting:
+  // one status write for both.
+  connection_->setOnResultChanged([&c, delay = options_.childStatusDelay](const std::string& key) {
+    c.enqueueAfter(key, delay);
+  });
   informers_[0]->addEventHandlers(ctrl::queue::enqueueSelf(c));
   for (size_t i = 1; i < informers_.size(); ++i) {
     if (informers_[i].get() == namespaces) continue;
+    if (informers_[i].get() == pods) {
+      // Observed, never applied: a pod's start is a handful of events in a
+      // second or two, and its ClusterAgent's status need change once.
+      informers_[i]->addEventHandlers(
+          ctrl::queue::enqueueMappedAfter(c, ownerKeys, options_.childStatusDelay));
+      continue;
+    }
     informers_[i]->addEventHandlers(
         ctrl::queue::enqueueMappedCoalescingStatus(c, ownerKeys, options_.childStatusDelay));
   }

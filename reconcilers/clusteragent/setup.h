@@ -43,6 +43,9 @@ struct OperatorOptions {
   // Deployment controller, a pod starting) wakes its ClusterAgent this much
   // later, once per burst (enqueueMappedCoalescingStatus). 0: at once.
   std::chrono::milliseconds childStatusDelay{std::chrono::seconds(1)};
+  // A status change that flips no condition waits this long after the
+  // ClusterAgent's last status write (status_write_pacer.h). 0: at once.
+  std::chrono::milliseconds statusDetailInterval{std::chrono::seconds(5)};
   ctrl::ClockPtr clock;                  // null: real time
   ConnectionObserverOptions connection;  // --probe-interval, --probe-timeout
   prober::TlsProberPtr prober;           // null: OpensslTlsProber with probeAddresses

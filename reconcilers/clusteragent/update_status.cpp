@@ -21,16 +21,35 @@ void nullRemovedKeys(const json& had, json* patch) {
   }
 }
 
+// No condition flipped, appeared or went, and the phase and observedGeneration
+// stand: what changed is detail (a reason, a message, a replica count).
+bool onlyReasonsOrMessagesChanged(const json& current, const json& next,
+                                  const std::vector<ConditionFlip>& flips) {
+  if (!flips.empty() || !current.is_object()) return false;
+  for (const char* k : {"phase", "observedGeneration"}) {
+    if (current.value(k, json()) != next.value(k, json())) return false;
+  }
+  return current.value("conditions", json::array()).size() ==
+         next.value("conditions", json::array()).size();
+}
+
 }  // namespace
 
 ctrl::kube::Status updateStatus(ReconcileContext& ctx, ctrl::manager::EventRecorder* recorder,
-                                StatusWriteMemo* memo, std::chrono::system_clock::time_point now) {
+                                StatusWriteMemo* memo, std::chrono::system_clock::time_point now,
+                                StatusWritePacer* pacer) {
   const json cached = ctx.cr.value("status", json::object());
   std::string basisVersion = ctx.cr.value("/metadata/resourceVersion"_json_pointer, std::string());
   const json current = memo ? memo->basis(ctx.key, ctx.cr, &basisVersion) : cached;
   std::vector<ConditionFlip> flips;
   json next = nextStatus(current, evaluateStatus(ctx.status), ctx.status.generation, now, &flips);
   if (next == current) return ctrl::kube::Status::ok();
+  if (pacer != nullptr && onlyReasonsOrMessagesChanged(current, next, flips)) {
+    if (auto wait = pacer->deferMinor(ctx.key, now)) {
+      ctx.requeueAfter = ctx.requeueAfter ? std::min(*ctx.requeueAfter, *wait) : *wait;
+      return ctrl::kube::Status::ok();
+    }
+  }
 
   // A merge patch of the whole status: keys we no longer set are nulled so
   // they are removed, at every depth (status.server loses lastProbeTime or
@@ -49,6 +68,7 @@ ctrl::kube::Status updateStatus(ReconcileContext& ctx, ctrl::manager::EventRecor
   auto res =
       ctx.client.patch(kClusterAgents, ctx.ns, ctx.name, ctrl::kube::PatchType::kMerge, body, po);
   if (!res.isOk()) return res.status();
+  if (pacer != nullptr) pacer->wrote(ctx.key, now);
   if (memo) {
     memo->record(ctx.key, res.value()["metadata"].value("resourceVersion", ""), next);
   }

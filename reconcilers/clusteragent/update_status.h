@@ -10,10 +10,12 @@
 #include "controller/manager/event_recorder.h"
 #include "reconcilers/clusteragent/reconcile_context.h"
 #include "reconcilers/clusteragent/status_write_memo.h"
+#include "reconcilers/clusteragent/status_write_pacer.h"
 
 namespace clusteragent {
 
 ctrl::kube::Status updateStatus(ReconcileContext& ctx, ctrl::manager::EventRecorder* recorder,
-                                StatusWriteMemo* memo, std::chrono::system_clock::time_point now);
+                                StatusWriteMemo* memo, std::chrono::system_clock::time_point now,
+                                StatusWritePacer* pacer = nullptr);
 
 }  // namespace clusteragent

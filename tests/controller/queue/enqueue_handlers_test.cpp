@@ -150,7 +150,7 @@ TEST_F(EnqueueHandlersTest, StatusOnlyUpdatesOfAChildWakeItsOwnerOnceAfterTheBur
   EXPECT_EQ(c_.queue().stats().waiting, 0u);
 }
 
-TEST_F(EnqueueHandlersTest, AddsDeletesAndSpecChangesOfAChildWakeItsOwnerAtOnce) {
+TEST_F(EnqueueHandlersTest, DeletesAndSpecChangesOfAChildWakeItsOwnerAtOnce) {
   auto h = enqueueMappedCoalescingStatus(
       c_,
       [](const json& o) { return std::vector<std::string>{controllerOwnerKey(o, "ClusterAgent")}; },
@@ -159,9 +159,32 @@ TEST_F(EnqueueHandlersTest, AddsDeletesAndSpecChangesOfAChildWakeItsOwnerAtOnce)
   EXPECT_EQ(drain(c_), (std::set<std::string>{"ns/ca"}));
   h.onDelete(child(2, "a"));
   EXPECT_EQ(drain(c_), (std::set<std::string>{"ns/ca"}));
-  h.onAdd(child(1, "a"));
-  EXPECT_EQ(drain(c_), (std::set<std::string>{"ns/ca"}));
   EXPECT_EQ(c_.queue().stats().waiting, 0u);
+  // An add is the echo of our own create: it waits with the status updates.
+  h.onAdd(child(1, "a"));
+  EXPECT_EQ(c_.queue().len(), 0u);
+  EXPECT_EQ(c_.queue().stats().waiting, 1u);
+}
+
+}  // namespace
+}  // namespace ctrl::queue
+
+namespace ctrl::queue {
+namespace {
+
+TEST_F(EnqueueHandlersTest, AnObservedKindWakesItsOwnerOnceAfterEveryKindOfEvent) {
+  auto h = enqueueMappedAfter(
+      c_,
+      [](const json& o) { return std::vector<std::string>{controllerOwnerKey(o, "ClusterAgent")}; },
+      std::chrono::milliseconds(300));
+  json pod = owned("ns", "p", {ref("argoproj.io/v1alpha1", "ClusterAgent", "ca", true)});
+  h.onAdd(pod);
+  h.onUpdate(pod, pod);
+  h.onDelete(pod);
+  EXPECT_EQ(c_.queue().len(), 0u);
+  EXPECT_EQ(c_.queue().stats().waiting, 1u);
+  ASSERT_TRUE(testsupport::eventually([&] { return c_.queue().len() == 1; }));
+  EXPECT_EQ(drain(c_), (std::set<std::string>{"ns/ca"}));
 }
 
 }  // namespace
