@@ -111,6 +111,28 @@ class RolloutFaultTest : public OperatorE2ETest {
     return -1;
   }
 
+  // Keeps a fault on for `d` (the caller turned it on), restarting the
+  // operator if it exits, as the kubelet would.
+  void sustainFault(std::chrono::seconds d) {
+    const auto start = std::chrono::steady_clock::now();
+    while (std::chrono::steady_clock::now() - start < d) {
+      std::this_thread::sleep_for(2s);
+      restartOperatorIfItExited();
+    }
+  }
+
+  // After a fault the operator should ride out without exiting: every
+  // ClusterAgent converges within 300 s, it never exited, and then each
+  // child exists exactly once and nothing is written.
+  void expectRecoveredWithoutAnExit(const std::string& after) {
+    const double took = waitConverged(300s);
+    ASSERT_GE(took, 0) << convergedCount() << "/" << count_ << " converged";
+    std::cerr << "all converged " << took << " s after " << after << "; the operator exited "
+              << operator_exits_ << " times" << std::endl;
+    EXPECT_EQ(operator_exits_, 0);
+    expectConvergedExactlyOnceAndQuiet();
+  }
+
   // The kubelet restarts a container that exits (restartPolicy Always): the
   // operator exits by design when it loses its Lease, e.g. to an API server
   // that was away longer than the renew deadline.

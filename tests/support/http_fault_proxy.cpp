@@ -126,6 +126,10 @@ HttpFaultProxy::~HttpFaultProxy() {
   for (auto& t : relays_) t.join();
 }
 
+void HttpFaultProxy::addLatency(std::chrono::milliseconds delay) {
+  latencyMs_ = delay.count();
+}
+
 void HttpFaultProxy::failShare(double share) {
   std::lock_guard<std::mutex> lock(mu_);
   share_ = share;
@@ -223,6 +227,11 @@ bool HttpFaultProxy::forwardRequests(Connection& c) {
       c.watch = false;
       if (!writeAll(c.clientTls, statusResponse(code))) return false;
       continue;
+    }
+    if (const int64_t ms = latencyMs_.load(); ms > 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+      std::lock_guard<std::mutex> lock(mu_);
+      ++counts_.delayed;
     }
     if (c.upstreamTls == nullptr && !connectUpstream(c)) return false;
     if (!writeAll(c.upstreamTls, request)) return false;

@@ -12,6 +12,7 @@
 // sends a connection's next request only after the last answer arrived.
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -39,6 +40,10 @@ class HttpFaultProxy {
   // answered by the proxy with a Kubernetes Status: 429 (Retry-After: 1),
   // 500 and 503 in turn. 0 stops it.
   void failShare(double share);
+  // From now on every relayed request waits `delay` before it goes on (a
+  // slow or distant API server); watches pay it once, when they open. 0
+  // stops it. Connections wait independently, as requests in flight do.
+  void addLatency(std::chrono::milliseconds delay);
   // Closes every connection that carries a watch now; returns how many.
   int cutWatches();
   // Every connection that carries a watch now stays open and goes silent for
@@ -51,6 +56,7 @@ class HttpFaultProxy {
     int watchesCut = 0;        // by cutWatches()
     int watchesStalled = 0;    // by stallWatches()
     int stalledAbandoned = 0;  // stalled watches the client gave up on (closed)
+    int delayed = 0;           // requests relayed late by addLatency
   };
   Counts counts() const;
 
@@ -75,6 +81,7 @@ class HttpFaultProxy {
   std::vector<std::shared_ptr<Connection>> connections_;
   Counts counts_;
   double share_ = 0;
+  std::atomic<int64_t> latencyMs_{0};
   std::mt19937 random_{20261202};
   int rotation_ = 0;
 
