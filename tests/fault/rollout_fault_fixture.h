@@ -23,6 +23,11 @@ class RolloutFaultTest : public OperatorE2ETest {
   // Finalizing a few hundred ClusterAgents takes the operator longer than one.
   RolloutFaultTest() { teardown_delete_timeout_ = "--timeout=300s"; }
 
+  // The faults must land mid-rollout. Following APF, the operator rolls out
+  // 200 ClusterAgents here in seconds, before the fifth restart or tenth
+  // kill; the fixed 20 requests/s keeps a rollout long enough to be hit.
+  std::vector<std::string> extraArgs() const override { return {"--kube-api-throttling=fixed"}; }
+
   void routeApiServer(nlohmann::json& cluster) override {
     if (!through_proxy_) return;
     const std::string server = cluster.value("server", "");
