@@ -1,35 +1,131 @@
-// clusteragent-bench: `make bench`. Prints a table of microbenchmarks and of
-// the operator's convergence against the real control plane. Not a test: it
-// asserts nothing on timing and exits non-zero only on a real failure (no
-// convergence within a generous bound, writes while nothing changed, a wrong
-// answer from a benchmarked function).
+// clusteragent-bench: `make bench`. Prints a table of microbenchmarks and,
+// per size, the operator, the floor (a bare client doing only the writes
+// convergence needs) and the controller-runtime peer side by side against
+// the real control plane; writes the same figures as JSON to bench/results/.
+// Not a test: it asserts nothing on timing and exits non-zero only on a real
+// failure (no convergence within a generous bound, writes while nothing
+// changed, a wrong answer from a benchmarked function).
 //
 //   clusteragent-bench [--micro-only | --cluster-only]
-//   env: BENCH_N (50), BENCH_STEADY_SECONDS (20), BENCH_OPERATOR (binary)
+//   env: BENCH_SIZES (10,100,1000; BENCH_N=<n> for one size), BENCH_LIMITS
+//        (default,off), BENCH_IDLE_SECONDS (60), BENCH_FLOOR_THREADS (8),
+//        BENCH_OPERATOR (binary), BENCH_PEER (binary; else hack/build-bench-peer.sh)
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <iostream>
+#include <sstream>
 #include <string>
 
-#include "bench/convergence_benchmark.h"
+#include "bench/bench_util.h"
 #include "bench/micro_benchmarks.h"
+#include "bench/peer_build.h"
 #include "bench/report_table.h"
+#include "bench/results_json.h"
+#include "bench/side_by_side_table.h"
+#include "bench/size_run.h"
 #include "controller/logging/logger.h"
+#include "tests/support/operator_process.h"
 
 namespace {
 
-int envInt(const char* name, int fallback) {
-  const char* v = std::getenv(name);
-  if (!v || !*v) return fallback;
-  char* end = nullptr;
-  long n = std::strtol(v, &end, 10);
-  if (*end != '\0' || n <= 0) {
-    std::cerr << "bench: ignoring " << name << "=" << v << " (not a positive integer)" << std::endl;
-    return fallback;
+const char kUsage[] =
+    "env: BENCH_SIZES (default 10,100,1000) or BENCH_N (one size), BENCH_LIMITS (default,off),\n"
+    "     BENCH_IDLE_SECONDS (60), BENCH_FLOOR_THREADS (8), BENCH_OPERATOR, BENCH_PEER\n";
+
+std::vector<int> sizesFromEnv() {
+  std::string sizes = bench::envString("BENCH_SIZES", "");
+  if (sizes.empty()) {
+    int n = bench::envInt("BENCH_N", 0);
+    if (n > 0) return {n};
+    sizes = "10,100,1000";
   }
-  return static_cast<int>(n);
+  return bench::parseSizes(sizes);
+}
+
+std::vector<std::string> limitsFromEnv() {
+  std::vector<std::string> out;
+  std::stringstream in(bench::envString("BENCH_LIMITS", "default,off"));
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    if (item == "default" || item == "off") {
+      out.push_back(item);
+    } else {
+      std::cerr << "bench: ignoring BENCH_LIMITS item \"" << item << "\" (default or off)\n";
+    }
+  }
+  return out;
+}
+
+// The cluster part; appends the side-by-side tables to `report`.
+bool runCluster(std::string& report) {
+  const std::string root = PROJECT_SOURCE_DIR;
+  bench::ResultsMeta meta;
+  meta.machine = bench::describeMachine();
+  meta.gitCommit = bench::gitCommit(root);
+  meta.sizes = sizesFromEnv();
+  meta.limitsPasses = limitsFromEnv();
+  int idleDefault = bench::envInt("BENCH_STEADY_SECONDS", 60);
+  meta.idleSeconds = bench::envInt("BENCH_IDLE_SECONDS", idleDefault);
+
+  bench::RunOptions options;
+  options.idleWindow = std::chrono::seconds(meta.idleSeconds);
+  options.floorThreads = bench::envInt("BENCH_FLOOR_THREADS", 8);
+  options.logDir = root + "/.cache/bench";
+  mkdir((root + "/.cache").c_str(), 0755);
+  mkdir(options.logDir.c_str(), 0755);
+
+  bench::SubjectSet subjects;
+  subjects.operatorBinary = bench::envString("BENCH_OPERATOR", OPERATOR_BINARY);
+  if (access(subjects.operatorBinary.c_str(), X_OK) != 0 ||
+      testsupport::helpText(subjects.operatorBinary).find("--metrics-bind-address") ==
+          std::string::npos) {
+    report += "cluster: SKIPPED: no usable operator binary at " + subjects.operatorBinary + "\n";
+    return true;
+  }
+  subjects.peer = bench::buildPeer(root, options.logDir + "/peer-build.log");
+  meta.peer = subjects.peer;
+  std::cerr << "bench: peer: "
+            << (subjects.peer.path.empty() ? "not built (" + subjects.peer.reason + ")"
+                                           : subjects.peer.path)
+            << std::endl;
+
+  std::vector<bench::SubjectFigures> all;
+  bool ok = true;
+  for (int n : meta.sizes) {
+    const bench::SubjectFigures* floor = nullptr;
+    std::vector<bench::SubjectFigures> first;
+    for (const std::string& limits : meta.limitsPasses) {
+      if (limits == "off" && subjects.peer.path.empty()) {
+        report += "N = " + std::to_string(n) +
+                  ", client limits off: not run (the operator has no flag for it; the peer is "
+                  "not built)\n\n";
+        continue;
+      }
+      auto figures = bench::runSize(n, limits, subjects, options, floor);
+      for (const auto& f : figures) {
+        if (f.status == "failed") ok = false;
+      }
+      std::string table = bench::renderSideBySide(figures, meta.idleSeconds);
+      std::cerr << "\n" << table << std::endl;
+      report += table + "\n";
+      all.insert(all.end(), figures.begin(), figures.end());
+      if (first.empty()) {
+        first = figures;
+        for (const auto& f : first) {
+          if (f.subject == "floor" && f.status == "measured") floor = &f;
+        }
+      }
+    }
+  }
+  std::string path = bench::writeResultsJson(root + "/bench/results", meta, all);
+  report += "machine: " + std::to_string(meta.machine.nproc) + " CPUs, load average at start " +
+            meta.machine.loadAverageAtStart + ", " + meta.machine.kernel + "; commit " +
+            meta.gitCommit + "\n";
+  if (!path.empty()) report += "figures as JSON: " + path + "\n";
+  return ok;
 }
 
 }  // namespace
@@ -43,8 +139,7 @@ int main(int argc, char** argv) {
     } else if (a == "--cluster-only") {
       micro = false;
     } else {
-      std::cerr << "usage: " << argv[0] << " [--micro-only | --cluster-only]\n"
-                << "env: BENCH_N (default 50), BENCH_STEADY_SECONDS (20), BENCH_OPERATOR\n";
+      std::cerr << "usage: " << argv[0] << " [--micro-only | --cluster-only]\n" << kUsage;
       return 2;
     }
   }
@@ -54,18 +149,11 @@ int main(int argc, char** argv) {
   bench::ReportTable table;
   bool ok = true;
   if (micro) ok = bench::runMicroBenchmarks(table) && ok;
-  if (cluster) {
-    bench::ConvergenceOptions o;
-    o.count = envInt("BENCH_N", 50);
-    o.steadyWindow = std::chrono::seconds(envInt("BENCH_STEADY_SECONDS", 20));
-    const char* op = std::getenv("BENCH_OPERATOR");
-    o.operatorBinary = op && *op ? op : OPERATOR_BINARY;
-    o.logDir = std::string(PROJECT_SOURCE_DIR) + "/.cache/bench";
-    mkdir((std::string(PROJECT_SOURCE_DIR) + "/.cache").c_str(), 0755);
-    mkdir(o.logDir.c_str(), 0755);
-    ok = bench::runConvergenceBenchmark(o, table) != bench::ConvergenceOutcome::kFailed && ok;
-  }
-  std::cout << "\n" << table.render() << std::flush;
+  std::string clusterReport;
+  if (cluster) ok = runCluster(clusterReport) && ok;
+  if (micro) std::cout << "\n" << table.render();
+  if (cluster) std::cout << "\n" << clusterReport;
+  std::cout << std::flush;
   if (!ok) {
     std::cout << "\nbench: FAILED (see the messages above; the figures before the failure stand)\n";
     return 1;

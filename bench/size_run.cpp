@@ -1,0 +1,128 @@
+#include "bench/size_run.h"
+
+#include <iostream>
+
+#include "bench/bench_namespace.h"
+#include "bench/floor_subject.h"
+#include "bench/process_run.h"
+#include "bench/report_table.h"
+
+namespace bench {
+namespace {
+
+ProcessSubjectConfig operatorConfig(const std::string& binary) {
+  ProcessSubjectConfig c;
+  c.name = "operator";
+  c.binary = binary;
+  c.extraArgs = {"--log-format", "json", "--log-level", "info"};
+  c.metrics = {"clusteragent_operator_api_requests_total", "clusteragent_reconcile_total"};
+  c.managedBy = "clusteragent-operator";
+  c.eventsToo = true;
+  return c;
+}
+
+ProcessSubjectConfig peerConfig(const std::string& binary, const std::string& limits) {
+  ProcessSubjectConfig c;
+  c.name = "peer";
+  c.binary = binary;
+  if (limits == "off") {
+    c.extraArgs = {"--qps=-1"};
+  } else {
+    c.extraArgs = {"--qps", formatNumber(kOperatorQps, 0), "--burst",
+                   std::to_string(kOperatorBurst)};
+  }
+  c.extraArgs.insert(c.extraArgs.end(), {"--max-concurrent-reconciles",
+                                         std::to_string(kOperatorMaxConcurrentReconciles),
+                                         "--managed-by-value", "clusteragent-peer"});
+  c.metrics = {"bench_api_requests_total", "controller_runtime_reconcile_total"};
+  c.managedBy = "clusteragent-peer";
+  return c;
+}
+
+// The convergence requests by verb, per ClusterAgent, as values too (the
+// table's rows, the JSON's keys).
+void perVerbValues(SubjectFigures& f) {
+  auto it = f.requestsByVerb.find("convergence");
+  if (it == f.requestsByVerb.end() || f.n == 0) return;
+  for (const auto& [verb, count] : it->second) f.set("conv_verb_" + verb + "_per_ca", count / f.n);
+}
+
+SubjectFigures skipped(const std::string& subject, int n, const std::string& limits,
+                       const std::string& why) {
+  SubjectFigures f;
+  f.subject = subject;
+  f.n = n;
+  f.limits = limits;
+  f.status = "skipped";
+  f.note = why;
+  std::cerr << "bench: " << subject << " N=" << n << " limits=" << limits << ": not run: " << why
+            << std::endl;
+  return f;
+}
+
+// A fresh namespace of N for one subject, then `run` on it.
+template <typename Run>
+SubjectFigures inNamespace(const std::string& subject, int n, const std::string& limits,
+                           Run&& run) {
+  SubjectFigures f;
+  f.subject = subject;
+  f.n = n;
+  f.limits = limits;
+  auto client = benchClient();
+  if (!client) {
+    f.fail("no API client (see above)");
+    return f;
+  }
+  std::cerr << "bench: ---- " << subject << ", N=" << n << ", client limits " << limits
+            << std::endl;
+  BenchNamespace ns(client, n);
+  std::string error = ns.create();
+  if (!error.empty()) {
+    f.fail(error);
+    return f;
+  }
+  f.set("setup_create_s", ns.createSeconds());
+  run(ns, f);
+  perVerbValues(f);
+  return f;
+}
+
+}  // namespace
+
+std::vector<SubjectFigures> runSize(int n, const std::string& limits, const SubjectSet& subjects,
+                                    const RunOptions& options, const SubjectFigures* floor) {
+  std::vector<SubjectFigures> out;
+  if (floor) {
+    SubjectFigures f = *floor;
+    f.limits = limits;
+    f.note = "from the first pass (the floor has no client-side limit)";
+    out.push_back(f);
+  } else {
+    out.push_back(inNamespace("floor", n, limits, [&](BenchNamespace& ns, SubjectFigures& f) {
+      runFloor(ns, options, f);
+    }));
+  }
+  if (limits == "off") {
+    out.push_back(skipped("operator", n, limits,
+                          "no flag turns off the operator's client-side limit (QPS 20/burst 30 "
+                          "fixed in cmd/main.cpp)"));
+  } else {
+    out.push_back(inNamespace("operator", n, limits, [&](BenchNamespace& ns, SubjectFigures& f) {
+      runProcessSubject(operatorConfig(subjects.operatorBinary), ns, options, f);
+      f.note = "client QPS 20/burst 30 (defaults), 2 concurrent reconciles";
+    }));
+  }
+  if (subjects.peer.path.empty()) {
+    out.push_back(skipped("peer", n, limits, "not built (" + subjects.peer.reason + ")"));
+  } else {
+    out.push_back(inNamespace("peer", n, limits, [&](BenchNamespace& ns, SubjectFigures& f) {
+      ProcessSubjectConfig c = peerConfig(subjects.peer.path, limits);
+      runProcessSubject(c, ns, options, f);
+      f.note = limits == "off" ? "--qps=-1, 2 concurrent reconciles"
+                               : "--qps 20 --burst 30, 2 concurrent reconciles";
+    }));
+  }
+  return out;
+}
+
+}  // namespace bench

@@ -1,0 +1,35 @@
+#pragma once
+// One size N and one client-limits pass: floor, operator and peer one after
+// another against the same API server, each in its own fresh namespace of N
+// ClusterAgents.
+//
+// Passes: "default" = the operator's default client limits (QPS 20, burst 30;
+// the peer gets the same); "off" = no client-side limit (the peer's
+// --qps=-1; the operator has no such flag, so it is reported as not run; the
+// floor has no limit in either pass and is run once, in the first pass).
+
+#include <string>
+#include <vector>
+
+#include "bench/peer_build.h"
+#include "bench/run_options.h"
+#include "bench/subject_figures.h"
+
+namespace bench {
+
+struct SubjectSet {
+  std::string operatorBinary;
+  PeerBinary peer;
+};
+
+// Operator defaults (cmd/main.cpp's KubeClientOptions, cmd/flags.h).
+inline constexpr double kOperatorQps = 20;
+inline constexpr int kOperatorBurst = 30;
+inline constexpr int kOperatorMaxConcurrentReconciles = 2;
+
+// `floor` is the floor's figures from an earlier pass at this size (reused
+// as they are) or nullptr to run it.
+std::vector<SubjectFigures> runSize(int n, const std::string& limits, const SubjectSet& subjects,
+                                    const RunOptions& options, const SubjectFigures* floor);
+
+}  // namespace bench
