@@ -103,7 +103,10 @@ cache::EventHandlers enqueueMappedAfter(Controller& c, MapFunc map,
     for (auto& key : map(newObj)) keys.insert(std::move(key));
     for (const auto& key : keys) c.enqueueAfter(key, delay);
   };
-  h.onDelete = h.onAdd;
+  // A pod going away is news at once (the agent it ran is gone).
+  h.onDelete = [&c, map](const json& obj) {
+    for (const auto& key : map(obj)) c.enqueue(key);
+  };
   return h;
 }
 

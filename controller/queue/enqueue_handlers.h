@@ -37,8 +37,9 @@ cache::EventHandlers enqueueMapped(Controller& c, MapFunc map);
 // changes (drift) still enqueue at once.
 cache::EventHandlers enqueueMappedCoalescingStatus(Controller& c, MapFunc map,
                                                    std::chrono::milliseconds delay);
-// Every event enqueues after `delay`, once per burst: for kinds that are only
-// observed, never applied (pods), where no event is drift to repair at once.
+// Adds and updates enqueue after `delay`, once per burst, deletes at once:
+// for kinds that are only observed, never applied (pods), where a start is a
+// burst of updates but a pod that went away changes what the owner reports.
 cache::EventHandlers enqueueMappedAfter(Controller& c, MapFunc map,
                                         std::chrono::milliseconds delay);
 

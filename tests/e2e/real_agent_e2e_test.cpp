@@ -285,7 +285,14 @@ TEST_F(RealAgentE2ETest, ARotatedClientCertificateRollsTheAgentWhichReconnects) 
   const std::string after = firstPod();
   EXPECT_NE(after, before);
   EXPECT_EQ(jsonpath("pod", after, "{.status.conditions[?(@.type==\"Ready\")].status}"), "True");
-  EXPECT_EQ(connected("message"), "agent pod " + after + " is ready: connected to the principal");
+  // Status catches up within the operator's coalescing (1 s) and pacing (5 s).
+  EXPECT_TRUE(eventually(
+      [&] {
+        return connected("message") ==
+               "agent pod " + after + " is ready: connected to the principal";
+      },
+      30s, kPoll))
+      << connected("message");
 }
 
 // A CA that did not sign the principal's certificate: the operator's own

@@ -172,7 +172,7 @@ TEST_F(EnqueueHandlersTest, DeletesAndSpecChangesOfAChildWakeItsOwnerAtOnce) {
 namespace ctrl::queue {
 namespace {
 
-TEST_F(EnqueueHandlersTest, AnObservedKindWakesItsOwnerOnceAfterEveryKindOfEvent) {
+TEST_F(EnqueueHandlersTest, AnObservedKindWakesItsOwnerOnceAfterABurstAndAtOnceWhenDeleted) {
   auto h = enqueueMappedAfter(
       c_,
       [](const json& o) { return std::vector<std::string>{controllerOwnerKey(o, "ClusterAgent")}; },
@@ -180,10 +180,11 @@ TEST_F(EnqueueHandlersTest, AnObservedKindWakesItsOwnerOnceAfterEveryKindOfEvent
   json pod = owned("ns", "p", {ref("argoproj.io/v1alpha1", "ClusterAgent", "ca", true)});
   h.onAdd(pod);
   h.onUpdate(pod, pod);
-  h.onDelete(pod);
   EXPECT_EQ(c_.queue().len(), 0u);
   EXPECT_EQ(c_.queue().stats().waiting, 1u);
   ASSERT_TRUE(testsupport::eventually([&] { return c_.queue().len() == 1; }));
+  EXPECT_EQ(drain(c_), (std::set<std::string>{"ns/ca"}));
+  h.onDelete(pod);  // the agent is gone: at once
   EXPECT_EQ(drain(c_), (std::set<std::string>{"ns/ca"}));
 }
 
