@@ -10,6 +10,7 @@
 
 #include "controller/kube/cpprest_kube_client.h"
 #include "controller/kube/kubeconfig.h"
+#include "tests/support/admin_client.h"
 #include "tests/support/control_plane.h"
 
 namespace ctrl::kube {
@@ -17,15 +18,7 @@ namespace {
 
 using testsupport::ControlPlane;
 
-std::shared_ptr<CpprestKubeClient> clientFor(const std::string& kubeconfig,
-                                             KubeClientOptions opts) {
-  auto cfg = loadKubeconfigFile(kubeconfig);
-  EXPECT_TRUE(cfg.isOk()) << cfg.status().toString();
-  if (!cfg.isOk()) return nullptr;
-  auto client = CpprestKubeClient::create(cfg.value(), std::move(opts));
-  EXPECT_TRUE(client.isOk()) << client.status().toString();
-  return client.isOk() ? client.value() : nullptr;
-}
+using testsupport::clientFor;
 
 const Resource kNamespacesResource{"", "v1", "namespaces", "Namespace", false};
 

@@ -15,6 +15,7 @@
 #include "controller/kube/api_error.h"
 #include "controller/kube/cpprest_kube_client.h"
 #include "controller/kube/kubeconfig.h"
+#include "tests/support/admin_client.h"
 #include "tests/support/control_plane.h"
 #include "tests/support/eventually.h"
 
@@ -29,15 +30,7 @@ bool eventually(const std::function<bool()>& check, std::chrono::seconds deadlin
   return testsupport::eventually(check, deadline, 200ms);
 }
 
-std::shared_ptr<CpprestKubeClient> clientFor(const std::string& kubeconfig,
-                                             KubeClientOptions opts = {}) {
-  auto cfg = loadKubeconfigFile(kubeconfig);
-  EXPECT_TRUE(cfg.isOk()) << cfg.status().toString();
-  if (!cfg.isOk()) return nullptr;
-  auto client = CpprestKubeClient::create(cfg.value(), std::move(opts));
-  EXPECT_TRUE(client.isOk()) << client.status().toString();
-  return client.isOk() ? client.value() : nullptr;
-}
+using testsupport::clientFor;
 
 KubeClientOptions fastOptions() {
   KubeClientOptions o;
