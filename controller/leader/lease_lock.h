@@ -29,10 +29,6 @@ struct LeaderElectionRecord {
   bool operator!=(const LeaderElectionRecord& o) const { return !(*this == o); }
 };
 
-// metav1.MicroTime: "2006-01-02T15:04:05.000000Z".
-std::string formatMicroTime(std::chrono::system_clock::time_point t);
-bool parseMicroTime(const std::string& s, std::chrono::system_clock::time_point* out);
-
 class LeaseLock {
  public:
   virtual ~LeaseLock() = default;

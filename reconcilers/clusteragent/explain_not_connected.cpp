@@ -1,6 +1,6 @@
 #include "reconcilers/clusteragent/explain_not_connected.h"
 
-#include "controller/leader/lease_lock.h"
+#include "controller/clock/rfc3339.h"
 #include "controller/logging/logger.h"
 #include "reconcilers/clusteragent/agent_log_diagnosis.h"
 
@@ -20,7 +20,7 @@ constexpr auto kLookAgain = std::chrono::seconds(20);
 
 bool young(const AgentConnection& conn, std::chrono::system_clock::time_point now) {
   std::chrono::system_clock::time_point started;
-  if (!ctrl::leader::parseMicroTime(conn.runningSince, &started)) return false;
+  if (!ctrl::parseRfc3339(conn.runningSince, &started)) return false;
   return now - started < kYoung;
 }
 

@@ -20,6 +20,16 @@ StepResult observeConnection(ReconcileContext& ctx) {
   StepResult result = StepResult::next();
   if (server.isOk()) {
     ctx.status.server = *server;
+    if (!server->observation && server->notProbedReason.empty()) {
+      // Not probed yet since this operator started: its predecessor's result
+      // stands in until the first probe (observationFromStatus).
+      auto before = observationFromStatus(ctx.cr.value("status", json::object()),
+                                          ctx.spec.meta.generation, server->host, server->port);
+      if (before) {
+        ctx.status.server =
+            gatherServerReachability(server->host, server->port, std::move(before), ctx.now);
+      }
+    }
   } else {
     result = StepResult::fail(server.status());
   }

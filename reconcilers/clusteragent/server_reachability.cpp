@@ -1,5 +1,6 @@
 #include "reconcilers/clusteragent/server_reachability.h"
 
+#include "controller/clock/rfc3339.h"
 #include "reconcilers/clusteragent/condition_types.h"
 #include "reconcilers/clusteragent/prober/certificate_expiry.h"
 
@@ -20,6 +21,49 @@ ServerReachability gatherServerReachability(const std::string& host, int port,
         prober::certificateExpiryWarning(*r.observation->result.certificateNotAfter, now);
   }
   return r;
+}
+
+std::optional<prober::ProbeObservation> observationFromStatus(const json& status,
+                                                              int64_t generation,
+                                                              const std::string& host, int port) {
+  if (!status.is_object()) return std::nullopt;
+  const json server = status.value("server", json::object());
+  if (!server.is_object() || server.value("host", json()) != json(host) ||
+      server.value("port", json()) != json(port)) {
+    return std::nullopt;
+  }
+  const json conds = status.value("conditions", json::array());
+  const json* c = ctrl::conditions::findCondition(conds, kServerReachable);
+  if (c == nullptr || c->value("observedGeneration", json()) != json(generation)) {
+    return std::nullopt;
+  }
+  const json reasonName = c->value("reason", json());
+  const auto reason = reasonName.is_string()
+                          ? prober::parseReasonName(reasonName.get<std::string>())
+                          : std::nullopt;
+  if (!reason) return std::nullopt;  // Probing, ProbeDisabled, CAUnavailable, ...
+  prober::ProbeObservation obs;
+  obs.result.reason = *reason;
+  const json message = c->value("message", json());
+  obs.result.message = message.is_string() ? message.get<std::string>() : "";
+  // The condition must say what this reason says, or it is not ours.
+  const char* expected = !obs.result.probed()     ? ctrl::conditions::kUnknown
+                         : obs.result.reachable() ? ctrl::conditions::kTrue
+                                                  : ctrl::conditions::kFalse;
+  if (c->value("status", json()) != json(expected)) return std::nullopt;
+  if (obs.result.probed()) {
+    const json t = server.value("lastProbeTime", json());
+    if (!t.is_string() || !ctrl::parseRfc3339(t.get<std::string>(), &obs.probeTime)) {
+      return std::nullopt;
+    }
+  }
+  const json notAfter = server.value("certificateNotAfter", json());
+  if (notAfter.is_string()) {
+    std::chrono::system_clock::time_point t;
+    if (!ctrl::parseRfc3339(notAfter.get<std::string>(), &t)) return std::nullopt;
+    obs.result.certificateNotAfter = t;
+  }
+  return obs;
 }
 
 ServerEvaluation evaluateServer(const std::optional<ServerReachability>& in, int64_t generation) {

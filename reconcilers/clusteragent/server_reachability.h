@@ -40,6 +40,17 @@ ServerReachability gatherServerReachability(const std::string& host, int port,
                                             std::optional<prober::ProbeObservation> observation,
                                             std::chrono::system_clock::time_point now);
 
+// What the operator wrote into `status` from its last probe of host:port,
+// as an observation: a restarted operator has not probed yet, and standing in
+// for that first probe with its predecessor's result keeps the restart from
+// rewriting status (ServerReachable and Ready's message stay; the probe that
+// then finds the same keeps lastProbeTime). Only a ServerReachable condition
+// observed at `generation` for the same host:port counts, with a
+// lastProbeTime unless the target was refused; nullopt otherwise.
+std::optional<prober::ProbeObservation> observationFromStatus(const nlohmann::json& status,
+                                                              int64_t generation,
+                                                              const std::string& host, int port);
+
 struct ServerEvaluation {
   std::vector<ctrl::conditions::Condition> conditions;  // ServerReachable [+ warning]
   std::vector<std::string> absent;                      // condition types to remove

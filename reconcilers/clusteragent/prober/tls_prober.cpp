@@ -24,4 +24,14 @@ const char* reasonName(ProbeReason reason) {
   return "Unknown";
 }
 
+std::optional<ProbeReason> parseReasonName(const std::string& name) {
+  for (ProbeReason r :
+       {ProbeReason::kReachable, ProbeReason::kProbeRefused, ProbeReason::kDNSError,
+        ProbeReason::kConnectionRefused, ProbeReason::kTimeout, ProbeReason::kTLSHandshakeFailed,
+        ProbeReason::kCertificateUntrusted, ProbeReason::kCertificateExpired}) {
+    if (name == reasonName(r)) return r;
+  }
+  return std::nullopt;
+}
+
 }  // namespace clusteragent::prober

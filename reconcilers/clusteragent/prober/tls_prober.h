@@ -51,6 +51,8 @@ enum class ProbeReason {
 
 // "Reachable", "DNSError", ... exactly as the condition reason is spelled.
 const char* reasonName(ProbeReason reason);
+// The inverse of reasonName; nullopt for any other text.
+std::optional<ProbeReason> parseReasonName(const std::string& name);
 
 struct ProbeResult {
   ProbeReason reason = ProbeReason::kReachable;

@@ -6,6 +6,7 @@
 #include <functional>
 #include <thread>
 
+#include "controller/clock/rfc3339.h"
 #include "controller/kube/cpprest_kube_client.h"
 #include "controller/kube/kubeconfig.h"
 #include "controller/leader/leader_elector.h"

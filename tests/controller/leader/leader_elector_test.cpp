@@ -6,6 +6,7 @@
 #include <memory>
 #include <thread>
 
+#include "controller/clock/rfc3339.h"
 #include "tests/mocks/leader/fake_lease_lock.h"
 #include "tests/support/eventually.h"
 #include "tests/support/fake_clock.h"
@@ -338,21 +339,12 @@ TEST_F(LeaderElectorRunTest, StopWhileWaitingToAcquireReturnsWithoutLeading) {
   EXPECT_FALSE(started_);
 }
 
-TEST(MicroTimeTest, FormatsAndParsesMicroseconds) {
-  std::chrono::system_clock::time_point t;
-  ASSERT_TRUE(parseMicroTime("2026-01-02T15:04:05.123456Z", &t));
-  EXPECT_EQ(formatMicroTime(t), "2026-01-02T15:04:05.123456Z");
-  ASSERT_TRUE(parseMicroTime("2026-01-02T15:04:05Z", &t));
-  EXPECT_EQ(formatMicroTime(t), "2026-01-02T15:04:05.000000Z");
-  EXPECT_FALSE(parseMicroTime("yesterday", &t));
-}
-
 TEST(KubeLeaseLockTest, RecordRoundTripsThroughLeaseSpec) {
   LeaderElectionRecord r;
   r.holderIdentity = "h_1";
   r.leaseDurationSeconds = 15;
-  parseMicroTime("2026-01-02T15:04:05.000001Z", &r.acquireTime);
-  parseMicroTime("2026-01-02T15:04:07.5Z", &r.renewTime);
+  parseRfc3339("2026-01-02T15:04:05.000001Z", &r.acquireTime);
+  parseRfc3339("2026-01-02T15:04:07.5Z", &r.renewTime);
   r.leaseTransitions = 3;
   nlohmann::json spec = KubeLeaseLock::specFromRecord(r);
   EXPECT_EQ(spec["renewTime"], "2026-01-02T15:04:07.500000Z");

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <thread>
 
 #include "controller/conditions/conditions.h"
@@ -33,14 +34,26 @@ class ConnectionStatusTest : public ReconcilerFixture {
   ConnectionStatusTest() {
     pods_.addIndex(kOwnerIndex, agentPodOwnerKeys);
     ON_CALL(*prober_, probe(_)).WillByDefault(Invoke([this](const ProbeTarget& t) {
-      std::lock_guard<std::mutex> lock(mu_);
+      std::unique_lock<std::mutex> lock(mu_);
+      held_.wait(lock, [this] { return !hold_; });
       targets_.push_back(t);
       ++probes_;
       return next_;
     }));
     wire(observerOptions());
   }
-  ~ConnectionStatusTest() override { observer_->stop(); }
+  ~ConnectionStatusTest() override {
+    holdProbes(false);
+    observer_->stop();
+  }
+  // While held, probes in flight wait (a result not there yet).
+  void holdProbes(bool hold) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      hold_ = hold;
+    }
+    held_.notify_all();
+  }
 
   static ConnectionObserverOptions observerOptions() {
     ConnectionObserverOptions o;
@@ -109,6 +122,8 @@ class ConnectionStatusTest : public ReconcilerFixture {
   ctrl::cache::Store pods_;
   int podRv_ = 0;
   std::mutex mu_;
+  std::condition_variable held_;
+  bool hold_ = false;
   ProbeResult next_;
   std::vector<ProbeTarget> targets_;
   int probes_ = 0;
@@ -221,6 +236,45 @@ TEST_F(ConnectionStatusTest, RepeatedProbesWithTheSameResultWriteNothing) {
   reconcile();
   EXPECT_EQ(condition(kServerReachable)["reason"], "Reachable");
   EXPECT_EQ(fake_->writeCount(), 1u);
+}
+
+// A restarted operator has probed nothing yet. Its predecessor's result in
+// status stands in until its first probe, so neither that wait ("Probing")
+// nor the probe that finds the same again writes status. Before, each
+// ClusterAgent's status was written twice after every restart.
+TEST_F(ConnectionStatusTest, ARestartedOperatorRewritesNoStatusForAnUnchangedServer) {
+  setProbeResult(ProbeReason::kConnectionRefused, "connection refused");
+  seedAgent();
+  // Not connected: Ready's message then also quotes the probe.
+  setPod({{"conditions", {{{"type", "Ready"}, {"status", "False"}}}}});
+  converge();
+  ASSERT_TRUE(testsupport::eventually([&] { return changes_.load() >= 1; }));
+  converge();
+  const json before = status();
+  ASSERT_EQ(condition(kServerReachable)["reason"], "ConnectionRefused");
+  ASSERT_TRUE(before["server"].contains("lastProbeTime"));
+
+  holdProbes(true);
+  wire(observerOptions());  // the restart: a new observer, nothing probed
+  changes_ = 0;
+  fake_->clearRecords();
+  reconcile();
+  EXPECT_EQ(fake_->writeCount(), 0u) << status().dump();
+
+  holdProbes(false);  // its first probe finds what its predecessor found
+  ASSERT_TRUE(testsupport::eventually([&] { return changes_.load() >= 1; }));
+  clock_->advance(std::chrono::seconds(5));
+  reconcile();
+  EXPECT_EQ(fake_->writeCount(), 0u) << status().dump();
+  EXPECT_EQ(status(), before);
+
+  // What it finds differently is written, with the new probe's time.
+  setProbeResult(ProbeReason::kReachable, "TLS handshake verified");
+  clock_->advance(std::chrono::seconds(70));
+  ASSERT_TRUE(testsupport::eventually([&] { return changes_.load() >= 2; }));
+  reconcile();
+  EXPECT_EQ(condition(kServerReachable)["reason"], "Reachable");
+  EXPECT_NE(status()["server"]["lastProbeTime"], before["server"]["lastProbeTime"]);
 }
 
 TEST_F(ConnectionStatusTest, RotatedCaIsFetchedAgainAndReprobed) {

@@ -196,5 +196,52 @@ TEST(ServerReachabilityTest, InvalidSpecRemovesServerStatus) {
   EXPECT_EQ(ctrl::conditions::findCondition(s1["conditions"], kServerReachable), nullptr);
 }
 
+// A restarted operator reads its predecessor's probe back from status; the
+// evaluation of that observation gives the status it was read from.
+TEST(ServerReachabilityTest, ObservationFromStatusGivesBackTheSameStatus) {
+  for (const auto& o :
+       {obs(prober::ProbeReason::kReachable, "ok", kNow + hours(24 * 5)),
+        obs(prober::ProbeReason::kCertificateUntrusted, "untrusted", kNow - hours(1)),
+        obs(prober::ProbeReason::kDNSError, "no such host", std::nullopt),
+        obs(prober::ProbeReason::kProbeRefused, "not probed: loopback", std::nullopt)}) {
+    auto in = healthyWith(o);
+    json s0 = nextStatus(json(), evaluateStatus(in), 3, kNow, nullptr);
+    auto back = observationFromStatus(s0, 1, "h", 443);
+    ASSERT_TRUE(back.has_value()) << s0.dump();
+    EXPECT_EQ(back->result.reason, o.result.reason);
+    in.server = gatherServerReachability("h", 443, back, kNow);
+    EXPECT_EQ(nextStatus(s0, evaluateStatus(in), 3, kNow + hours(2), nullptr), s0)
+        << prober::reasonName(o.result.reason);
+  }
+}
+
+TEST(ServerReachabilityTest, ObservationFromStatusOnlyForTheSameTargetAndGeneration) {
+  auto in = healthyWith(obs(prober::ProbeReason::kReachable, "ok", std::nullopt));
+  json s = nextStatus(json(), evaluateStatus(in), 3, kNow, nullptr);
+  ASSERT_TRUE(observationFromStatus(s, 1, "h", 443));
+  EXPECT_FALSE(observationFromStatus(s, 2, "h", 443));  // spec changed since
+  EXPECT_FALSE(observationFromStatus(s, 1, "other", 443));
+  EXPECT_FALSE(observationFromStatus(s, 1, "h", 8443));
+  EXPECT_FALSE(observationFromStatus(json(), 1, "h", 443));
+
+  json noTime = s;
+  noTime["server"].erase("lastProbeTime");
+  EXPECT_FALSE(observationFromStatus(noTime, 1, "h", 443));
+
+  // Not a probe result: the first probe still pending, or a status this
+  // operator would not have written.
+  in.server = gatherServerReachability("h", 443, std::nullopt, kNow);
+  json pending = nextStatus(json(), evaluateStatus(in), 3, kNow, nullptr);
+  EXPECT_FALSE(observationFromStatus(pending, 1, "h", 443));
+  json mismatched = s;
+  for (auto& c : mismatched["conditions"]) {
+    if (c["type"] == kServerReachable) c["status"] = "False";
+  }
+  EXPECT_FALSE(observationFromStatus(mismatched, 1, "h", 443));
+  json garbage = s;
+  garbage["server"]["lastProbeTime"] = 7;
+  EXPECT_FALSE(observationFromStatus(garbage, 1, "h", 443));
+}
+
 }  // namespace
 }  // namespace clusteragent
