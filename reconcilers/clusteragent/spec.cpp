@@ -515,6 +515,17 @@ ParseResult parseClusterAgent(const json& object, const ParseOptions& options) {
     if (!r.member(object, "spec")) r.error("spec", "Required value");
     return out;
   }
+  // Checked first, so that nothing below copies such a field.
+  bool tooDeep = false;
+  for (auto it = s->begin(); it != s->end(); ++it) {
+    const size_t depth = nestingDepth(*it);
+    if (depth > kMaxSpecFieldNesting) {
+      r.error("spec." + it.key(), "nested " + std::to_string(depth) + " levels deep; at most " +
+                                      std::to_string(kMaxSpecFieldNesting) + " are allowed");
+      tooDeep = true;
+    }
+  }
+  if (tooDeep) return out;
   parseConnection(*s, r, &spec);
   parseCredentials(*s, r, &spec, &out);
   parseTls(*s, r, &spec, &out);

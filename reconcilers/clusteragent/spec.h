@@ -202,5 +202,12 @@ inline constexpr size_t kMaxClusterAgentNameLength = 63 - sizeof("-agent-metrics
 bool isClusterAgentName(const std::string& s);
 // Go time.ParseDuration syntax with units ns|us|µs|ms|s|m|h, e.g. "30s", "1m30s".
 bool isGoDuration(const std::string& s);
+// How deep a spec field may nest. Free-form fields (affinity, resources,
+// tolerations, env) go into the Deployment, and a real one nests a handful of
+// levels; the API server admits about 10,000, and copies, comparisons and
+// dumps of JSON recurse once per level.
+inline constexpr size_t kMaxSpecFieldNesting = 32;
+// Levels of objects and arrays in v (a scalar is 0), without recursion.
+size_t nestingDepth(const nlohmann::json& v);
 
 }  // namespace clusteragent

@@ -1,6 +1,9 @@
+#include <algorithm>
 #include <cctype>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "reconcilers/clusteragent/spec.h"
 
@@ -155,6 +158,19 @@ std::optional<ServerAddress> parseServerAddr(const std::string& addr, std::strin
     return fail("a bare host needs a port (host:port) or the https:// scheme");
   }
   return out;
+}
+
+size_t nestingDepth(const nlohmann::json& v) {
+  size_t deepest = 0;
+  std::vector<std::pair<const nlohmann::json*, size_t>> todo{{&v, 0}};
+  while (!todo.empty()) {
+    auto [node, depth] = todo.back();
+    todo.pop_back();
+    if (!node->is_structured()) continue;
+    deepest = std::max(deepest, depth + 1);
+    for (const auto& child : *node) todo.emplace_back(&child, depth + 1);
+  }
+  return deepest;
 }
 
 }  // namespace clusteragent

@@ -90,6 +90,40 @@ TEST(ParseClusterAgent, InsecureSkipVerifyWarns) {
   EXPECT_EQ(r.warnings[0].reason, "InsecureSkipVerify");
 }
 
+json nested(size_t levels) {
+  json v = 1;
+  for (size_t i = 0; i < levels; ++i) v = json{{"x", std::move(v)}};
+  return v;
+}
+
+TEST(NestingDepth, CountsObjectsAndArrays) {
+  EXPECT_EQ(nestingDepth(json(1)), 0u);
+  EXPECT_EQ(nestingDepth(json::object()), 1u);
+  EXPECT_EQ(nestingDepth(json::parse(R"({"a":[1,{"b":[]}],"c":2})")), 4u);
+  EXPECT_EQ(nestingDepth(nested(7)), 7u);
+}
+
+// The API server admits JSON nested almost 10,000 levels, in free-form
+// fields as anywhere else. A real affinity nests about 7.
+TEST(ParseClusterAgent, AFieldNestedDeeperThanAnyRealOneIsRefusedByName) {
+  json real = json::parse(R"({"nodeAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":
+      {"nodeSelectorTerms":[{"matchExpressions":[{"key":"zone","operator":"In",
+      "values":["a","b"]}]}]}}})");
+  EXPECT_TRUE(parseClusterAgent(makeClusterAgent("a", withSpecField("affinity", real))).ok());
+  EXPECT_TRUE(parseClusterAgent(
+                  makeClusterAgent("a", withSpecField("affinity", nested(kMaxSpecFieldNesting))))
+                  .ok());
+
+  // Built without recursion; parsed, checked and refused without it too.
+  json deep = 1;
+  for (int i = 0; i < 9990; ++i) deep = json{{"x", std::move(deep)}};
+  ParseResult r = parseClusterAgent(makeClusterAgent("a", withSpecField("affinity", deep)));
+  ASSERT_FALSE(r.ok());
+  ASSERT_EQ(r.errors.size(), 1u) << r.errorSummary();
+  EXPECT_EQ(r.errors[0].field, "spec.affinity");
+  EXPECT_THAT(r.errors[0].message, HasSubstr("nested 9990 levels deep; at most 32"));
+}
+
 struct BadCase {
   const char* title;
   json object;
