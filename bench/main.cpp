@@ -98,12 +98,6 @@ bool runCluster(std::string& report) {
     const bench::SubjectFigures* floor = nullptr;
     std::vector<bench::SubjectFigures> first;
     for (const std::string& limits : meta.limitsPasses) {
-      if (limits == "off" && subjects.peer.path.empty()) {
-        report += "N = " + std::to_string(n) +
-                  ", client limits off: not run (the operator has no flag for it; the peer is "
-                  "not built)\n\n";
-        continue;
-      }
       auto figures = bench::runSize(n, limits, subjects, options, floor);
       for (const auto& f : figures) {
         if (f.status == "failed") ok = false;

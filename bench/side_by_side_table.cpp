@@ -105,8 +105,9 @@ std::string renderSideBySide(const std::vector<SubjectFigures>& figures, int idl
   int n = figures.empty() ? 0 : figures.front().n;
   std::string limits = figures.empty() ? "" : figures.front().limits;
   out << "N = " << n << ", client limits: "
-      << (limits == "off" ? "off (no client-side rate limit)"
-                          : "operator defaults (QPS 20, burst 30) for operator and peer")
+      << (limits == "off" ? "off (no client-side rate limit for either)"
+                          : "each subject's defaults (operator: QPS 20/burst 30 until the API "
+                            "server shows APF, then APF's pace; peer: QPS 20/burst 30)")
       << "\n";
   for (size_t li = 0; li < lines.size(); ++li) {
     const auto& l = lines[li];

@@ -7,6 +7,7 @@
 # too and writes its reports under <build>/sanitizer-logs/; a report there fails
 # the run even when the test that caused it passed.
 #   hack/sanitize.sh address   # ASan + UBSan (build-asan/): unit and integration tiers
+#                              # (SANITIZE_TIERS=unit: the unit tier only)
 #   hack/sanitize.sh thread    # TSan (build-tsan/): the unit tier without the suites that
 #                              # drive cpprestsdk (see below)
 set -euo pipefail
@@ -22,12 +23,22 @@ esac
 
 if [ ! -f "$BUILD/build.ninja" ]; then
   cmake -S . -B "$BUILD" -G Ninja -DSANITIZE="$kind" -DCMAKE_CXX_COMPILER=clang++ \
-    -DBUILD_BENCH=OFF >/dev/null
+    -DCMAKE_BUILD_TYPE=Sanitize -DBUILD_BENCH=OFF >/dev/null
+fi
+# SANITIZE_TIERS=unit: the unit tier alone (what CI runs, for its time).
+unit_only=0
+if [ "${SANITIZE_TIERS:-}" = unit ]; then
+  unit_only=1
+elif [ -n "${SANITIZE_TIERS:-}" ]; then
+  echo "SANITIZE_TIERS: 'unit' or unset, not '$SANITIZE_TIERS'" >&2
+  exit 2
+fi
+if [ "$kind" = thread ] && [ "${SANITIZE_TSAN_INTEGRATION:-0}" != 1 ]; then
+  unit_only=1
 fi
 targets=(unit_tests integration_tests)
-if [ "$kind" = thread ] && [ "${SANITIZE_TSAN_INTEGRATION:-0}" != 1 ]; then
-  targets=(unit_tests)
-fi
+[ "$unit_only" = 1 ] && targets=(unit_tests)
+started=$SECONDS
 cmake --build "$BUILD" --target "${targets[@]}"
 
 LOGS="$ROOT/$BUILD/sanitizer-logs"
@@ -47,6 +58,11 @@ fi
 # the labels have nothing instrumented to run.
 tiers='^(unit|integration)$'
 programs='^(unit|integration)_tests$'
+if [ "$unit_only" = 1 ]; then
+  tiers='^unit$'
+  programs='^unit_tests$'
+fi
+built=$SECONDS
 if [ "$kind" = thread ]; then
   # TSan sees no synchronisation inside libcpprest.so (cpprestsdk, its pplx
   # tasks and boost::asio are not instrumented): every test that sends HTTP
@@ -54,11 +70,10 @@ if [ "$kind" = thread ]; then
   # objects the library hands over or frees (tests/sanitizers/tsan.supp).
   # The integration tier talks to kube-apiserver only through it, so it runs
   # under TSan only on request (SANITIZE_TSAN_INTEGRATION=1); so do the unit
-  # suites that drive the client or the health server over loopback.
+  # suites that drive the client, the health server or the connection guard
+  # (in front of the listener) over loopback.
   if [ "${SANITIZE_TSAN_INTEGRATION:-0}" != 1 ]; then
-    tiers='^unit$'
-    programs='^unit_tests$'
-    export GTEST_FILTER="${GTEST_FILTER:--CpprestKubeClient*:HealthServerTest.*}"
+    export GTEST_FILTER="${GTEST_FILTER:--CpprestKubeClient*:HealthServerTest.*:ConnectionGuardTest.*}"
   fi
 fi
 
@@ -79,4 +94,5 @@ if [ "$status" -ne 0 ]; then
 else
   echo "sanitize $kind: ${targets[*]} passed, no sanitizer report"
 fi
+echo "sanitize $kind: build $((built - started)) s, tests $((SECONDS - built)) s"
 exit $status

@@ -6,18 +6,28 @@
 
 namespace ctrl {
 
-std::string formatMicroTime(std::chrono::system_clock::time_point t) {
+std::string formatRfc3339(std::chrono::system_clock::time_point t, int fractionDigits) {
   auto secs = std::chrono::time_point_cast<std::chrono::seconds>(t);
   if (secs > t) secs -= std::chrono::seconds(1);
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(t - secs).count();
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(t - secs).count();
   std::time_t tt = std::chrono::system_clock::to_time_t(secs);
   std::tm tm{};
   gmtime_r(&tt, &tm);
   char buf[96];
-  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(micros));
+  int n = std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+                        tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  if (fractionDigits == 3) {
+    std::snprintf(buf + n, sizeof(buf) - n, ".%03dZ", static_cast<int>(micros / 1000));
+  } else if (fractionDigits == 6) {
+    std::snprintf(buf + n, sizeof(buf) - n, ".%06dZ", static_cast<int>(micros));
+  } else {
+    std::snprintf(buf + n, sizeof(buf) - n, "Z");
+  }
   return buf;
+}
+
+std::string formatMicroTime(std::chrono::system_clock::time_point t) {
+  return formatRfc3339(t, 6);
 }
 
 bool parseRfc3339(const std::string& s, std::chrono::system_clock::time_point* out) {

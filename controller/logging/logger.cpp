@@ -10,6 +10,8 @@
 #include <memory>
 #include <mutex>
 
+#include "controller/clock/rfc3339.h"
+
 namespace ctrl::logging {
 namespace {
 
@@ -68,16 +70,7 @@ const char* levelTextName(Level level) {
 }
 
 std::string timestampNow() {
-  auto now = std::chrono::system_clock::now();
-  auto secs = std::chrono::time_point_cast<std::chrono::seconds>(now);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - secs).count();
-  std::time_t t = std::chrono::system_clock::to_time_t(secs);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[96];
-  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-  return buf;
+  return ctrl::formatRfc3339(std::chrono::system_clock::now(), 3);
 }
 
 // Invalid UTF-8 (a byte string from somewhere) must not make logging throw.

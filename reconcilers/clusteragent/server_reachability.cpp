@@ -98,7 +98,7 @@ ServerEvaluation evaluateServer(const std::optional<ServerReachability>& in, int
   out.conditions.push_back(
       Condition{kServerReachable, status, prober::reasonName(r.reason), r.message, generation, ""});
   if (r.certificateNotAfter) {
-    out.server["certificateNotAfter"] = prober::formatRfc3339(*r.certificateNotAfter);
+    out.server["certificateNotAfter"] = ctrl::formatRfc3339(*r.certificateNotAfter);
   }
   if (in->certificateWarning) {
     out.conditions.push_back(Condition{kServerCertificateExpiring, ctrl::conditions::kTrue,
@@ -140,7 +140,7 @@ void mergeServerStatus(const json& current, const std::optional<json>& serverOrK
   if (unchanged && old.contains("lastProbeTime")) {
     next["lastProbeTime"] = old["lastProbeTime"];
   } else if (probeTime) {
-    next["lastProbeTime"] = prober::formatRfc3339(*probeTime);
+    next["lastProbeTime"] = ctrl::formatRfc3339(*probeTime);
   }
   (*status)["server"] = std::move(next);
 }

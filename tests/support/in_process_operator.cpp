@@ -8,6 +8,7 @@
 #include "controller/kube/cpprest_kube_client.h"
 #include "controller/kube/kubeconfig.h"
 #include "tests/support/control_plane.h"
+#include "tests/support/eventually.h"
 
 namespace testsupport {
 
@@ -112,6 +113,16 @@ uint64_t InProcessOperator::reconciles(const std::string& key) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = reconciles_.find(key);
   return it == reconciles_.end() ? 0 : it->second;
+}
+
+uint64_t InProcessOperator::writesOfForcedReconcile(const std::string& key) {
+  const uint64_t before = writes();
+  const uint64_t reconciled = reconciles(key);
+  op_->controller().enqueue(key);
+  EXPECT_TRUE(eventually([&] { return reconciles(key) > reconciled; }, std::chrono::seconds(60),
+                         std::chrono::milliseconds(50)))
+      << "no reconcile of " << key;
+  return writes() - before;
 }
 
 }  // namespace testsupport

@@ -45,6 +45,10 @@ class InProcessOperator {
   uint64_t writes() const;
   // Reconciles of one ClusterAgent ("ns/name") so far.
   uint64_t reconciles(const std::string& key) const;
+  // Reconciles key ("ns/name") once more now and returns the writes of the
+  // reconcile loop meanwhile: 0 once it has converged (other ClusterAgents'
+  // writes in that time count too).
+  uint64_t writesOfForcedReconcile(const std::string& key);
 
  private:
   mutable std::mutex mu_;

@@ -2,6 +2,8 @@
 
 #include <ctime>
 
+#include "controller/clock/rfc3339.h"
+
 namespace clusteragent::prober {
 namespace {
 
@@ -14,16 +16,6 @@ std::string plural(long long n, const char* unit) {
 bool expiresWithin(std::chrono::system_clock::time_point notAfter,
                    std::chrono::system_clock::time_point now, std::chrono::seconds window) {
   return notAfter - now <= window;
-}
-
-std::string formatRfc3339(std::chrono::system_clock::time_point t) {
-  const std::time_t secs =
-      std::chrono::system_clock::to_time_t(std::chrono::time_point_cast<std::chrono::seconds>(t));
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 std::string describeRelative(std::chrono::system_clock::time_point t,
@@ -51,7 +43,8 @@ std::optional<std::string> certificateExpiryWarning(std::chrono::system_clock::t
                                                     std::chrono::system_clock::time_point now,
                                                     std::chrono::seconds window) {
   if (!expiresWithin(notAfter, now, window)) return std::nullopt;
-  const std::string when = describeRelative(notAfter, now) + " (" + formatRfc3339(notAfter) + ")";
+  const std::string when =
+      describeRelative(notAfter, now) + " (" + ctrl::formatRfc3339(notAfter) + ")";
   if (notAfter <= now) {
     return "the server certificate expired " + when +
            "; the principal must be given a renewed certificate";

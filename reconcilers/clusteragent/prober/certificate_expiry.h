@@ -16,10 +16,6 @@ bool expiresWithin(std::chrono::system_clock::time_point notAfter,
                    std::chrono::system_clock::time_point now,
                    std::chrono::seconds window = kCertificateExpiryWarningWindow);
 
-// RFC 3339 in UTC with second precision ("2026-11-29T07:30:00Z"), the
-// format of metav1.Time and so of status.server.certificateNotAfter.
-std::string formatRfc3339(std::chrono::system_clock::time_point t);
-
 // "in 13 days", "in 5 hours", "in 12 minutes", "2 days ago", ... Coarse on
 // purpose: a message that changes every probe would churn status, so the
 // unit is days while more than a day is left.

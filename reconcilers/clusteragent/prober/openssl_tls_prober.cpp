@@ -15,6 +15,7 @@
 #include <ctime>
 #include <memory>
 
+#include "controller/clock/rfc3339.h"
 #include "reconcilers/clusteragent/prober/certificate_expiry.h"
 #include "reconcilers/clusteragent/prober/http_connect_tunnel.h"
 #include "reconcilers/clusteragent/prober/proxy_route.h"
@@ -172,7 +173,8 @@ ProbeResult verdict(const VerdictInput& in) {
       in.caCertificates < 0 ? "the system's trusted roots" : "the configured CA bundle";
   const std::string emptyBundleNote =
       in.caCertificates == 0 ? " (the configured CA bundle contains no PEM certificate)" : "";
-  const std::string until = in.notAfter ? " (valid until " + formatRfc3339(*in.notAfter) + ")" : "";
+  const std::string until =
+      in.notAfter ? " (valid until " + ctrl::formatRfc3339(*in.notAfter) + ")" : "";
 
   switch (in.verifyResult) {
     case X509_V_OK:
@@ -182,7 +184,7 @@ ProbeResult verdict(const VerdictInput& in) {
     case X509_V_ERR_CERT_HAS_EXPIRED:
       r.reason = ProbeReason::kCertificateExpired;
       r.message = "the server certificate of " + server + " expired at " +
-                  (in.notAfter ? formatRfc3339(*in.notAfter) : "an unreadable date") +
+                  (in.notAfter ? ctrl::formatRfc3339(*in.notAfter) : "an unreadable date") +
                   "; the principal needs a renewed certificate";
       r.detail = "subject " + subjectOf(in.cert);
       return r;

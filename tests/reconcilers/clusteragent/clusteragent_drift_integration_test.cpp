@@ -114,11 +114,7 @@ class ClusterAgentDriftIntegrationTest : public ::testing::Test {
   }
   // Writes of the reconcile loop during one reconcile forced now.
   uint64_t writesAfterForcedReconcile(const std::string& name) {
-    uint64_t before = operator_->writes();
-    uint64_t reconciled = reconcileCount(name);
-    operator_->op().controller().enqueue(ns() + "/" + name);
-    EXPECT_TRUE(eventually([&] { return reconcileCount(name) > reconciled; }));
-    return operator_->writes() - before;
+    return operator_->writesOfForcedReconcile(ns() + "/" + name);
   }
   // Converged: a forced reconcile writes nothing.
   void waitForConvergence(const std::string& name) {

@@ -130,11 +130,7 @@ class ClusterAgentIntegrationTest : public ::testing::Test {
   }
   // Waits until reconciles stop writing: a reconcile forced now must write nothing.
   uint64_t writesAfterForcedReconcile(const std::string& name) {
-    uint64_t before = operator_->writes();
-    uint64_t reconciled = reconcileCount(name);
-    operator_->op().controller().enqueue(ns() + "/" + name);
-    EXPECT_TRUE(eventually([&] { return reconcileCount(name) > reconciled; }));
-    return operator_->writes() - before;
+    return operator_->writesOfForcedReconcile(ns() + "/" + name);
   }
 
   uint64_t reconcileCount(const std::string& name) const {

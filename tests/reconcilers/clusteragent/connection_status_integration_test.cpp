@@ -10,6 +10,7 @@
 #include <string>
 #include <thread>
 
+#include "controller/clock/rfc3339.h"
 #include "controller/conditions/conditions.h"
 #include "controller/kube/cpprest_kube_client.h"
 #include "controller/kube/kubeconfig.h"
@@ -223,7 +224,7 @@ TEST_F(ConnectionStatusIntegrationTest, TrustedServerIsReachableWithCertificateE
   const json st = agent("trusted")["status"];
   EXPECT_EQ(st["server"]["host"], "127.0.0.1");
   EXPECT_EQ(st["server"]["port"], server.server->port());
-  EXPECT_EQ(st["server"]["certificateNotAfter"], prober::formatRfc3339(server.leaf.notAfter));
+  EXPECT_EQ(st["server"]["certificateNotAfter"], ctrl::formatRfc3339(server.leaf.notAfter));
   EXPECT_TRUE(st["server"].contains("lastProbeTime"));
   EXPECT_EQ(st.dump().find("BEGIN CERTIFICATE"), std::string::npos);
   EXPECT_TRUE(ctrl::conditions::findCondition(st["conditions"], kServerCertificateExpiring) ==
@@ -253,7 +254,7 @@ TEST_F(ConnectionStatusIntegrationTest, ServerFailuresHaveTheirReasons) {
   // An expired certificate also raises the expiry warning.
   expectReason("expired", kServerCertificateExpiring, "CertificateExpiresSoon");
   EXPECT_EQ(agent("expired")["status"]["server"]["certificateNotAfter"],
-            prober::formatRfc3339(expired.notAfter));
+            ctrl::formatRfc3339(expired.notAfter));
 }
 
 TEST_F(ConnectionStatusIntegrationTest, SilentServerTimesOutWhileOthersKeepConverging) {

@@ -111,13 +111,6 @@ class NameCollisionIntegrationTest : public ::testing::Test {
     }
     return json::object();
   }
-  uint64_t writesAfterForcedReconcile(const std::string& key) {
-    uint64_t before = operator_->writes();
-    uint64_t reconciled = operator_->reconciles(key);
-    operator_->op().controller().enqueue(key);
-    EXPECT_TRUE(eventually([&] { return operator_->reconciles(key) > reconciled; }));
-    return operator_->writes() - before;
-  }
   void expectConverged(const std::vector<std::pair<std::string, std::string>>& agents) {
     for (const auto& [ns, name] : agents) {
       EXPECT_TRUE(eventually([&] {
@@ -130,7 +123,8 @@ class NameCollisionIntegrationTest : public ::testing::Test {
     // Both at once: a forced reconcile of either writes nothing.
     EXPECT_TRUE(eventually([&] {
       uint64_t writes = 0;
-      for (const auto& [ns, name] : agents) writes += writesAfterForcedReconcile(ns + "/" + name);
+      for (const auto& [ns, name] : agents)
+        writes += operator_->writesOfForcedReconcile(ns + "/" + name);
       return writes == 0;
     })) << "reconciles of unchanged ClusterAgents keep writing";
   }

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "controller/clock/rfc3339.h"
+
 namespace clusteragent::prober {
 namespace {
 
@@ -15,8 +17,8 @@ using ::testing::HasSubstr;
 const auto kNow = std::chrono::system_clock::from_time_t(1795937400);
 
 TEST(CertificateExpiryTest, FormatsRfc3339Utc) {
-  EXPECT_EQ(formatRfc3339(kNow), "2026-11-29T07:30:00Z");
-  EXPECT_EQ(formatRfc3339(kNow + std::chrono::milliseconds(999)), "2026-11-29T07:30:00Z");
+  EXPECT_EQ(ctrl::formatRfc3339(kNow), "2026-11-29T07:30:00Z");
+  EXPECT_EQ(ctrl::formatRfc3339(kNow + std::chrono::milliseconds(999)), "2026-11-29T07:30:00Z");
 }
 
 TEST(CertificateExpiryTest, ExpiresWithinTheWindow) {
