@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 
 namespace ctrl::kube {
 
@@ -19,14 +20,18 @@ std::chrono::milliseconds backoffDelay(const BackoffPolicy& policy, int attempt,
 }
 
 Backoff::Backoff(BackoffPolicy policy, RandomSource random)
-    : policy_(policy), random_(std::move(random)), rng_(std::random_device{}()) {}
+    : policy_(policy), random_(std::move(random)) {}
 
 std::chrono::milliseconds Backoff::next() {
   double r;
   if (random_) {
     r = random_();
   } else {
-    r = std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
+    // One generator per thread, seeded once: every API request makes a
+    // Backoff and few ever retry, and seeding one per request (random_device
+    // and a 64-bit Mersenne state) showed in the N=1000 profile.
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    r = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
   }
   return backoffDelay(policy_, attempt_++, r);
 }

@@ -34,7 +34,6 @@ class Backoff {
  private:
   BackoffPolicy policy_;
   RandomSource random_;
-  std::mt19937_64 rng_;
   int attempt_ = 0;
 };
 
