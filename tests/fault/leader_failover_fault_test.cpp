@@ -20,7 +20,13 @@ class LeaderFailoverFaultTest : public ProxiedOperatorTest {
   void SetUp() override {
     ProxiedOperatorTest::SetUp();
     if (HasFatalFailure()) return;
-    first_ = leaderIdentity(readFile(log_path_));
+    // Ready can come before the line naming the Lease won is in the log.
+    eventually(
+        [&] {
+          first_ = leaderIdentity(readFile(log_path_));
+          return !first_.empty();
+        },
+        30s, kPoll);
     ASSERT_FALSE(first_.empty()) << testsupport::fileTail(log_path_, 20);
     ASSERT_EQ(leaseHolder(), first_);
     apply(sample("clusteragent_secret_ref.yaml"));
