@@ -21,8 +21,10 @@ StepResult observeConnection(ReconcileContext& ctx) {
   if (server.isOk()) {
     ctx.status.server = *server;
     if (!server->observation && server->notProbedReason.empty()) {
-      // Not probed yet since this operator started: its predecessor's result
-      // stands in until the first probe (observationFromStatus).
+      // No probe of this target yet (this operator just started, or the
+      // target's CA or proxy changed and its probe is pending): the result in
+      // status stands in until the probe lands (observationFromStatus), so
+      // neither the wait nor an unchanged answer writes status.
       auto before = observationFromStatus(ctx.cr.value("status", json::object()),
                                           ctx.spec.meta.generation, server->host, server->port);
       if (before) {
