@@ -105,11 +105,17 @@ std::string envString(const char* name, const std::string& fallback) {
   return v && *v ? std::string(v) : fallback;
 }
 
-std::vector<int> parseSizes(const std::string& text) {
-  std::vector<int> sizes;
+std::vector<std::string> splitList(const std::string& text) {
+  std::vector<std::string> items;
   std::stringstream in(text);
   std::string item;
-  while (std::getline(in, item, ',')) {
+  while (std::getline(in, item, ',')) items.push_back(item);
+  return items;
+}
+
+std::vector<int> parseSizes(const std::string& text) {
+  std::vector<int> sizes;
+  for (const std::string& item : splitList(text)) {
     char* end = nullptr;
     long n = std::strtol(item.c_str(), &end, 10);
     if (item.empty() || *end != '\0' || n <= 0) {

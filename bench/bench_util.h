@@ -29,6 +29,8 @@ std::string parallelFor(int n, int threads, const std::function<std::string(int)
 
 int envInt(const char* name, int fallback);
 std::string envString(const char* name, const std::string& fallback);
+// "a,b,c" -> {"a", "b", "c"}
+std::vector<std::string> splitList(const std::string& text);
 // "10,100,1000" -> {10, 100, 1000}; invalid items are skipped with a note.
 std::vector<int> parseSizes(const std::string& text);
 

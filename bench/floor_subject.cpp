@@ -53,7 +53,8 @@ class CountingClient {
 };
 
 // Everything convergence needs for one ClusterAgent, as the operator orders it.
-std::string convergeOne(ctrl::kube::KubeClient& kube, const std::string& ns, const json& ca) {
+std::string convergeOne(ctrl::kube::KubeClient& kube, const std::string& ns, const json& ca,
+                        bool applies) {
   const std::string name = ca["metadata"]["name"];
   auto fin = kube.patch(clusteragent::kClusterAgents, ns, name, ctrl::kube::PatchType::kMerge,
                         {{"metadata", {{"finalizers", {clusteragent::kFinalizer}}}}});
@@ -61,8 +62,20 @@ std::string convergeOne(ctrl::kube::KubeClient& kube, const std::string& ns, con
   auto parsed = clusteragent::parseClusterAgent(ca);
   if (!parsed.ok()) return "parse " + name + ": " + parsed.errorSummary();
   for (const auto& r : clusteragent::renderObjects(parsed.spec)) {
-    auto c =
-        kube.create(r.desired.resource, r.desired.ns(), r.desired.object, "clusteragent-operator");
+    ctrl::kube::StatusOr<json> c = json();
+    if (applies) {
+      json body = r.desired.object;
+      body["apiVersion"] = r.desired.resource.apiVersion();
+      body["kind"] = r.desired.resource.kind;
+      ctrl::kube::PatchOptions po;
+      po.fieldManager = "clusteragent-operator";
+      po.force = true;
+      c = kube.patch(r.desired.resource, r.desired.ns(), r.desired.name(),
+                     ctrl::kube::PatchType::kApply, body, po);
+    } else {
+      c = kube.create(r.desired.resource, r.desired.ns(), r.desired.object,
+                      "clusteragent-operator");
+    }
     if (!c.isOk() && c.status().code() != ctrl::kube::Code::kAlreadyExists) {
       return "create " + r.desired.resource.kind + " " + r.desired.name() + ": " +
              c.status().toString();
@@ -96,7 +109,8 @@ void runFloor(BenchNamespace& ns, const RunOptions& options, SubjectFigures& f) 
   }
   const json& items = (*cas)["items"];
   error = parallelFor(static_cast<int>(items.size()), options.floorThreads, [&](int i) {
-    return convergeOne(floor.client(), ns.name(), items[static_cast<size_t>(i)]);
+    return convergeOne(floor.client(), ns.name(), items[static_cast<size_t>(i)],
+                       options.floorApplies);
   });
   double writesDone = seconds(SteadyClock::now() - t0);
   if (!error.empty()) {
@@ -131,7 +145,8 @@ void runFloor(BenchNamespace& ns, const RunOptions& options, SubjectFigures& f) 
   f.set("conv_writes_per_ca", writesOf(byVerb) / n);
   f.set("conv_request_rate", requests / took);
   f.requestsByVerb["convergence"] = byVerb;
-  f.note = std::to_string(options.floorThreads) + " client threads, no client-side limit";
+  f.note = std::to_string(options.floorThreads) + " client threads, no client-side limit" +
+           (options.floorApplies ? ", children by server-side apply" : "");
 }
 
 }  // namespace bench

@@ -33,7 +33,8 @@ namespace {
 
 const char kUsage[] =
     "env: BENCH_SIZES (default 10,100,1000) or BENCH_N (one size), BENCH_LIMITS (default,off),\n"
-    "     BENCH_IDLE_SECONDS (60), BENCH_FLOOR_THREADS (8), BENCH_OPERATOR, BENCH_PEER\n";
+    "     BENCH_IDLE_SECONDS (60), BENCH_FLOOR_THREADS (8), BENCH_OPERATOR, BENCH_PEER,\n"
+    "     BENCH_SUBJECTS (floor,operator,peer), BENCH_FLOOR_APPLY (1: children by SSA)\n";
 
 std::vector<int> sizesFromEnv() {
   std::string sizes = bench::envString("BENCH_SIZES", "");
@@ -47,9 +48,8 @@ std::vector<int> sizesFromEnv() {
 
 std::vector<std::string> limitsFromEnv() {
   std::vector<std::string> out;
-  std::stringstream in(bench::envString("BENCH_LIMITS", "default,off"));
-  std::string item;
-  while (std::getline(in, item, ',')) {
+  for (const std::string& item :
+       bench::splitList(bench::envString("BENCH_LIMITS", "default,off"))) {
     if (item == "default" || item == "off") {
       out.push_back(item);
     } else {
@@ -73,6 +73,7 @@ bool runCluster(std::string& report) {
   bench::RunOptions options;
   options.idleWindow = std::chrono::seconds(meta.idleSeconds);
   options.floorThreads = bench::envInt("BENCH_FLOOR_THREADS", 8);
+  options.floorApplies = bench::envString("BENCH_FLOOR_APPLY", "") == "1";
   options.logDir = root + "/.cache/bench";
   mkdir((root + "/.cache").c_str(), 0755);
   mkdir(options.logDir.c_str(), 0755);
@@ -85,7 +86,10 @@ bool runCluster(std::string& report) {
     report += "cluster: SKIPPED: no usable operator binary at " + subjects.operatorBinary + "\n";
     return true;
   }
-  subjects.peer = bench::buildPeer(root, options.logDir + "/peer-build.log");
+  subjects.only = bench::splitList(bench::envString("BENCH_SUBJECTS", "floor,operator,peer"));
+  if (subjects.runs("peer")) {
+    subjects.peer = bench::buildPeer(root, options.logDir + "/peer-build.log");
+  }
   meta.peer = subjects.peer;
   std::cerr << "bench: peer: "
             << (subjects.peer.path.empty() ? "not built (" + subjects.peer.reason + ")"

@@ -9,7 +9,10 @@ namespace bench {
 struct RunOptions {
   std::chrono::seconds idleWindow{60};  // BENCH_IDLE_SECONDS: steady state, zero writes
   int floorThreads = 8;                 // BENCH_FLOOR_THREADS
-  std::string logDir;                   // <repo>/.cache/bench
+  // BENCH_FLOOR_APPLY=1: the floor writes its children by server-side apply,
+  // as the operator does, instead of creates (what SSA costs the server).
+  bool floorApplies = false;
+  std::string logDir;  // <repo>/.cache/bench
 };
 
 }  // namespace bench

@@ -1,5 +1,6 @@
 #include "bench/size_run.h"
 
+#include <algorithm>
 #include <iostream>
 
 #include "bench/bench_namespace.h"
@@ -92,6 +93,10 @@ SubjectFigures inNamespace(const std::string& subject, int n, const std::string&
 
 }  // namespace
 
+bool SubjectSet::runs(const std::string& subject) const {
+  return std::find(only.begin(), only.end(), subject) != only.end();
+}
+
 std::vector<SubjectFigures> runSize(int n, const std::string& limits, const SubjectSet& subjects,
                                     const RunOptions& options, const SubjectFigures* floor) {
   std::vector<SubjectFigures> out;
@@ -100,18 +105,26 @@ std::vector<SubjectFigures> runSize(int n, const std::string& limits, const Subj
     f.limits = limits;
     f.note = "from the first pass (the floor has no client-side limit)";
     out.push_back(f);
+  } else if (!subjects.runs("floor")) {
+    out.push_back(skipped("floor", n, limits, "not in BENCH_SUBJECTS"));
   } else {
     out.push_back(inNamespace("floor", n, limits, [&](BenchNamespace& ns, SubjectFigures& f) {
       runFloor(ns, options, f);
     }));
   }
-  out.push_back(inNamespace("operator", n, limits, [&](BenchNamespace& ns, SubjectFigures& f) {
-    runProcessSubject(operatorConfig(subjects.operatorBinary, limits), ns, options, f);
-    f.note = limits == "off"
-                 ? "--kube-api-throttling=fixed --kube-api-qps=0, 2 concurrent reconciles"
-                 : "defaults: APF-following, from QPS 20/burst 30; 2 concurrent reconciles";
-  }));
-  if (subjects.peer.path.empty()) {
+  if (!subjects.runs("operator")) {
+    out.push_back(skipped("operator", n, limits, "not in BENCH_SUBJECTS"));
+  } else {
+    out.push_back(inNamespace("operator", n, limits, [&](BenchNamespace& ns, SubjectFigures& f) {
+      runProcessSubject(operatorConfig(subjects.operatorBinary, limits), ns, options, f);
+      f.note = limits == "off"
+                   ? "--kube-api-throttling=fixed --kube-api-qps=0, 2 concurrent reconciles"
+                   : "defaults: APF-following, from QPS 20/burst 30; 2 concurrent reconciles";
+    }));
+  }
+  if (!subjects.runs("peer")) {
+    out.push_back(skipped("peer", n, limits, "not in BENCH_SUBJECTS"));
+  } else if (subjects.peer.path.empty()) {
     out.push_back(skipped("peer", n, limits, "not built (" + subjects.peer.reason + ")"));
   } else {
     out.push_back(inNamespace("peer", n, limits, [&](BenchNamespace& ns, SubjectFigures& f) {

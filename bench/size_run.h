@@ -20,6 +20,10 @@ namespace bench {
 struct SubjectSet {
   std::string operatorBinary;
   PeerBinary peer;
+  // BENCH_SUBJECTS: the subjects to run (others are reported as skipped), for
+  // a quicker look at one; a run for the README runs all three.
+  std::vector<std::string> only{"floor", "operator", "peer"};
+  bool runs(const std::string& subject) const;
 };
 
 // Operator defaults (cmd/main.cpp's KubeClientOptions, cmd/flags.h).

@@ -54,14 +54,32 @@ Store::Store() {
   index_funcs_[kOwnerUidIndex] = ownerUidIndex;
 }
 
+Store::Entry Store::pack(const json& obj) {
+  std::vector<std::uint8_t> bytes = json::to_cbor(obj);
+  bytes.shrink_to_fit();  // to_cbor grows by doubling: up to half of it spare
+  return Entry{std::make_shared<const std::vector<std::uint8_t>>(std::move(bytes)),
+               namespaceOf(obj), resourceVersionOf(obj)};
+}
+
+ObjectPtr Store::unpack(const Packed& packed) {
+  return std::make_shared<const json>(json::from_cbor(*packed));
+}
+
+std::vector<ObjectPtr> Store::unpackAll(const std::vector<Packed>& packed) {
+  std::vector<ObjectPtr> out;
+  out.reserve(packed.size());
+  for (const auto& p : packed) out.push_back(unpack(p));
+  return out;
+}
+
 void Store::addIndex(const std::string& name, IndexFunc fn) {
   std::lock_guard<std::mutex> lock(mu_);
   index_funcs_[name] = std::move(fn);
   // Tolerate a late registration: index what is already there.
   auto& index = indexes_[name];
   index.clear();
-  for (const auto& [key, obj] : items_) {
-    for (const auto& v : index_funcs_[name](*obj)) index[v].insert(key);
+  for (const auto& [key, entry] : items_) {
+    for (const auto& v : index_funcs_[name](*unpack(entry.packed))) index[v].insert(key);
   }
 }
 
@@ -86,15 +104,16 @@ void Store::unindexLocked(const std::string& key, const json& obj) {
 
 ObjectPtr Store::upsert(ObjectPtr obj) {
   std::string key = objectKey(*obj);
+  Entry entry = pack(*obj);
   std::lock_guard<std::mutex> lock(mu_);
   ObjectPtr prev;
   auto it = items_.find(key);
   if (it != items_.end()) {
-    prev = it->second;
+    prev = unpack(it->second.packed);
     unindexLocked(key, *prev);
   }
   indexLocked(key, *obj);
-  items_[key] = std::move(obj);
+  items_[key] = std::move(entry);
   return prev;
 }
 
@@ -102,7 +121,7 @@ ObjectPtr Store::remove(const std::string& key) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = items_.find(key);
   if (it == items_.end()) return nullptr;
-  ObjectPtr prev = it->second;
+  ObjectPtr prev = unpack(it->second.packed);
   unindexLocked(key, *prev);
   items_.erase(it);
   return prev;
@@ -115,72 +134,101 @@ std::vector<ObjectPtr> Store::replace(std::vector<ObjectPtr> objs) {
 ReplaceDiff Store::replaceScoped(std::vector<ObjectPtr> objs,
                                  const std::optional<std::string>& ns) {
   ReplaceDiff diff;
-  std::map<std::string, ObjectPtr> incoming;
-  for (auto& obj : objs) incoming[objectKey(*obj)] = std::move(obj);
+  std::map<std::string, std::pair<ObjectPtr, Entry>> incoming;
+  for (auto& obj : objs) {
+    std::string key = objectKey(*obj);
+    Entry entry = pack(*obj);
+    incoming[key] = {std::move(obj), std::move(entry)};
+  }
 
   std::lock_guard<std::mutex> lock(mu_);
   for (auto it = items_.begin(); it != items_.end();) {
-    if ((ns && namespaceOf(*it->second) != *ns) || incoming.count(it->first)) {
+    if ((ns && it->second.ns != *ns) || incoming.count(it->first)) {
       ++it;
       continue;
     }
-    unindexLocked(it->first, *it->second);
-    diff.removed.push_back(it->second);
+    ObjectPtr prev = unpack(it->second.packed);
+    unindexLocked(it->first, *prev);
+    diff.removed.push_back(std::move(prev));
     it = items_.erase(it);
   }
-  for (auto& [key, obj] : incoming) {
+  for (auto& [key, in] : incoming) {
+    auto& [obj, entry] = in;
     auto it = items_.find(key);
     if (it == items_.end()) {
       indexLocked(key, *obj);
       diff.added.push_back(obj);
-      items_.emplace(key, std::move(obj));
+      items_.emplace(key, std::move(entry));
       continue;
     }
-    ObjectPtr prev = it->second;
+    // Unchanged objects are not news (a relist must not flood handlers), and
+    // index the same: nothing to decode.
+    if (it->second.resourceVersion == entry.resourceVersion && !entry.resourceVersion.empty()) {
+      it->second = std::move(entry);
+      continue;
+    }
+    ObjectPtr prev = unpack(it->second.packed);
     unindexLocked(key, *prev);
     indexLocked(key, *obj);
-    it->second = obj;
-    // Unchanged objects are not news: a relist must not flood handlers.
-    if (resourceVersionOf(*prev) != resourceVersionOf(*obj) || resourceVersionOf(*obj).empty()) {
-      diff.updated.emplace_back(std::move(prev), std::move(obj));
-    }
+    it->second = std::move(entry);
+    diff.updated.emplace_back(std::move(prev), std::move(obj));
   }
   return diff;
 }
 
 ObjectPtr Store::get(const std::string& key) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = items_.find(key);
-  return it == items_.end() ? nullptr : it->second;
+  Packed packed;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = items_.find(key);
+    if (it == items_.end()) return nullptr;
+    packed = it->second.packed;
+  }
+  return unpack(packed);
 }
 
 std::vector<ObjectPtr> Store::list() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  std::vector<ObjectPtr> out;
-  out.reserve(items_.size());
-  for (const auto& [key, obj] : items_) out.push_back(obj);
-  return out;
+  std::vector<Packed> packed;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    packed.reserve(items_.size());
+    for (const auto& [key, entry] : items_) packed.push_back(entry.packed);
+  }
+  return unpackAll(packed);
 }
 
 std::vector<ObjectPtr> Store::byIndex(const std::string& index, const std::string& value) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  std::vector<ObjectPtr> out;
-  auto idx = indexes_.find(index);
-  if (idx == indexes_.end()) return out;
-  auto keys = idx->second.find(value);
-  if (keys == idx->second.end()) return out;
-  for (const auto& key : keys->second) {
-    auto it = items_.find(key);
-    if (it != items_.end()) out.push_back(it->second);
+  std::vector<Packed> packed;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& key : keysByIndexLocked(index, value)) {
+      auto it = items_.find(key);
+      if (it != items_.end()) packed.push_back(it->second.packed);
+    }
   }
-  return out;
+  return unpackAll(packed);
+}
+
+std::vector<std::string> Store::keysByIndex(const std::string& index,
+                                            const std::string& value) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return keysByIndexLocked(index, value);
+}
+
+std::vector<std::string> Store::keysByIndexLocked(const std::string& index,
+                                                  const std::string& value) const {
+  auto idx = indexes_.find(index);
+  if (idx == indexes_.end()) return {};
+  auto keys = idx->second.find(value);
+  if (keys == idx->second.end()) return {};
+  return {keys->second.begin(), keys->second.end()};
 }
 
 std::vector<std::string> Store::keys() const {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<std::string> out;
   out.reserve(items_.size());
-  for (const auto& [key, obj] : items_) out.push_back(key);
+  for (const auto& [key, entry] : items_) out.push_back(key);
   return out;
 }
 

@@ -114,9 +114,7 @@ MapFunc mapByIndex(const cache::Store& store, std::string index,
                    std::function<std::string(const json&)> value) {
   if (!value) value = [](const json& obj) { return cache::objectKey(obj); };
   return [&store, index = std::move(index), value = std::move(value)](const json& obj) {
-    std::vector<std::string> keys;
-    for (const auto& o : store.byIndex(index, value(obj))) keys.push_back(cache::objectKey(*o));
-    return keys;
+    return store.keysByIndex(index, value(obj));
   };
 }
 

@@ -128,6 +128,54 @@ TEST(StoreTest, ReplaceScopedDiffsOnlyItsNamespace) {
   EXPECT_THAT(s.keys(), ElementsAre("a/changed", "a/keep", "a/new", "b/untouched"));
 }
 
+TEST(StoreTest, AnObjectReadsBackExactlyAsItWasStored) {
+  // Held packed (CBOR): every JSON type must come back the same, the
+  // distinction between integer kinds and floats included.
+  json o = {{"metadata", {{"name", "d"}, {"namespace", "ns"}, {"resourceVersion", "7"}}},
+            {"spec",
+             {{"replicas", 1},
+              {"negative", -3},
+              {"big", 18446744073709551615ULL},
+              {"ratio", 0.5},
+              {"flag", false},
+              {"none", nullptr},
+              {"empty", json::object()},
+              {"list", json::array({"a", 2, json::array(), {{"k", "v"}}})},
+              {"text", "h\u00e9llo \"quoted\"\n"}}}};
+  Store s;
+  s.upsert(std::make_shared<const json>(o));
+  auto back = s.get("ns/d");
+  ASSERT_NE(back, nullptr);
+  EXPECT_EQ(*back, o);
+  EXPECT_TRUE((*back)["spec"]["replicas"].is_number_integer());
+  EXPECT_TRUE((*back)["spec"]["ratio"].is_number_float());
+  EXPECT_EQ(back->dump(), o.dump());
+}
+
+TEST(StoreTest, KeysByIndexNamesWhatByIndexReturns) {
+  Store s;
+  s.upsert(obj("ns", "d1", "1", {"uid-1"}));
+  s.upsert(obj("ns", "d2", "1", {"uid-1"}));
+  s.upsert(obj("ns", "d3", "1", {"uid-2"}));
+  EXPECT_THAT(s.keysByIndex(kOwnerUidIndex, "uid-1"), ElementsAre("ns/d1", "ns/d2"));
+  EXPECT_EQ(s.keysByIndex(kOwnerUidIndex, "uid-1"), keysOf(s.byIndex(kOwnerUidIndex, "uid-1")));
+  EXPECT_THAT(s.keysByIndex(kOwnerUidIndex, "uid-3"), IsEmpty());
+  EXPECT_THAT(s.keysByIndex("no-such-index", "uid-1"), IsEmpty());
+}
+
+TEST(StoreTest, AReplaceWithTheSameVersionKeepsTheIndexes) {
+  // A relist of an unchanged object is not re-indexed (nothing is decoded);
+  // its index entries must still be there, and a changed one's move.
+  Store s;
+  s.upsert(obj("ns", "same", "1", {"uid-1"}));
+  s.upsert(obj("ns", "moved", "1", {"uid-1"}));
+  auto diff = s.replaceScoped(
+      {obj("ns", "same", "1", {"uid-1"}), obj("ns", "moved", "2", {"uid-2"})}, std::string("ns"));
+  EXPECT_THAT(diff.updated, ::testing::SizeIs(1));
+  EXPECT_THAT(s.keysByIndex(kOwnerUidIndex, "uid-1"), ElementsAre("ns/same"));
+  EXPECT_THAT(s.keysByIndex(kOwnerUidIndex, "uid-2"), ElementsAre("ns/moved"));
+}
+
 TEST(StoreTest, ConcurrentWritersAndReadersStayConsistent) {
   Store s;
   std::vector<std::thread> threads;
