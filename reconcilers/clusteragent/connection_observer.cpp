@@ -110,11 +110,22 @@ ctrl::kube::StatusOr<std::optional<std::string>> ConnectionObserver::secretValue
       return std::optional<std::string>();
     }
   }
+  // Shared only for a digest the cache vouches for: the same Secret, key and content.
+  const std::string sourceKey =
+      digest.empty() ? "" : source.ns + "/" + source.name + "#" + source.key + "@" + digest;
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = values_.find(key);
     if (!digest.empty() && it != values_.end() && it->second.digest == digest) {
-      return std::optional<std::string>(it->second.value);
+      return std::optional<std::string>(*it->second.value);
+    }
+    auto shared = sourceKey.empty() ? bySource_.end() : bySource_.find(sourceKey);
+    if (shared != bySource_.end()) {
+      if (auto value = shared->second.lock()) {
+        values_[key] = CachedValue{digest, value};
+        return std::optional<std::string>(*value);
+      }
+      bySource_.erase(shared);
     }
   }
   auto secret = client.get(res::kSecrets, source.ns, source.name);
@@ -142,8 +153,11 @@ ctrl::kube::StatusOr<std::optional<std::string>> ConnectionObserver::secretValue
     *whyNot = where + " does not exist";
     return std::optional<std::string>();
   }
+  auto held = std::make_shared<const std::string>(value);
   std::lock_guard<std::mutex> lock(mu_);
-  values_[key] = CachedValue{digest.empty() ? sha256Hex(value) : digest, value};
+  values_[key] = CachedValue{digest.empty() ? sha256Hex(value) : digest, held};
+  pruneSharedLocked();  // a value this one replaced
+  if (!sourceKey.empty()) bySource_[sourceKey] = held;
   return std::optional<std::string>(value);
 }
 
@@ -214,6 +228,12 @@ ctrl::kube::StatusOr<std::optional<std::string>> ConnectionObserver::httpsProxy(
                      whyNot);
 }
 
+void ConnectionObserver::pruneSharedLocked() {
+  for (auto it = bySource_.begin(); it != bySource_.end();) {
+    it = it->second.expired() ? bySource_.erase(it) : std::next(it);
+  }
+}
+
 void ConnectionObserver::forget(const std::string& ns, const std::string& name) {
   const std::string key = ctrl::cache::objectKey(ns, name);
   scheduler_->remove(key);
@@ -221,6 +241,7 @@ void ConnectionObserver::forget(const std::string& ns, const std::string& name) 
     std::lock_guard<std::mutex> lock(mu_);
     values_.erase(key);
     values_.erase(key + kProxyMemoSuffix);
+    pruneSharedLocked();
   }
   metrics_.forget(ns, name);
 }

@@ -69,7 +69,7 @@ class ConnectionObserver {
  private:
   struct CachedValue {
     std::string digest;
-    std::string value;
+    std::shared_ptr<const std::string> value;
   };
   // A Secret value the probe needs: the CA (tls.caSecretRef's key, or every
   // key of the agent's default CA Secret, agent_default_secrets.h) or the
@@ -97,6 +97,8 @@ class ConnectionObserver {
                                                               ctrl::kube::KubeClient& client,
                                                               std::string* whyNot);
 
+  void pruneSharedLocked();  // mu_ held; drops bySource_ entries no memo holds
+
   ConnectionObserverOptions options_;
   ctrl::ClockPtr clock_;
   ConnectionMetrics metrics_;
@@ -104,6 +106,11 @@ class ConnectionObserver {
   std::unique_ptr<prober::ProbeScheduler> scheduler_;
   std::mutex mu_;
   std::map<std::string, CachedValue> values_;  // by memo key: the ClusterAgent's, plus "#proxy"
+  // The same values by Secret and digest: ClusterAgents of a namespace share
+  // its default CA Secret, and the first one's GET serves the others (issue
+  // 12: one GET per ClusterAgent, 8 % of a new one's requests). Entries
+  // expire with the last memo holding the value.
+  std::map<std::string, std::weak_ptr<const std::string>> bySource_;
 };
 
 }  // namespace clusteragent

@@ -108,6 +108,10 @@ class ConnectionStatusTest : public ReconcilerFixture {
     std::lock_guard<std::mutex> lock(mu_);
     return probes_;
   }
+  std::vector<ProbeTarget> targets() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return targets_;
+  }
   size_t caGets() const {
     size_t n = 0;
     for (const auto& c : fake_->calls()) n += c.verb == "get" && c.name == "aro-ca";
@@ -453,6 +457,28 @@ TEST_F(ConnectionStatusTest, DeletionStopsProbingAndDropsSeries) {
   reconcile();  // finalizer path
   EXPECT_EQ(observer_->scheduler().size(), 0u);
   EXPECT_EQ(registry_.render().find("name=\"aro-agent\""), std::string::npos);
+}
+
+TEST_F(ConnectionStatusTest, ClusterAgentsSharingACaSecretFetchItOncePerContent) {
+  setProbeResult(ProbeReason::kReachable, "TLS handshake verified");
+  seedAgent();
+  fake_->seed(kClusterAgents, clusterAgent("argocd", "aro-agent-2",
+                                           {{"serverAddr", "https://principal.example:8443"},
+                                            {"clusterName", "aro-prod-2"},
+                                            {"authTokenSecretRef", {{"name", "aro-token"}}},
+                                            {"tls", {{"caSecretRef", {{"name", "aro-ca"}}}}}}));
+  reconcile("argocd", "aro-agent");
+  reconcile("argocd", "aro-agent-2");
+  EXPECT_EQ(caGets(), 1u);
+  ASSERT_TRUE(testsupport::eventually([&] { return targets().size() >= 2; }));
+  for (const auto& t : targets()) EXPECT_EQ(t.caPem, testpem::kCert);
+
+  // New content is a new digest: fetched once more, by the first to look.
+  fake_->seed(res::kSecrets,
+              secret("argocd", "aro-ca", {{"ca.crt", std::string(testpem::kCert) + "\n"}}));
+  reconcile("argocd", "aro-agent");
+  reconcile("argocd", "aro-agent-2");
+  EXPECT_EQ(caGets(), 2u);
 }
 
 }  // namespace
