@@ -200,9 +200,11 @@ TEST_F(ControlPlaneIntegrationTest, ServiceAccountTokensAuthenticate) {
   ASSERT_TRUE(cp_.kubectl({"create", "serviceaccount", "bot", "-n", ns.name()}).ok());
   std::string token = cp_.serviceAccountToken(ns.name(), "bot");
   ASSERT_FALSE(token.empty());
+  // --kubeconfig /dev/null: a KUBECONFIG in the environment would add its
+  // user's client certificate, which wins over the token.
   CommandResult whoami =
-      runCommand({cp_.kubectlPath(), "--server", cp_.apiServerUrl(), "--insecure-skip-tls-verify",
-                  "--token", token, "auth", "whoami", "-o", "json"});
+      runCommand({cp_.kubectlPath(), "--kubeconfig", "/dev/null", "--server", cp_.apiServerUrl(),
+                  "--insecure-skip-tls-verify", "--token", token, "auth", "whoami", "-o", "json"});
   ASSERT_TRUE(whoami.ok()) << "exit " << whoami.exitCode;
   EXPECT_EQ(json::parse(whoami.output)["status"]["userInfo"]["username"],
             "system:serviceaccount:" + ns.name() + ":bot");
