@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <vector>
 
 #include "tests/e2e/operator_e2e_fixture.h"
 #include "tests/support/base64.h"
@@ -182,6 +183,7 @@ class RolloutFaultTest : public OperatorE2ETest {
     ASSERT_EQ(static_cast<int>(items.size()), count_);
     std::set<std::string> names;
     std::map<std::string, int> outcomes;  // phase and Ready reason: alike for alike agents
+    std::map<std::string, std::vector<const nlohmann::json*>> byOutcome;
     for (const auto& ca : items) {
       const std::string name = ca["metadata"].value("name", "");
       names.insert(name);
@@ -192,10 +194,21 @@ class RolloutFaultTest : public OperatorE2ETest {
         if (c.value("type", "") == "Ready")
           ready = c.value("status", "") + "/" + c.value("reason", "");
       }
-      ++outcomes[status.value("phase", "") + " Ready=" + ready];
+      const std::string outcome = status.value("phase", "") + " Ready=" + ready;
+      ++outcomes[outcome];
+      byOutcome[outcome].push_back(&ca);
     }
     std::string seen;
     for (const auto& [outcome, n] : outcomes) seen += "\n  " + outcome + ": " + std::to_string(n);
+    // The odd ones out by name, with their status and version, to find in the operator's log.
+    for (const auto& [outcome, cas] : byOutcome) {
+      if (outcomes.size() < 2 || cas.size() > 3) continue;
+      for (const nlohmann::json* ca : cas) {
+        seen += "\n  " + outcome + ": " + (*ca)["metadata"].value("name", "") +
+                " at resourceVersion " + (*ca)["metadata"].value("resourceVersion", "") +
+                ", status: " + ca->value("status", nlohmann::json()).dump();
+      }
+    }
     EXPECT_EQ(outcomes.size(), 1u) << "identical ClusterAgents ended differently:" << seen;
 
     // Every child by its labels: namespaced ones and the cluster-scoped RBAC.
