@@ -70,10 +70,10 @@ if [ "$kind" = thread ]; then
   # objects the library hands over or frees (tests/sanitizers/tsan.supp).
   # The integration tier talks to kube-apiserver only through it, so it runs
   # under TSan only on request (SANITIZE_TSAN_INTEGRATION=1); so do the unit
-  # suites that drive the client, the health server or the connection guard
-  # (in front of the listener) over loopback.
+  # suites that drive the client, the health server (plain and secure
+  # metrics) or the connection guard (in front of the listener) over loopback.
   if [ "${SANITIZE_TSAN_INTEGRATION:-0}" != 1 ]; then
-    export GTEST_FILTER="${GTEST_FILTER:--CpprestKubeClient*:HealthServerTest.*:ConnectionGuardTest.*}"
+    export GTEST_FILTER="${GTEST_FILTER:--CpprestKubeClient*:HealthServerTest.*:SecureMetricsTest.*:ConnectionGuardTest.*}"
   fi
 fi
 
