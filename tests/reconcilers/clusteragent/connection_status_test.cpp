@@ -76,12 +76,17 @@ class ConnectionStatusTest : public ReconcilerFixture {
     reconciler_ = std::make_unique<ClusterAgentReconciler>(fake_, c, &events_, opts);
   }
 
-  void seedAgent() {
-    fake_->seed(kClusterAgents, clusterAgent("argocd", "aro-agent",
+  // A ClusterAgent in "argocd" trusting the CA in Secret caSecret.
+  void seedClusterAgent(const std::string& name, const std::string& clusterName,
+                        const std::string& caSecret) {
+    fake_->seed(kClusterAgents, clusterAgent("argocd", name,
                                              {{"serverAddr", "https://principal.example:8443"},
-                                              {"clusterName", "aro-prod"},
+                                              {"clusterName", clusterName},
                                               {"authTokenSecretRef", {{"name", "aro-token"}}},
-                                              {"tls", {{"caSecretRef", {{"name", "aro-ca"}}}}}}));
+                                              {"tls", {{"caSecretRef", {{"name", caSecret}}}}}}));
+  }
+  void seedAgent() {
+    seedClusterAgent("aro-agent", "aro-prod", "aro-ca");
     fake_->seed(res::kSecrets, secret("argocd", "aro-token", {{"token", "t0k"}}));
     fake_->seed(res::kSecrets, secret("argocd", "aro-ca", {{"ca.crt", testpem::kCert}}));
     seedDefaultTlsSecrets();
@@ -302,11 +307,7 @@ TEST_F(ConnectionStatusTest, RotatedCaIsFetchedAgainAndReprobed) {
 
 TEST_F(ConnectionStatusTest, MissingCaSecretIsNotProbed) {
   seedAgent();
-  fake_->seed(kClusterAgents, clusterAgent("argocd", "aro-agent",
-                                           {{"serverAddr", "https://principal.example:8443"},
-                                            {"clusterName", "aro-prod"},
-                                            {"authTokenSecretRef", {{"name", "aro-token"}}},
-                                            {"tls", {{"caSecretRef", {{"name", "nope"}}}}}}));
+  seedClusterAgent("aro-agent", "aro-prod", "nope");
   reconcile();
   EXPECT_EQ(condition(kServerReachable)["status"], "Unknown");
   EXPECT_EQ(condition(kServerReachable)["reason"], "CAUnavailable");
@@ -462,11 +463,7 @@ TEST_F(ConnectionStatusTest, DeletionStopsProbingAndDropsSeries) {
 TEST_F(ConnectionStatusTest, ClusterAgentsSharingACaSecretFetchItOncePerContent) {
   setProbeResult(ProbeReason::kReachable, "TLS handshake verified");
   seedAgent();
-  fake_->seed(kClusterAgents, clusterAgent("argocd", "aro-agent-2",
-                                           {{"serverAddr", "https://principal.example:8443"},
-                                            {"clusterName", "aro-prod-2"},
-                                            {"authTokenSecretRef", {{"name", "aro-token"}}},
-                                            {"tls", {{"caSecretRef", {{"name", "aro-ca"}}}}}}));
+  seedClusterAgent("aro-agent-2", "aro-prod-2", "aro-ca");
   reconcile("argocd", "aro-agent");
   reconcile("argocd", "aro-agent-2");
   EXPECT_EQ(caGets(), 1u);
