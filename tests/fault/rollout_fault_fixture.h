@@ -75,21 +75,29 @@ class RolloutFaultTest : public OperatorE2ETest {
     count_ = n;
   }
 
-  static std::string conditionStatus(const nlohmann::json& ca, const std::string& type) {
+  // A condition's `field` ("status", "reason"), or "" when it is not there.
+  static std::string conditionField(const nlohmann::json& ca, const std::string& type,
+                                    const char* field = "status") {
     for (const auto& c : ca.value("status", nlohmann::json::object())
                              .value("conditions", nlohmann::json::array())) {
-      if (c.value("type", "") == type) return c.value("status", "");
+      if (c.value("type", "") == type) return c.value(field, "");
     }
     return "";
   }
 
   // Status written for the current generation, spec accepted, credentials in
-  // place (no kubelet runs these agents, so they go no further).
+  // place and the Deployment created (no kubelet runs these agents, so they
+  // go no further). Without the last, an agent whose Deployment apply failed
+  // (Forbidden from a restarted API server whose RBAC is not ready yet)
+  // counts as converged while its retry still waits behind the rollout's
+  // queue, and the final check sees its interim Pending status.
   static bool converged(const nlohmann::json& ca) {
     const auto& status = ca.value("status", nlohmann::json::object());
+    const std::string deployment = conditionField(ca, "DeploymentAvailable", "reason");
     return status.value("observedGeneration", -1) == ca["metadata"].value("generation", -2) &&
-           conditionStatus(ca, "SpecValid") == "True" &&
-           conditionStatus(ca, "CredentialsReady") == "True";
+           conditionField(ca, "SpecValid") == "True" &&
+           conditionField(ca, "CredentialsReady") == "True" && !deployment.empty() &&
+           deployment != "NotCreated";
   }
 
   int convergedCount() const {
