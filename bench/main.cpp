@@ -99,23 +99,15 @@ bool runCluster(std::string& report) {
   std::vector<bench::SubjectFigures> all;
   bool ok = true;
   for (int n : meta.sizes) {
-    const bench::SubjectFigures* floor = nullptr;
-    std::vector<bench::SubjectFigures> first;
     for (const std::string& limits : meta.limitsPasses) {
-      auto figures = bench::runSize(n, limits, subjects, options, floor);
+      auto figures = bench::runSize(n, limits, subjects, options);
       for (const auto& f : figures) {
-        if (f.status == "failed") ok = false;
+        if (f.status == "failed" || !f.failures.empty()) ok = false;
       }
       std::string table = bench::renderSideBySide(figures, meta.idleSeconds);
       std::cerr << "\n" << table << std::endl;
       report += table + "\n";
       all.insert(all.end(), figures.begin(), figures.end());
-      if (first.empty()) {
-        first = figures;
-        for (const auto& f : first) {
-          if (f.subject == "floor" && f.status == "measured") floor = &f;
-        }
-      }
     }
   }
   std::string path = bench::writeResultsJson(root + "/bench/results", meta, all);

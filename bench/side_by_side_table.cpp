@@ -57,6 +57,9 @@ std::vector<RowSpec> rowSpecs(int idleSeconds, const std::vector<SubjectFigures>
       {"rotation_writes_per_affected", "rotation: writes / affected CA", "req", 2, false},
       {"delete_s", "delete all N -> gone", "s", 2, false},
       {"floor_writes_done_s", "floor: all writes answered", "s", 2, false},
+      {"converge_s_before", "floor: converged, run before subjects", "s", 2, false},
+      {"converge_s_after", "floor: converged, run after subjects", "s", 2, false},
+      {"floor_drift", "floor: after / before (machine drift)", "", 2, false},
       {"setup_create_s", "setup: create N CAs + Secrets (bench)", "s", 2, false},
   };
   rows.insert(rows.end(), more.begin(), more.end());

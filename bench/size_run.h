@@ -5,8 +5,10 @@
 //
 // Passes: "default" = the operator's default client limits (QPS 20, burst 30;
 // the peer gets the same); "off" = no client-side limit (the peer's
-// --qps=-1; the operator has no such flag, so it is reported as not run; the
-// floor has no limit in either pass and is run once, in the first pass).
+// --qps=-1, the operator's --kube-api-throttling=fixed --kube-api-qps=0).
+// The floor has no client-side limit in either pass; it is measured in each
+// pass all the same, so its ratios compare runs minutes apart, not half an
+// hour.
 
 #include <string>
 #include <vector>
@@ -31,9 +33,9 @@ inline constexpr double kOperatorQps = 20;
 inline constexpr int kOperatorBurst = 30;
 inline constexpr int kOperatorMaxConcurrentReconciles = 2;
 
-// `floor` is the floor's figures from an earlier pass at this size (reused
-// as they are) or nullptr to run it.
+// Floor, operator, peer, then the floor again: the floor's figures are the
+// mean of its two runs (floor_bracket.h).
 std::vector<SubjectFigures> runSize(int n, const std::string& limits, const SubjectSet& subjects,
-                                    const RunOptions& options, const SubjectFigures* floor);
+                                    const RunOptions& options);
 
 }  // namespace bench
