@@ -14,8 +14,15 @@ namespace bench {
 using nlohmann::json;
 namespace res = ctrl::kube::resources;
 
-std::shared_ptr<ctrl::kube::KubeClient> benchClient() {
+namespace {
+std::shared_ptr<ctrl::kube::KubeClient>& benchClientSlot() {
   static std::shared_ptr<ctrl::kube::KubeClient> client;
+  return client;
+}
+}  // namespace
+
+std::shared_ptr<ctrl::kube::KubeClient> benchClient() {
+  std::shared_ptr<ctrl::kube::KubeClient>& client = benchClientSlot();
   if (client) return client;
   const testsupport::ControlPlane& cp = testsupport::ControlPlane::instance();
   auto crd = cp.kubectl(
@@ -42,6 +49,10 @@ std::shared_ptr<ctrl::kube::KubeClient> benchClient() {
   }
   client = *created;
   return client;
+}
+
+void releaseBenchClient() {
+  benchClientSlot().reset();
 }
 
 std::string agentName(int i) {

@@ -7,8 +7,8 @@ namespace bench {
 SubjectFigures bracketFloor(const SubjectFigures& before, const SubjectFigures& after) {
   SubjectFigures out = before;
   if (after.status != "measured") {
-    out.note = "the run after the subjects did not measure (" + after.status +
-               (after.note.empty() ? "" : ": " + after.note) + "); the run before stands alone";
+    out.addNote("the run after the subjects did not measure (" + after.status +
+                (after.note.empty() ? "" : ": " + after.note) + "); the run before stands alone");
     for (const auto& why : after.failures) out.failures.push_back("the run after: " + why);
     return out;
   }
@@ -22,8 +22,8 @@ SubjectFigures bracketFloor(const SubjectFigures& before, const SubjectFigures& 
     out.set("converge_s_before", b->second);
     out.set("converge_s_after", a->second);
     out.set("floor_drift", a->second / b->second);
-    out.note = "mean of a run before the subjects (" + formatNumber(b->second, 1) +
-               " s) and one after (" + formatNumber(a->second, 1) + " s)";
+    out.addNote("mean of a run before the subjects (" + formatNumber(b->second, 1) +
+                " s) and one after (" + formatNumber(a->second, 1) + " s)");
   }
   return out;
 }

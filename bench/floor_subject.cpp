@@ -145,8 +145,8 @@ void runFloor(BenchNamespace& ns, const RunOptions& options, SubjectFigures& f) 
   f.set("conv_writes_per_ca", writesOf(byVerb) / n);
   f.set("conv_request_rate", requests / took);
   f.requestsByVerb["convergence"] = byVerb;
-  f.note = std::to_string(options.floorThreads) + " client threads, no client-side limit" +
-           (options.floorApplies ? ", children by server-side apply" : "");
+  f.addNote(std::to_string(options.floorThreads) + " client threads, no client-side limit" +
+            (options.floorApplies ? ", children by server-side apply" : ""));
 }
 
 }  // namespace bench

@@ -19,6 +19,7 @@
 #include <sstream>
 #include <string>
 
+#include "bench/bench_namespace.h"
 #include "bench/bench_util.h"
 #include "bench/micro_benchmarks.h"
 #include "bench/peer_build.h"
@@ -141,6 +142,7 @@ int main(int argc, char** argv) {
   if (micro) ok = bench::runMicroBenchmarks(table) && ok;
   std::string clusterReport;
   if (cluster) ok = runCluster(clusterReport) && ok;
+  bench::releaseBenchClient();
   if (micro) std::cout << "\n" << table.render();
   if (cluster) std::cout << "\n" << clusterReport;
   std::cout << std::flush;

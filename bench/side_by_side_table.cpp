@@ -61,6 +61,8 @@ std::vector<RowSpec> rowSpecs(int idleSeconds, const std::vector<SubjectFigures>
       {"converge_s_after", "floor: converged, run after subjects", "s", 2, false},
       {"floor_drift", "floor: after / before (machine drift)", "", 2, false},
       {"setup_create_s", "setup: create N CAs + Secrets (bench)", "s", 2, false},
+      {"quiet_wait_s", "setup: wait for an idle control plane", "s", 1, false},
+      {"quiet_cores", "setup: control plane CPU at start", "cores", 2, false},
   };
   rows.insert(rows.end(), more.begin(), more.end());
   return rows;

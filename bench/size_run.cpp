@@ -5,10 +5,12 @@
 #include <optional>
 
 #include "bench/bench_namespace.h"
+#include "bench/control_plane_quiet.h"
 #include "bench/floor_bracket.h"
 #include "bench/floor_subject.h"
 #include "bench/process_run.h"
 #include "bench/report_table.h"
+#include "tests/support/control_plane.h"
 
 namespace bench {
 namespace {
@@ -66,6 +68,28 @@ SubjectFigures skipped(const std::string& subject, int n, const std::string& lim
   return f;
 }
 
+// Every subject starts on a control plane as idle as the others had it
+// (control_plane_quiet.h); how long that took is a figure, and a control
+// plane that stayed busy is a note beside the subject's times.
+void waitForAnIdleControlPlane(SubjectFigures& f) {
+  const std::string kubeconfig = testsupport::ControlPlane::instance().adminKubeconfig();
+  const std::string pidDir = kubeconfig.substr(0, kubeconfig.rfind('/') + 1) + "pids";
+  const QuietWait q = waitControlPlaneQuiet(pidDir);
+  std::cerr << "bench: control plane " << (q.quiet ? "idle" : "NOT idle") << " after "
+            << formatNumber(q.seconds, 1) << " s (" << formatNumber(q.cores, 2) << " cores)"
+            << (q.note.empty() ? "" : ": " + q.note) << std::endl;
+  if (!q.measured) {
+    f.addNote("not waited for an idle control plane: " + q.note);
+    return;
+  }
+  f.set("quiet_wait_s", q.seconds);
+  f.set("quiet_cores", q.cores);
+  if (!q.quiet) {
+    f.addNote("the control plane was still busy (" + formatNumber(q.cores, 2) +
+              " cores) when this subject started");
+  }
+}
+
 // A fresh namespace of N for one subject, then `run` on it.
 template <typename Run>
 SubjectFigures inNamespace(const std::string& subject, int n, const std::string& limits,
@@ -88,6 +112,7 @@ SubjectFigures inNamespace(const std::string& subject, int n, const std::string&
     return f;
   }
   f.set("setup_create_s", ns.createSeconds());
+  waitForAnIdleControlPlane(f);
   run(ns, f);
   perVerbValues(f);
   return f;
@@ -118,9 +143,9 @@ std::vector<SubjectFigures> runSize(int n, const std::string& limits, const Subj
   } else {
     out.push_back(inNamespace("operator", n, limits, [&](BenchNamespace& ns, SubjectFigures& f) {
       runProcessSubject(operatorConfig(subjects.operatorBinary, limits), ns, options, f);
-      f.note = limits == "off"
-                   ? "--kube-api-throttling=fixed --kube-api-qps=0, 2 concurrent reconciles"
-                   : "defaults: APF-following, from QPS 20/burst 30; 2 concurrent reconciles";
+      f.addNote(limits == "off"
+                    ? "--kube-api-throttling=fixed --kube-api-qps=0, 2 concurrent reconciles"
+                    : "defaults: APF-following, from QPS 20/burst 30; 2 concurrent reconciles");
     }));
   }
   if (!subjects.runs("peer")) {
@@ -131,8 +156,8 @@ std::vector<SubjectFigures> runSize(int n, const std::string& limits, const Subj
     out.push_back(inNamespace("peer", n, limits, [&](BenchNamespace& ns, SubjectFigures& f) {
       ProcessSubjectConfig c = peerConfig(subjects.peer.path, limits);
       runProcessSubject(c, ns, options, f);
-      f.note = limits == "off" ? "--qps=-1, 2 concurrent reconciles"
-                               : "--qps 20 --burst 30, 2 concurrent reconciles";
+      f.addNote(limits == "off" ? "--qps=-1, 2 concurrent reconciles"
+                                : "--qps 20 --burst 30, 2 concurrent reconciles");
     }));
   }
   // The machine is shared: its speed drifts over the minutes a pass takes.

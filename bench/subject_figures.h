@@ -23,6 +23,7 @@ struct SubjectFigures {
   void set(const std::string& key, double v) { values[key] = v; }
   bool has(const std::string& key) const { return values.count(key) > 0; }
   void fail(const std::string& why);
+  void addNote(const std::string& more) { note += (note.empty() ? "" : "; ") + more; }
 };
 
 }  // namespace bench

@@ -13,6 +13,7 @@ SubjectFigures floorRun(double convergeSeconds, double writesPerCa) {
   f.set("converge_s", convergeSeconds);
   f.set("conv_writes_per_ca", writesPerCa);
   f.requestsByVerb["convergence"]["POST"] = 8000;
+  f.note = "8 client threads";
   return f;
 }
 
@@ -25,7 +26,8 @@ TEST(FloorBracketTest, RatiosDivideByTheMeanOfTheRunsBeforeAndAfterAndTheDriftSh
   EXPECT_DOUBLE_EQ(out.values.at("converge_s_after"), 45);
   EXPECT_DOUBLE_EQ(out.values.at("floor_drift"), 1.5);
   EXPECT_EQ(out.requestsByVerb.at("convergence").at("POST"), 8000);
-  EXPECT_EQ(out.note, "mean of a run before the subjects (30.0 s) and one after (45.0 s)");
+  EXPECT_EQ(out.note,
+            "8 client threads; mean of a run before the subjects (30.0 s) and one after (45.0 s)");
 }
 
 TEST(FloorBracketTest, AFigureOnlyTheRunBeforeHasIsKeptAsItIs) {

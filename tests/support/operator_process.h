@@ -11,15 +11,9 @@
 #include <vector>
 
 #include "tests/support/free_loopback_port.h"
+#include "tests/support/process_usage.h"
 
 namespace testsupport {
-
-struct ProcessUsage {
-  double rssMiB = 0;      // VmRSS
-  double peakRssMiB = 0;  // VmHWM
-  double cpuSeconds = 0;  // utime + stime
-  int threads = 0;
-};
 
 class OperatorProcess {
  public:
