@@ -160,10 +160,11 @@ std::vector<SubjectFigures> runSize(int n, const std::string& limits, const Subj
                                 : "--qps 20 --burst 30, 2 concurrent reconciles");
     }));
   }
-  // The machine is shared: its speed drifts over the minutes a pass takes.
-  // The floor runs again after the subjects, and the ratios divide by the
-  // mean of the two, so a slower second half does not pass as the
-  // operator's cost; the drift itself is shown.
+  // The machine is shared and its speed drifts over the minutes a pass
+  // takes, beyond what the idle-start wait evens out. The floor runs again
+  // after the subjects, and the ratios divide by the mean of the two, so a
+  // slower second half does not pass as the operator's cost; the drift
+  // itself is shown.
   if (floorBefore && floorBefore->status == "measured") {
     out.front() = bracketFloor(*floorBefore, floorRun());
   }
