@@ -75,13 +75,14 @@ void waitForAnIdleControlPlane(SubjectFigures& f) {
   const std::string kubeconfig = testsupport::ControlPlane::instance().adminKubeconfig();
   const std::string pidDir = kubeconfig.substr(0, kubeconfig.rfind('/') + 1) + "pids";
   const QuietWait q = waitControlPlaneQuiet(pidDir);
-  std::cerr << "bench: control plane " << (q.quiet ? "idle" : "NOT idle") << " after "
-            << formatNumber(q.seconds, 1) << " s (" << formatNumber(q.cores, 2) << " cores)"
-            << (q.note.empty() ? "" : ": " + q.note) << std::endl;
   if (!q.measured) {
+    std::cerr << "bench: control plane not measured: " << q.note << std::endl;
     f.addNote("not waited for an idle control plane: " + q.note);
     return;
   }
+  std::cerr << "bench: control plane " << (q.quiet ? "idle" : "NOT idle") << " after "
+            << formatNumber(q.seconds, 1) << " s (" << formatNumber(q.cores, 2) << " cores)"
+            << std::endl;
   f.set("quiet_wait_s", q.seconds);
   f.set("quiet_cores", q.cores);
   if (!q.quiet) {
