@@ -211,6 +211,7 @@ kube::Status HealthServer::start() {
       web::http::http_response response(static_cast<web::http::status_code>(r.code));
       response.set_body(r.body, r.contentType);
       if (r.code == 401) response.headers().add("WWW-Authenticate", "Bearer");
+      if (r.code == 429) response.headers().add("Retry-After", "1");
       req.reply(response);
     };
     uint16_t backendPort = 0;

@@ -48,6 +48,8 @@ int MetricsAuthorizer::httpCode(Verdict verdict) {
       return 401;
     case Verdict::kForbidden:
       return 403;
+    case Verdict::kBusy:
+      return 429;
     case Verdict::kUnavailable:
       break;
   }
@@ -68,8 +70,12 @@ MetricsAuthorizer::Decision MetricsAuthorizer::authorize(const std::string& auth
       if (it->second.expires > now) return it->second.decision;
       cache_.erase(it);
     }
+    if (reviewsInFlight_ >= options_.maxConcurrentReviews) {
+      return {Verdict::kBusy, "too many authorizations in progress; retry"};
+    }
+    ++reviewsInFlight_;
   }
-  Decision decision = review(token, path, verb);
+  Decision decision = reviewCounted(token, path, verb);
   if (decision.verdict == Verdict::kUnavailable) return decision;
   std::lock_guard<std::mutex> lock(mu_);
   if (cache_.size() >= options_.maxEntries) {
@@ -81,6 +87,20 @@ MetricsAuthorizer::Decision MetricsAuthorizer::authorize(const std::string& auth
   }
   cache_[key] = Entry{decision, now + options_.ttl};
   return decision;
+}
+
+MetricsAuthorizer::Decision MetricsAuthorizer::reviewCounted(const std::string& token,
+                                                             const std::string& path,
+                                                             const std::string& verb) {
+  // Released however review() ends, a throw included.
+  struct Release {
+    MetricsAuthorizer* self;
+    ~Release() {
+      std::lock_guard<std::mutex> lock(self->mu_);
+      --self->reviewsInFlight_;
+    }
+  } release{this};
+  return review(token, path, verb);
 }
 
 MetricsAuthorizer::Decision MetricsAuthorizer::review(const std::string& token,

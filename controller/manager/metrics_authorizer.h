@@ -11,6 +11,14 @@
 // the token, so a scrape every few seconds costs two API calls per ttl, and
 // no token is kept in memory longer than its request. Tokens are never
 // logged; failures of the API calls are not cached.
+//
+// At most maxConcurrentReviews reviews wait on the API server at once; a
+// request beyond that is answered 429 at once. authorize() blocks its caller,
+// and the listener calls it on a thread of cpprestsdk's shared pool, the same
+// pool that completes the API client's requests: requests with fresh tokens
+// arriving together (the connection guard lets 64 through) could otherwise
+// occupy every pool thread waiting on reviews that no free thread is left to
+// complete, and stall the whole operator.
 
 #include <chrono>
 #include <cstddef>
@@ -26,6 +34,8 @@ namespace ctrl::manager {
 struct MetricsAuthorizerOptions {
   std::chrono::milliseconds ttl{std::chrono::seconds(10)};
   size_t maxEntries = 1024;
+  // Below the pool's thread count (controller/kube/http_thread_pool.h) with room to spare.
+  int maxConcurrentReviews = 2;
   ClockPtr clock;  // RealClock when null
 };
 
@@ -36,6 +46,7 @@ class MetricsAuthorizer {
     kUnauthenticated,  // 401: no bearer token, or the TokenReview rejects it
     kForbidden,        // 403: authenticated, but not allowed the path
     kUnavailable,      // 500: a review could not be made (API server down, RBAC)
+    kBusy,             // 429: maxConcurrentReviews reviews are in flight already
   };
   struct Decision {
     Verdict verdict;
@@ -54,6 +65,9 @@ class MetricsAuthorizer {
   static int httpCode(Verdict verdict);
 
  private:
+  // review() for a caller that counted itself into reviewsInFlight_; counts it out.
+  Decision reviewCounted(const std::string& token, const std::string& path,
+                         const std::string& verb);
   Decision review(const std::string& token, const std::string& path, const std::string& verb);
 
   struct Entry {
@@ -63,6 +77,7 @@ class MetricsAuthorizer {
   kube::KubeClientPtr client_;
   MetricsAuthorizerOptions options_;
   std::mutex mu_;
+  int reviewsInFlight_ = 0;
   std::map<std::string, Entry> cache_;  // digest of (token, path, verb) -> decision
 };
 

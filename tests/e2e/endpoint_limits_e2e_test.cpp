@@ -6,6 +6,8 @@
 // went past the Deployment's 256 MiB limit.
 #include <atomic>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <thread>
 
 #include "tests/e2e/operator_e2e_fixture.h"
@@ -129,6 +131,44 @@ TEST_F(EndpointLimitsE2ETest, MetricsAreHttpsOnlyAndNeedAToken) {
       static_cast<uint16_t>(metrics_port_),
       "GET /metrics HTTP/1.1\r\nAuthorization: Bearer " + token + "\r\n\r\n", true);
   EXPECT_EQ(testsupport::statusCodeOf(self.response), 403) << self.response;
+}
+
+// Each /metrics request with a token not seen before costs a TokenReview,
+// and the handler waits for it on a thread of cpprestsdk's pool, the pool
+// that also completes the API client's requests. Without a cap, requests
+// arriving together could hold every pool thread waiting on reviews no free
+// thread was left to complete, and the whole operator stalled.
+TEST_F(EndpointLimitsE2ETest, FreshTokensArrivingTogetherAreAnsweredAndStallNothing) {
+  constexpr int kClients = 60;  // under the guard's 64 connections: all reach the listener
+  std::mutex mu;
+  std::map<int, int> codes;  // status code -> count; 0: no answer
+  std::vector<std::thread> clients;
+  for (int i = 0; i < kClients; ++i) {
+    clients.emplace_back([&, i] {
+      auto r =
+          testsupport::rawExchange(static_cast<uint16_t>(metrics_port_),
+                                   "GET /metrics HTTP/1.1\r\nAuthorization: Bearer never-issued-" +
+                                       std::to_string(i) + "\r\n\r\n",
+                                   true, 30s);
+      std::lock_guard<std::mutex> lock(mu);
+      ++codes[testsupport::statusCodeOf(r.response)];
+    });
+  }
+  for (auto& c : clients) c.join();
+  std::string seen;
+  for (const auto& [code, n] : codes) seen += std::to_string(code) + "x" + std::to_string(n) + " ";
+  std::cout << "[ BURST    ] " << kClients << " fresh tokens at once: " << seen << std::endl;
+  EXPECT_EQ(codes[0], 0) << "unanswered: " << seen;
+  EXPECT_EQ(codes[401] + codes[429], kClients) << seen;  // reviewed and refused, or told to retry
+  EXPECT_GE(codes[401], 1) << seen;
+
+  // The API client was never starved: a review right after still completes.
+  auto after = testsupport::rawExchange(
+      static_cast<uint16_t>(metrics_port_),
+      "GET /metrics HTTP/1.1\r\nAuthorization: Bearer never-issued-after\r\n\r\n", true, 10s);
+  EXPECT_EQ(testsupport::statusCodeOf(after.response), 401) << after.response;
+  EXPECT_TRUE(testsupport::httpGet(health_port_, "/readyz").has_value());
+  EXPECT_TRUE(operator_->running());
 }
 
 }  // namespace

@@ -3,7 +3,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <future>
 #include <map>
+#include <mutex>
+#include <stdexcept>
 
 #include "tests/mocks/kube/mock_kube_client.h"
 #include "tests/support/fake_clock.h"
@@ -167,6 +171,74 @@ TEST_F(MetricsAuthorizerTest, AFailedAccessReviewIsUnavailable) {
   EXPECT_CALL(*client_, create(isResource("subjectaccessreviews"), "", _, _))
       .WillOnce(Return(kube::Status(kube::Code::kUnavailable, "connection refused")));
   EXPECT_EQ(authorizer_->authorize("Bearer t", "/metrics").verdict, Verdict::kUnavailable);
+}
+
+// TokenReviews that wait until released, as on a slow API server.
+class HeldReviews {
+ public:
+  kube::StatusOr<json> review() {
+    std::unique_lock<std::mutex> lock(mu_);
+    ++waiting_;
+    cv_.notify_all();
+    cv_.wait(lock, [this] { return released_; });
+    return json{{"status", {{"authenticated", false}}}};
+  }
+  bool awaitWaiting(int n) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(10), [&] { return waiting_ >= n; });
+  }
+  void release() {
+    std::lock_guard<std::mutex> lock(mu_);
+    released_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int waiting_ = 0;
+  bool released_ = false;
+};
+
+TEST_F(MetricsAuthorizerTest, ReviewsBeyondTheCapAreRefusedAtOnceNotQueued) {
+  MetricsAuthorizerOptions o;
+  o.clock = clock_;
+  o.maxConcurrentReviews = 2;
+  MetricsAuthorizer authorizer(client_, o);
+  HeldReviews held;
+  EXPECT_CALL(*client_, create(isResource("tokenreviews"), "", _, _))
+      .Times(3)
+      .WillRepeatedly(Invoke([&held](const kube::Resource&, const std::string&, const json&,
+                                     const std::string&) { return held.review(); }));
+  auto first = std::async(std::launch::async,
+                          [&] { return authorizer.authorize("Bearer a", "/metrics").verdict; });
+  auto second = std::async(std::launch::async,
+                           [&] { return authorizer.authorize("Bearer b", "/metrics").verdict; });
+  ASSERT_TRUE(held.awaitWaiting(2));
+
+  // Two reviews hold their threads: a third token gets 429 without waiting.
+  auto busy = authorizer.authorize("Bearer c", "/metrics");
+  EXPECT_EQ(busy.verdict, Verdict::kBusy);
+  EXPECT_EQ(MetricsAuthorizer::httpCode(busy.verdict), 429);
+  EXPECT_EQ(busy.reason, "too many authorizations in progress; retry");
+
+  held.release();
+  EXPECT_EQ(first.get(), Verdict::kUnauthenticated);
+  EXPECT_EQ(second.get(), Verdict::kUnauthenticated);
+  // The slots are free again: the refused token is reviewed now.
+  EXPECT_EQ(authorizer.authorize("Bearer c", "/metrics").verdict, Verdict::kUnauthenticated);
+}
+
+TEST_F(MetricsAuthorizerTest, AReviewThatThrowsGivesItsSlotBack) {
+  MetricsAuthorizerOptions o;
+  o.clock = clock_;
+  o.maxConcurrentReviews = 1;
+  MetricsAuthorizer authorizer(client_, o);
+  EXPECT_CALL(*client_, create(isResource("tokenreviews"), "", _, _))
+      .WillOnce(Return(json{{"status", {{"authenticated", "yes"}}}}))  // not a bool: json throws
+      .WillOnce(Return(json{{"status", {{"authenticated", false}}}}));
+  EXPECT_THROW(authorizer.authorize("Bearer a", "/metrics"), std::exception);
+  EXPECT_EQ(authorizer.authorize("Bearer b", "/metrics").verdict, Verdict::kUnauthenticated);
 }
 
 }  // namespace
