@@ -14,6 +14,7 @@
 #include "cmd/flags.h"
 #include "cmd/render_command.h"
 #include "controller/kube/cpprest_kube_client.h"
+#include "controller/kube/http_thread_pool.h"
 #include "controller/kube/kubeconfig.h"
 #include "controller/logging/logger.h"
 #include "controller/manager/event_recorder_impl.h"
@@ -47,6 +48,12 @@ int main(int argc, char** argv) {
 
   // Before any other thread: signals go to the handler thread only.
   auto stop = ctrl::manager::setupSignalHandler();
+  // Before anything starts the pool (controller/kube/http_thread_pool.h), and
+  // after the signal mask its threads inherit.
+  if (auto pool = ctrl::kube::configureHttpThreadPool(); !pool.isOk()) {
+    ctrl::logging::error("cannot size the HTTP thread pool", {{"error", pool.toString()}});
+    return 1;
+  }
 
   auto config =
       ctrl::kube::resolveClientConfig(ctrl::kube::configSourcesFromEnvironment(flags.kubeconfig));
