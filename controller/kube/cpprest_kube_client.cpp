@@ -13,6 +13,7 @@
 #include "controller/kube/api_error.h"
 #include "controller/kube/cpprest_watch_stream.h"
 #include "controller/kube/request_encoding.h"
+#include "controller/kube/shared_default_verify_paths.h"
 #include "controller/kube/tls_context.h"
 #include "controller/kube/token_source.h"
 
@@ -205,6 +206,7 @@ StatusOr<std::shared_ptr<CpprestKubeClient>> CpprestKubeClient::create(const Cli
                                                                        KubeClientOptions options) {
   if (config.server.empty()) return Status(Code::kInvalidArgument, "client config has no server");
   if (Status s = validateTlsMaterial(config); !s.isOk()) return s;
+  preloadSharedDefaultVerifyPaths();
   if (!options.clock) options.clock = std::make_shared<RealClock>();
   auto impl = std::make_unique<Impl>(config, std::move(options));
   try {

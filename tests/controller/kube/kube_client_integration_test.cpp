@@ -6,6 +6,7 @@
 #include <mutex>
 #include <vector>
 
+#include "controller/kube/shared_default_verify_paths.h"
 #include "tests/controller/kube/kube_client_integration_fixture.h"
 
 namespace ctrl::kube {
@@ -285,6 +286,31 @@ TEST_F(KubeClientIntegrationTest, ServerCertificateIsVerifiedUnlessSkipped) {
   ASSERT_TRUE(lax.isOk()) << lax.status().toString();
   auto listed = lax.value()->list(resources::kConfigMaps, ns_.name());
   EXPECT_TRUE(listed.isOk()) << listed.status().toString();
+}
+
+// cpprestsdk asks for the default verify paths on every connection it opens;
+// shared_default_verify_paths.cpp answers that call in this binary with one
+// shared store, and the trust stays as it was.
+TEST_F(KubeClientIntegrationTest, EveryConnectionGetsTheOneSharedStoreOfSystemRoots) {
+  auto cfg = loadKubeconfigFile(ControlPlane::instance().adminKubeconfig());
+  ASSERT_TRUE(cfg.isOk());
+  KubeClientOptions opts = fastOptions();
+  opts.maxRetries = 0;
+  const size_t before = sharedDefaultVerifyPathsGiven();
+  auto fresh = CpprestKubeClient::create(cfg.value(), opts);  // a new pool: a new connection
+  ASSERT_TRUE(fresh.isOk()) << fresh.status().toString();
+  auto listed = fresh.value()->list(resources::kConfigMaps, ns_.name());
+  ASSERT_TRUE(listed.isOk()) << listed.status().toString();
+  EXPECT_GT(sharedDefaultVerifyPathsGiven(), before);
+
+  // Without the kubeconfig's CA the system roots alone judge the server,
+  // and they do not hold the test CA that signed it.
+  ClientConfig systemRootsOnly = cfg.value();
+  systemRootsOnly.caData.clear();
+  auto strict = CpprestKubeClient::create(systemRootsOnly, opts);
+  ASSERT_TRUE(strict.isOk()) << strict.status().toString();
+  auto denied = strict.value()->list(resources::kConfigMaps, ns_.name());
+  EXPECT_EQ(denied.status().code(), Code::kUnavailable) << denied.status().toString();
 }
 
 TEST_F(KubeClientIntegrationTest, MismatchedClientKeyIsRejectedAtCreate) {
