@@ -75,6 +75,7 @@ bool runCluster(std::string& report) {
   options.idleWindow = std::chrono::seconds(meta.idleSeconds);
   options.floorThreads = bench::envInt("BENCH_FLOOR_THREADS", 8);
   options.floorApplies = bench::envString("BENCH_FLOOR_APPLY", "") == "1";
+  options.reconcilers = bench::envInt("BENCH_RECONCILERS", bench::kOperatorMaxConcurrentReconciles);
   options.logDir = root + "/.cache/bench";
   mkdir((root + "/.cache").c_str(), 0755);
   mkdir(options.logDir.c_str(), 0755);

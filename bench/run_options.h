@@ -12,6 +12,9 @@ struct RunOptions {
   // BENCH_FLOOR_APPLY=1: the floor writes its children by server-side apply,
   // as the operator does, instead of creates (what SSA costs the server).
   bool floorApplies = false;
+  // BENCH_RECONCILERS: concurrent reconciles for both operator and peer
+  // (default: the operator's own default, kOperatorMaxConcurrentReconciles).
+  int reconcilers = 2;
   std::string logDir;  // <repo>/.cache/bench
 };
 

@@ -15,11 +15,21 @@
 namespace bench {
 namespace {
 
-ProcessSubjectConfig operatorConfig(const std::string& binary, const std::string& limits) {
+std::string concurrency(const RunOptions& options) {
+  return std::to_string(options.reconcilers) + " concurrent reconciles";
+}
+
+ProcessSubjectConfig operatorConfig(const std::string& binary, const std::string& limits,
+                                    int reconcilers) {
   ProcessSubjectConfig c;
   c.name = "operator";
   c.binary = binary;
-  c.extraArgs = {"--log-format", "json", "--log-level", "info"};
+  c.extraArgs = {"--log-format",
+                 "json",
+                 "--log-level",
+                 "info",
+                 "--max-concurrent-reconciles",
+                 std::to_string(reconcilers)};
   if (limits == "off") {
     c.extraArgs.insert(c.extraArgs.end(), {"--kube-api-throttling=fixed", "--kube-api-qps=0"});
   }
@@ -29,7 +39,8 @@ ProcessSubjectConfig operatorConfig(const std::string& binary, const std::string
   return c;
 }
 
-ProcessSubjectConfig peerConfig(const std::string& binary, const std::string& limits) {
+ProcessSubjectConfig peerConfig(const std::string& binary, const std::string& limits,
+                                int reconcilers) {
   ProcessSubjectConfig c;
   c.name = "peer";
   c.binary = binary;
@@ -39,8 +50,7 @@ ProcessSubjectConfig peerConfig(const std::string& binary, const std::string& li
     c.extraArgs = {"--qps", formatNumber(kOperatorQps, 0), "--burst",
                    std::to_string(kOperatorBurst)};
   }
-  c.extraArgs.insert(c.extraArgs.end(), {"--max-concurrent-reconciles",
-                                         std::to_string(kOperatorMaxConcurrentReconciles),
+  c.extraArgs.insert(c.extraArgs.end(), {"--max-concurrent-reconciles", std::to_string(reconcilers),
                                          "--managed-by-value", "clusteragent-peer"});
   c.metrics = {"bench_api_requests_total", "controller_runtime_reconcile_total"};
   c.managedBy = "clusteragent-peer";
@@ -143,10 +153,11 @@ std::vector<SubjectFigures> runSize(int n, const std::string& limits, const Subj
     out.push_back(skipped("operator", n, limits, "not in BENCH_SUBJECTS"));
   } else {
     out.push_back(inNamespace("operator", n, limits, [&](BenchNamespace& ns, SubjectFigures& f) {
-      runProcessSubject(operatorConfig(subjects.operatorBinary, limits), ns, options, f);
-      f.addNote(limits == "off"
-                    ? "--kube-api-throttling=fixed --kube-api-qps=0, 2 concurrent reconciles"
-                    : "defaults: APF-following, from QPS 20/burst 30; 2 concurrent reconciles");
+      runProcessSubject(operatorConfig(subjects.operatorBinary, limits, options.reconcilers), ns,
+                        options, f);
+      f.addNote((limits == "off" ? "--kube-api-throttling=fixed --kube-api-qps=0, "
+                                 : "defaults: APF-following, from QPS 20/burst 30; ") +
+                concurrency(options));
     }));
   }
   if (!subjects.runs("peer")) {
@@ -155,10 +166,9 @@ std::vector<SubjectFigures> runSize(int n, const std::string& limits, const Subj
     out.push_back(skipped("peer", n, limits, "not built (" + subjects.peer.reason + ")"));
   } else {
     out.push_back(inNamespace("peer", n, limits, [&](BenchNamespace& ns, SubjectFigures& f) {
-      ProcessSubjectConfig c = peerConfig(subjects.peer.path, limits);
+      ProcessSubjectConfig c = peerConfig(subjects.peer.path, limits, options.reconcilers);
       runProcessSubject(c, ns, options, f);
-      f.addNote(limits == "off" ? "--qps=-1, 2 concurrent reconciles"
-                                : "--qps 20 --burst 30, 2 concurrent reconciles");
+      f.addNote((limits == "off" ? "--qps=-1, " : "--qps 20 --burst 30, ") + concurrency(options));
     }));
   }
   // The machine is shared and its speed drifts over the minutes a pass
