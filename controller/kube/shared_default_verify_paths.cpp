@@ -40,6 +40,10 @@ bool storeIsEmpty(SSL_CTX* ctx) {
 
 }  // namespace
 
+X509_STORE* sharedSystemRoots() {
+  return sharedStore();
+}
+
 void preloadSharedDefaultVerifyPaths() {
   sharedStore();
 }

@@ -23,7 +23,15 @@
 
 #include <cstddef>
 
+typedef struct x509_store_st X509_STORE;
+
 namespace ctrl::kube {
+
+// The shared store itself, loaded on first use and never freed, for code
+// that builds its own contexts and trusts the system roots (the server
+// prober): SSL_CTX_set1_cert_store(ctx, sharedSystemRoots()). Never add to
+// it. nullptr only when OpenSSL could not allocate a store.
+X509_STORE* sharedSystemRoots();
 
 // Loads the shared store now rather than in the first handshake that needs
 // it. Idempotent and thread-safe; CpprestKubeClient::create calls it.

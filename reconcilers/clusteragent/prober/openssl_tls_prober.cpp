@@ -16,6 +16,7 @@
 #include <memory>
 
 #include "controller/clock/rfc3339.h"
+#include "controller/kube/shared_default_verify_paths.h"
 #include "reconcilers/clusteragent/prober/certificate_expiry.h"
 #include "reconcilers/clusteragent/prober/http_connect_tunnel.h"
 #include "reconcilers/clusteragent/prober/proxy_route.h"
@@ -348,24 +349,6 @@ ProbeResult handshake(int fd, const ProbeTarget& target, X509_STORE* systemRoots
 
 OpensslTlsProber::OpensslTlsProber(AddressPolicy policy) : policy_(std::move(policy)) {}
 
-OpensslTlsProber::~OpensslTlsProber() {
-  X509_STORE_free(system_roots_);
-}
-
-X509_STORE* OpensslTlsProber::systemRoots() {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (system_roots_ == nullptr) {
-    X509_STORE* store = X509_STORE_new();
-    if (store != nullptr && X509_STORE_set_default_paths(store) == 1) {
-      system_roots_ = store;
-    } else {
-      X509_STORE_free(store);  // verification then fails as untrusted, and says so
-    }
-    ERR_clear_error();
-  }
-  return system_roots_;
-}
-
 ProbeResult OpensslTlsProber::probe(const ProbeTarget& requested) {
   const auto start = SteadyClock::now();
   const auto deadline = start + requested.timeout;  // the one bound of the whole probe
@@ -421,7 +404,9 @@ ProbeResult OpensslTlsProber::probe(const ProbeTarget& requested) {
       return failed(*f, tcp.connection.address);
     }
   }
-  X509_STORE* roots = target.insecureSkipVerify || !target.caPem.empty() ? nullptr : systemRoots();
+  X509_STORE* roots = target.insecureSkipVerify || !target.caPem.empty()
+                          ? nullptr
+                          : ctrl::kube::sharedSystemRoots();
   result = handshake(fd, target, roots, deadline);
   result.resolvedAddress = tcp.connection.address;
   return finish(std::move(result));
