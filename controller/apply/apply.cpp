@@ -1,6 +1,9 @@
 #include "controller/apply/apply.h"
 
+#include <optional>
+
 #include "controller/apply/owned_fields.h"
+#include "controller/apply/ownership_upgrade.h"
 
 namespace ctrl::apply {
 
@@ -56,24 +59,31 @@ kube::StatusOr<ApplyOutcome> applyIfChanged(kube::KubeClient& client,
   annotations[annotation] = hash;
 
   const bool cached = live != nullptr && !live->is_null();
-  bool exists = cached;
+  // The object as last seen: the cached one, or one read from the server
+  // (whole: its managedFields are not trimmed). Null: it does not exist as far
+  // as the operator knows.
+  const json* seen = cached ? live : nullptr;
+  std::optional<json> read;
+  auto notOwned = [&] {
+    return kube::Status(kube::Code::kAlreadyExists,
+                        describe(resource, ns, name) + " already exists and is not ours")
+        .withReason(kNotOwnedReason);
+  };
+  auto readLive = [&]() -> kube::Status {
+    auto current = client.get(resource, ns, name);
+    if (!current.isOk()) return current.status();
+    read = std::move(*current);
+    seen = &*read;
+    if (opts.mayTakeOver && !opts.mayTakeOver(*read)) return notOwned();
+    return kube::Status::ok();
+  };
   if (opts.mayTakeOver) {
-    auto notOwned = [&] {
-      return kube::Status(kube::Code::kAlreadyExists,
-                          describe(resource, ns, name) + " already exists and is not ours")
-          .withReason(kNotOwnedReason);
-    };
     if (cached) {
       // Caches that hold every object of a kind (Secrets) show others' too.
       if (!opts.mayTakeOver(*live)) return notOwned();
     } else if (!opts.cacheHoldsAll) {
-      auto current = client.get(resource, ns, name);
-      if (current.isOk()) {
-        if (!opts.mayTakeOver(*current)) return notOwned();
-        exists = true;  // ours; the cache has not caught up yet
-      } else if (!kube::isNotFound(current.status())) {
-        return current.status();
-      }
+      kube::Status s = readLive();  // ours or not; the cache has not caught up yet
+      if (!s.isOk() && !kube::isNotFound(s)) return s;
     }
   }
 
@@ -83,12 +93,26 @@ kube::StatusOr<ApplyOutcome> applyIfChanged(kube::KubeClient& client,
   if (cached && ownedFieldsMatch(project(body), *live, manager)) {
     return ApplyOutcome::kUnchanged;
   }
+  if (seen == nullptr) {
+    auto created = client.create(resource, ns, body, manager);
+    if (created.isOk()) return ApplyOutcome::kCreated;
+    if (!kube::isAlreadyExists(created.status())) return created.status();
+    // Created since the cache or the read said otherwise: by us (a watch
+    // event still on its way) or by someone else.
+    kube::Status s = readLive();
+    if (!s.isOk()) return s;
+  }
+  if (heldThroughUpdate(*seen, manager)) {
+    kube::Status s =
+        upgradeToApplyOwnership(client, resource, ns, name, manager, seen == live ? nullptr : seen);
+    if (!s.isOk()) return s;
+  }
   kube::PatchOptions po;
   po.fieldManager = manager;
   po.force = true;
   auto res = client.patch(resource, ns, name, kube::PatchType::kApply, body, po);
   if (!res.isOk()) return res.status();
-  return exists ? ApplyOutcome::kUpdated : ApplyOutcome::kCreated;
+  return ApplyOutcome::kUpdated;
 }
 
 }  // namespace ctrl::apply

@@ -1,8 +1,11 @@
 #pragma once
-// The one write path for objects the operator owns: server-side apply, and
-// only when the live object is missing, differs in a field we own, or was
-// last applied from a different desired object. No per-kind hand
-// comparisons: the same rules serve Deployments, Secrets, RBAC and Services.
+// The one write path for objects the operator owns: a create (POST, our field
+// manager) when the object does not exist, else server-side apply, and only
+// when the live object differs in a field we own or was last applied from a
+// different desired object. The first apply to an object the operator created
+// takes its fields over from the create's Update entry (ownership_upgrade.h).
+// No per-kind hand comparisons: the same rules serve Deployments, Secrets,
+// RBAC and Services.
 //
 // "Nothing to do" needs both checks:
 //  - the applied-hash annotation (applied_hash.h) equals the hash of desired:
@@ -63,11 +66,12 @@ bool isNotOwned(const kube::Status& s);
 // desired: a complete apply configuration (apiVersion, kind, metadata.name,
 // metadata.namespace for namespaced kinds, the fields we own).
 // live: the cached object, or nullptr when the cache has none.
-// Applies with force=true (the operator is the owner of these fields; a
-// conflicting manager's edit is drift to repair), with the applied-hash
-// annotation added to metadata. Returns kCreated when there was no live
-// object, kUpdated when it differed, kUnchanged without calling the API when
-// it matched.
+// Writes desired with the applied-hash annotation added to metadata: created
+// when there was no live object (kCreated; if it turns out to exist after all,
+// a 409, it is read and handled as existing), else applied with force=true
+// (kUpdated; the operator is the owner of these fields, a conflicting
+// manager's edit is drift to repair). kUnchanged, without calling the API,
+// when it matched.
 kube::StatusOr<ApplyOutcome> applyIfChanged(kube::KubeClient& client,
                                             const kube::Resource& resource, const json& desired,
                                             const json* live, const ApplyOptions& opts = {});

@@ -34,23 +34,51 @@ OwnedFields OwnedFields::nothing() {
   return OwnedFields(nullptr);
 }
 
-OwnedFields OwnedFields::of(const json& live, const std::string& manager) {
+bool isEntryOf(const json& entry, const std::string& manager, const char* operation) {
+  return entry.is_object() && entry.value("manager", "") == manager &&
+         entry.value("operation", "") == operation && entry.value("subresource", "").empty();
+}
+
+namespace {
+const json* managedFieldsOf(const json& live) {
   auto md = live.find("metadata");
-  if (md == live.end() || !md->is_object()) return everything();
+  if (md == live.end() || !md->is_object()) return nullptr;
   auto mf = md->find("managedFields");
-  if (mf == md->end() || !mf->is_array()) return everything();
-  for (const auto& entry : *mf) {
-    if (!entry.is_object() || entry.value("manager", "") != manager ||
-        entry.value("operation", "") != "Apply" || !entry.value("subresource", "").empty()) {
-      continue;
-    }
+  return mf == md->end() || !mf->is_array() ? nullptr : &*mf;
+}
+
+// An empty set would read as "owns everything"; it owns nothing.
+const json* fieldsOf(const json& managedFields, const std::string& manager, const char* operation) {
+  for (const auto& entry : managedFields) {
+    if (!isEntryOf(entry, manager, operation)) continue;
     auto fields = entry.find("fieldsV1");
-    // An empty set would read as "owns everything"; it owns nothing.
-    if (fields != entry.end() && fields->is_object() && !fields->empty()) {
-      return OwnedFields(&*fields);
+    if (fields != entry.end() && fields->is_object() && !fields->empty()) return &*fields;
+  }
+  return nullptr;
+}
+}  // namespace
+
+OwnedFields OwnedFields::of(const json& live, const std::string& manager) {
+  const json* mf = managedFieldsOf(live);
+  if (mf == nullptr) return everything();
+  if (const json* applied = fieldsOf(*mf, manager, "Apply")) return OwnedFields(applied);
+  return OwnedFields(fieldsOf(*mf, manager, "Update"));
+}
+
+bool heldThroughUpdate(const json& live, const std::string& manager) {
+  const json* mf = managedFieldsOf(live);
+  return mf != nullptr && fieldsOf(*mf, manager, "Update") != nullptr;
+}
+
+json entriesOf(json managedFields, const std::string& manager) {
+  json kept = json::array();
+  if (!managedFields.is_array()) return kept;
+  for (auto& entry : managedFields) {
+    if (isEntryOf(entry, manager, "Apply") || isEntryOf(entry, manager, "Update")) {
+      kept.push_back(std::move(entry));
     }
   }
-  return nothing();
+  return kept;
 }
 
 OwnedFields OwnedFields::field(const std::string& key) const {

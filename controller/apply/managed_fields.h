@@ -23,9 +23,11 @@ inline constexpr const char* kFieldManager = "clusteragent-operator";
 class OwnedFields {
  public:
   // The set `manager` holds through Apply on the main resource (not a
-  // subresource) of live. When live carries no managedFields at all (a cache
-  // transform dropped them), ownership is unknown and everything counts as
-  // owned: the comparison is then as lenient as value comparison alone.
+  // subresource) of live; without one, the set it holds through Update there
+  // (an object it created with a POST, which records operation Update). When
+  // live carries no managedFields at all (a cache transform dropped them),
+  // ownership is unknown and everything counts as owned: the comparison is
+  // then as lenient as value comparison alone.
   static OwnedFields of(const json& live, const std::string& manager);
   static OwnedFields everything();
   static OwnedFields nothing();
@@ -44,5 +46,19 @@ class OwnedFields {
   // owned as a whole with everything below it.
   const json* node_;
 };
+
+// Whether entry is one of `manager`'s on the main resource, with operation
+// `operation` ("Apply" or "Update").
+bool isEntryOf(const json& entry, const std::string& manager, const char* operation);
+
+// Whether `manager` holds fields of live's main resource through Update: it
+// created the object with a POST and has not taken them over as an applier
+// yet (ownership_upgrade.h).
+bool heldThroughUpdate(const json& live, const std::string& manager);
+
+// managedFields reduced to `manager`'s entries on the main resource, Apply
+// and Update: what OwnedFields::of and heldThroughUpdate read, for caches
+// that keep no more of an object than the operator reads.
+json entriesOf(json managedFields, const std::string& manager);
 
 }  // namespace ctrl::apply

@@ -28,18 +28,9 @@ json trimChildForCache(json obj) {
     out["metadata"] = std::move(meta);
     return out;
   }
-  // What OwnedFields::of reads: our manager's Apply entry on the main resource.
+  // What OwnedFields::of and heldThroughUpdate read: our manager's entries.
   auto mf = md->find("managedFields");
-  if (mf != md->end() && mf->is_array()) {
-    json kept = json::array();
-    for (auto& entry : *mf) {
-      if (entry.is_object() && entry.value("manager", "") == ctrl::apply::kFieldManager &&
-          entry.value("operation", "") == "Apply" && entry.value("subresource", "").empty()) {
-        kept.push_back(std::move(entry));
-      }
-    }
-    *mf = std::move(kept);
-  }
+  if (mf != md->end()) *mf = ctrl::apply::entriesOf(std::move(*mf), ctrl::apply::kFieldManager);
   return obj;
 }
 

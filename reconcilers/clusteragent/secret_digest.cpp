@@ -8,6 +8,8 @@
 #include <memory>
 #include <optional>
 
+#include "controller/apply/managed_fields.h"
+
 namespace clusteragent {
 namespace {
 
@@ -89,7 +91,18 @@ json digestSecret(json secret) {
     if (it != secret.end()) out[k] = std::move(*it);
   }
   json meta = secret.value("metadata", json::object());
-  meta.erase("managedFields");
+  // Only our manager's entries (field names, never values): whether the
+  // operator created this Secret with a POST and has yet to take its fields
+  // over as an applier (ownership_upgrade.h).
+  auto mf = meta.find("managedFields");
+  if (mf != meta.end()) {
+    json ours = ctrl::apply::entriesOf(std::move(*mf), ctrl::apply::kFieldManager);
+    if (ours.empty()) {
+      meta.erase("managedFields");
+    } else {
+      *mf = std::move(ours);
+    }
+  }
   // `kubectl apply` keeps the whole applied Secret, values included, in this
   // annotation: it must not reach the cache either.
   if (meta.contains("annotations") && meta["annotations"].is_object()) {

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "tests/mocks/kube/fake_kube_client.h"
 
 namespace ctrl::apply {
@@ -17,6 +20,8 @@ json desiredCm(const std::string& value) {
               {"data", {{"k", value}}}};
 }
 
+// A create costs the API server less than an apply that creates
+// (ownership_upgrade.h): a missing object is POSTed, with our field manager.
 TEST(ApplyIfChangedTest, CreatesWhenLiveIsMissing) {
   testmocks::FakeKubeClient fake;
   auto r = applyIfChanged(fake, kCm, desiredCm("v"), nullptr);
@@ -25,8 +30,10 @@ TEST(ApplyIfChangedTest, CreatesWhenLiveIsMissing) {
   auto writes = fake.writes();
   ASSERT_EQ(writes.size(), 1u);
   const auto& w = writes[0];
-  EXPECT_EQ(w.verb, "patch");
-  EXPECT_EQ(w.patchType, kube::PatchType::kApply);
+  EXPECT_EQ(w.verb, "create");
+  EXPECT_EQ(w.fieldManager, "clusteragent-operator");
+  EXPECT_EQ(w.body["metadata"]["annotations"][kAppliedHashAnnotation],
+            appliedHash(json(desiredCm("v"))));
   EXPECT_EQ(w.ns, "ns");
   EXPECT_EQ(w.name, "c");
   auto live = fake.object(kCm, "ns", "c");
@@ -45,6 +52,9 @@ TEST(ApplyIfChangedTest, UsesForcedApplyWithTheOperatorsFieldManager) {
     }
   } spy;
   ASSERT_TRUE(applyIfChanged(spy, kCm, desiredCm("v"), nullptr).isOk());
+  json live = *spy.object(kCm, "ns", "c");
+  ASSERT_EQ(*applyIfChanged(spy, kCm, desiredCm("w"), &live), ApplyOutcome::kUpdated);
+  EXPECT_EQ(spy.writes().back().patchType, kube::PatchType::kApply);
   EXPECT_EQ(spy.last.fieldManager, "clusteragent-operator");
   EXPECT_TRUE(spy.last.force);
   EXPECT_EQ(spy.last.subresource, "");
@@ -106,10 +116,17 @@ TEST(ApplyIfChangedTest, RejectsDesiredWithoutNameOrNamespace) {
 
 TEST(ApplyIfChangedTest, PropagatesApiErrors) {
   testmocks::FakeKubeClient fake;
-  fake.failNext("patch", "configmaps", kube::Status(kube::Code::kForbidden, "no"));
+  fake.failNext("create", "configmaps", kube::Status(kube::Code::kForbidden, "no"));
   auto r = applyIfChanged(fake, kCm, desiredCm("v"), nullptr);
   EXPECT_EQ(r.status().code(), kube::Code::kForbidden);
   EXPECT_FALSE(fake.object(kCm, "ns", "c").has_value());
+
+  ASSERT_TRUE(applyIfChanged(fake, kCm, desiredCm("v"), nullptr).isOk());
+  json live = *fake.object(kCm, "ns", "c");
+  fake.failNext("patch", "configmaps", kube::Status(kube::Code::kForbidden, "no"));
+  EXPECT_EQ(applyIfChanged(fake, kCm, desiredCm("w"), &live).status().code(),
+            kube::Code::kForbidden);
+  EXPECT_EQ((*fake.object(kCm, "ns", "c"))["data"]["k"], "v");
 }
 
 TEST(ApplyIfChangedTest, ComparableProjectionIsUsedForTheComparison) {
@@ -277,7 +294,7 @@ TEST(ApplyIfChangedTest, ACacheHoldingEverythingSavesTheReadBeforeTheFirstApply)
   ASSERT_TRUE(r.isOk()) << r.status().toString();
   EXPECT_EQ(*r, ApplyOutcome::kCreated);
   ASSERT_EQ(fake.calls().size(), 1u);
-  EXPECT_EQ(fake.calls()[0].verb, "patch");
+  EXPECT_EQ(fake.calls()[0].verb, "create");
 
   json theirs = desiredCm("theirs");
   theirs["metadata"]["name"] = "d";
@@ -287,6 +304,97 @@ TEST(ApplyIfChangedTest, ACacheHoldingEverythingSavesTheReadBeforeTheFirstApply)
   auto refused = applyIfChanged(fake, kCm, mine, &theirs, o);
   EXPECT_TRUE(isNotOwned(refused.status()));
   EXPECT_EQ(fake.calls().size(), 1u);
+}
+
+// The cache said absent, the server says it exists (our own create whose
+// watch event is still on its way, or someone else's): read, then as for an
+// existing object.
+TEST(ApplyIfChangedTest, AnObjectCreatedMeanwhileIsReadThenAppliedIfOurs) {
+  testmocks::FakeKubeClient fake;
+  fake.seed(kCm, desiredCm("old"));
+  ApplyOptions o;
+  o.mayTakeOver = labelledOurs;
+  o.cacheHoldsAll = true;
+  auto r = applyIfChanged(fake, kCm, desiredCm("new"), nullptr, o);
+  ASSERT_TRUE(r.isOk()) << r.status().toString();
+  EXPECT_EQ(*r, ApplyOutcome::kUpdated);
+  std::vector<std::string> verbs;
+  for (const auto& c : fake.calls()) verbs.push_back(c.verb);
+  EXPECT_EQ(verbs, (std::vector<std::string>{"create", "get", "patch"}));
+  EXPECT_EQ((*fake.object(kCm, "ns", "c"))["data"]["k"], "new");
+}
+
+TEST(ApplyIfChangedTest, SomeoneElsesObjectCreatedMeanwhileIsRefused) {
+  testmocks::FakeKubeClient fake;
+  json theirs = desiredCm("theirs");
+  theirs["metadata"].erase("labels");
+  fake.seed(kCm, theirs);
+  ApplyOptions o;
+  o.mayTakeOver = labelledOurs;
+  o.cacheHoldsAll = true;
+  auto r = applyIfChanged(fake, kCm, desiredCm("v"), nullptr, o);
+  EXPECT_TRUE(isNotOwned(r.status())) << r.status().toString();
+  std::vector<std::string> verbs;
+  for (const auto& c : fake.calls()) verbs.push_back(c.verb);
+  EXPECT_EQ(verbs, (std::vector<std::string>{"create", "get"}));  // the create was refused
+  EXPECT_EQ((*fake.object(kCm, "ns", "c"))["data"]["k"], "theirs");
+}
+
+json createdEntry() {
+  return R"({"manager": "clusteragent-operator", "operation": "Update", "apiVersion": "v1",
+             "time": "2026-12-03T18:00:00Z", "fieldsType": "FieldsV1",
+             "fieldsV1": {"f:data": {"f:k": {}}}})"_json;
+}
+
+// The ConfigMap "v" on the server with one managedFields entry, and the copy
+// a cache would hold of it.
+json seedWithEntry(testmocks::FakeKubeClient& fake, const json& entry) {
+  json seeded = desiredCm("v");
+  seeded["metadata"]["managedFields"] = json::array({entry});
+  fake.seed(kCm, seeded);
+  return *fake.object(kCm, "ns", "c");
+}
+
+// The object was created by our POST: its fields are held through Update, and
+// before the first apply they become our Apply entry's, so that the apply
+// removes what desired no longer sends.
+TEST(ApplyIfChangedTest, TheFirstApplyToACreatedObjectTakesItsFieldsOverFirst) {
+  testmocks::FakeKubeClient fake;
+  // The cache keeps only our entries; the upgrade reads the whole object.
+  json cached = seedWithEntry(fake, createdEntry());
+  auto r = applyIfChanged(fake, kCm, desiredCm("w"), &cached);
+  ASSERT_TRUE(r.isOk()) << r.status().toString();
+  EXPECT_EQ(*r, ApplyOutcome::kUpdated);
+  const auto calls = fake.calls();
+  ASSERT_EQ(calls.size(), 3u);
+  EXPECT_EQ(calls[0].verb, "get");
+  EXPECT_EQ(calls[1].verb, "patch");
+  EXPECT_EQ(calls[1].patchType, kube::PatchType::kJson);
+  EXPECT_EQ(calls[2].patchType, kube::PatchType::kApply);
+  json after = *fake.object(kCm, "ns", "c");
+  EXPECT_EQ(after["metadata"]["managedFields"][0]["operation"], "Apply");
+  EXPECT_EQ(after["metadata"]["managedFields"][0]["fieldsV1"], createdEntry()["fieldsV1"]);
+}
+
+// Our entry changed since the read: the upgrade's test refuses it, and the
+// apply does not go ahead on an object whose fields we do not hold yet.
+TEST(ApplyIfChangedTest, AnUpgradeThatFailsStopsTheApply) {
+  testmocks::FakeKubeClient fake;
+  json cached = seedWithEntry(fake, createdEntry());
+  fake.failNext("patch", "configmaps", kube::Status(kube::Code::kInvalid, "test failed"));
+  auto r = applyIfChanged(fake, kCm, desiredCm("w"), &cached);
+  EXPECT_EQ(r.status().code(), kube::Code::kInvalid) << r.status().toString();
+  EXPECT_EQ((*fake.object(kCm, "ns", "c"))["data"]["k"], "v");
+}
+
+TEST(ApplyIfChangedTest, AnObjectAlreadyAppliedIsNotUpgraded) {
+  testmocks::FakeKubeClient fake;
+  json entry = createdEntry();
+  entry["operation"] = "Apply";
+  json cached = seedWithEntry(fake, entry);
+  ASSERT_EQ(*applyIfChanged(fake, kCm, desiredCm("w"), &cached), ApplyOutcome::kUpdated);
+  ASSERT_EQ(fake.calls().size(), 1u);
+  EXPECT_EQ(fake.calls()[0].patchType, kube::PatchType::kApply);
 }
 
 }  // namespace

@@ -36,6 +36,7 @@ class FakeKubeClient : public kube::KubeClient {
     std::string subresource;
     kube::PatchType patchType = kube::PatchType::kMerge;
     json body;
+    std::string fieldManager;  // create and patch
   };
   static Call makeCall(std::string verb, const kube::Resource& r, std::string ns, std::string name,
                        std::string subresource = "", kube::PatchType t = kube::PatchType::kMerge,
@@ -148,10 +149,11 @@ class FakeKubeClient : public kube::KubeClient {
   }
 
   kube::StatusOr<json> create(const kube::Resource& r, const std::string& ns, const json& obj,
-                              const std::string& = "") override {
+                              const std::string& fieldManager = "") override {
     std::lock_guard<std::mutex> lock(mu_);
     std::string name = obj["metadata"].value("name", "");
     Call c = makeCall("create", r, ns, name, "", kube::PatchType::kMerge, obj);
+    c.fieldManager = fieldManager;
     if (auto s = record(c, true)) return *s;
     auto k = key(r, c.ns, name);
     if (objects_.count(k)) {
@@ -198,6 +200,7 @@ class FakeKubeClient : public kube::KubeClient {
                              const kube::PatchOptions& opts = {}) override {
     std::lock_guard<std::mutex> lock(mu_);
     Call c = makeCall("patch", r, ns, name, opts.subresource, type, body);
+    c.fieldManager = opts.fieldManager;
     if (auto s = record(c, true)) return *s;
     if (type == kube::PatchType::kApply && opts.fieldManager.empty()) {
       return kube::Status(kube::Code::kBadRequest, "fieldManager is required for apply");

@@ -70,5 +70,16 @@ TEST(ChildCacheTransformTest, OursIsKeptWholeButOtherManagersEntries) {
   EXPECT_TRUE(ownedBy(t, "team", "x"));
 }
 
+// Created by our POST: the entry that says so (operation Update) is what
+// tells the first apply to take the fields over (ownership_upgrade.h).
+TEST(ChildCacheTransformTest, OurCreatesUpdateEntryIsKept) {
+  json r = role(true);
+  r["metadata"]["managedFields"][0]["operation"] = "Update";
+  json t = trimChildForCache(r);
+  ASSERT_EQ(t["metadata"]["managedFields"].size(), 1u);
+  EXPECT_EQ(t["metadata"]["managedFields"][0], r["metadata"]["managedFields"][0]);
+  EXPECT_TRUE(ctrl::apply::heldThroughUpdate(t, "clusteragent-operator"));
+}
+
 }  // namespace
 }  // namespace clusteragent

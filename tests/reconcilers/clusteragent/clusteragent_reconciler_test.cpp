@@ -70,10 +70,12 @@ TEST_F(ClusterAgentReconcilerTest, CreatesEveryChildWithOwnership) {
     EXPECT_EQ(m["ownerReferences"][0]["uid"], uid);
     EXPECT_EQ(m["ownerReferences"][0]["controller"], true);
   }
-  // Children are written by forced server-side apply with the operator's field manager.
+  // New children are created with the operator's field manager (later
+  // changes are applied: apply_test.cpp).
   for (const auto& w : fake_->writes()) {
     if (w.resource == "clusteragents") continue;
-    EXPECT_EQ(w.patchType, ctrl::kube::PatchType::kApply) << w.resource;
+    EXPECT_EQ(w.verb, "create") << w.resource;
+    EXPECT_EQ(w.fieldManager, "clusteragent-operator") << w.resource;
   }
   // Cluster-scoped, so not owner-referenced (the finalizer removes it); every
   // agent reads Namespaces cluster-wide.
@@ -393,7 +395,7 @@ TEST_F(ClusterAgentReconcilerTest, FailingChildIsARetryableErrorButOthersAndStat
   seedToken();
   fake_->setInjector(
       [](const testmocks::FakeKubeClient::Call& c) -> std::optional<ctrl::kube::Status> {
-        if (c.verb == "patch" && c.resource == "roles") {
+        if (c.verb == "create" && c.resource == "roles") {
           return ctrl::kube::Status(ctrl::kube::Code::kForbidden, "roles is forbidden");
         }
         return std::nullopt;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "controller/apply/managed_fields.h"
 #include "tests/reconcilers/clusteragent/test_pem.h"
 #include "tests/support/base64.h"
 
@@ -30,6 +31,21 @@ TEST(SecretDigestTest, ValuesAreReplacedByDigests) {
   EXPECT_EQ(d.dump().find("s3cr3t"), std::string::npos);
   EXPECT_EQ(d.dump().find(base64Encode("s3cr3t-value")), std::string::npos);
   EXPECT_EQ(dataDigest(d, "other"), nullptr);
+}
+
+// Field names only (FieldsV1 never holds values): whether we created the
+// Secret with a POST and have yet to apply to it.
+TEST(SecretDigestTest, OnlyOurManagersEntriesAreKept) {
+  json s = secret({{"token", base64Encode("s3cr3t-value")}});
+  s["metadata"]["managedFields"] = R"([
+      {"manager": "kubectl-create", "operation": "Update", "fieldsV1": {"f:data": {".": {}}}},
+      {"manager": "clusteragent-operator", "operation": "Update",
+       "fieldsV1": {"f:data": {"f:token": {}}}}])"_json;
+  json d = digestSecret(s);
+  ASSERT_EQ(d["metadata"]["managedFields"].size(), 1u);
+  EXPECT_EQ(d["metadata"]["managedFields"][0]["manager"], "clusteragent-operator");
+  EXPECT_TRUE(ctrl::apply::heldThroughUpdate(d, "clusteragent-operator"));
+  EXPECT_EQ(d.dump().find("s3cr3t"), std::string::npos);
 }
 
 TEST(SecretDigestTest, LastAppliedConfigurationIsDropped) {
