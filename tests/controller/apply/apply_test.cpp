@@ -241,6 +241,20 @@ bool labelledOurs(const json& obj) {
   return obj.value("/metadata/labels/l"_json_pointer, std::string()) == "1";
 }
 
+// Options for a kind whose cache holds every object (no read before a create).
+ApplyOptions ownershipCheckedCacheHoldingAll() {
+  ApplyOptions o;
+  o.mayTakeOver = labelledOurs;
+  o.cacheHoldsAll = true;
+  return o;
+}
+
+std::vector<std::string> verbsOf(const testmocks::FakeKubeClient& fake) {
+  std::vector<std::string> verbs;
+  for (const auto& c : fake.calls()) verbs.push_back(c.verb);
+  return verbs;
+}
+
 // Someone else's object, whether the cache holds it (Secrets are cached
 // whole) or it is read because the cache does not.
 TEST(ApplyIfChangedTest, AnObjectSomeoneElseCreatedIsNeverAppliedTo) {
@@ -287,9 +301,7 @@ TEST(ApplyIfChangedTest, AbsentObjectIsCreatedWhenCheckingOwnership) {
 // still refused without a write.
 TEST(ApplyIfChangedTest, ACacheHoldingEverythingSavesTheReadBeforeTheFirstApply) {
   testmocks::FakeKubeClient fake;
-  ApplyOptions o;
-  o.mayTakeOver = labelledOurs;
-  o.cacheHoldsAll = true;
+  const ApplyOptions o = ownershipCheckedCacheHoldingAll();
   auto r = applyIfChanged(fake, kCm, desiredCm("v"), nullptr, o);
   ASSERT_TRUE(r.isOk()) << r.status().toString();
   EXPECT_EQ(*r, ApplyOutcome::kCreated);
@@ -312,15 +324,11 @@ TEST(ApplyIfChangedTest, ACacheHoldingEverythingSavesTheReadBeforeTheFirstApply)
 TEST(ApplyIfChangedTest, AnObjectCreatedMeanwhileIsReadThenAppliedIfOurs) {
   testmocks::FakeKubeClient fake;
   fake.seed(kCm, desiredCm("old"));
-  ApplyOptions o;
-  o.mayTakeOver = labelledOurs;
-  o.cacheHoldsAll = true;
+  const ApplyOptions o = ownershipCheckedCacheHoldingAll();
   auto r = applyIfChanged(fake, kCm, desiredCm("new"), nullptr, o);
   ASSERT_TRUE(r.isOk()) << r.status().toString();
   EXPECT_EQ(*r, ApplyOutcome::kUpdated);
-  std::vector<std::string> verbs;
-  for (const auto& c : fake.calls()) verbs.push_back(c.verb);
-  EXPECT_EQ(verbs, (std::vector<std::string>{"create", "get", "patch"}));
+  EXPECT_EQ(verbsOf(fake), (std::vector<std::string>{"create", "get", "patch"}));
   EXPECT_EQ((*fake.object(kCm, "ns", "c"))["data"]["k"], "new");
 }
 
@@ -329,14 +337,10 @@ TEST(ApplyIfChangedTest, SomeoneElsesObjectCreatedMeanwhileIsRefused) {
   json theirs = desiredCm("theirs");
   theirs["metadata"].erase("labels");
   fake.seed(kCm, theirs);
-  ApplyOptions o;
-  o.mayTakeOver = labelledOurs;
-  o.cacheHoldsAll = true;
+  const ApplyOptions o = ownershipCheckedCacheHoldingAll();
   auto r = applyIfChanged(fake, kCm, desiredCm("v"), nullptr, o);
   EXPECT_TRUE(isNotOwned(r.status())) << r.status().toString();
-  std::vector<std::string> verbs;
-  for (const auto& c : fake.calls()) verbs.push_back(c.verb);
-  EXPECT_EQ(verbs, (std::vector<std::string>{"create", "get"}));  // the create was refused
+  EXPECT_EQ(verbsOf(fake), (std::vector<std::string>{"create", "get"}));  // the create was refused
   EXPECT_EQ((*fake.object(kCm, "ns", "c"))["data"]["k"], "theirs");
 }
 
