@@ -131,9 +131,9 @@ Result ClusterAgentReconciler::reconcile(const ctrl::queue::Request& req) {
   std::string errors;
   using Step = StepResult (*)(ReconcileContext&);
   const std::pair<const char*, Step> steps[] = {
-      {"serviceaccount", ensureServiceAccount},  {"rbac", ensureRbac},
-      {"credentials", ensureCredentials},        {"deployment", ensureDeployment},
-      {"metrics-service", ensureMetricsService}, {"connection", observeConnection},
+      {"serviceaccount", ensureServiceAccount}, {"rbac", ensureRbac},
+      {"credentials", ensureCredentials},       {"metrics-service", ensureMetricsService},
+      {"deployment", ensureDeployment},         {"connection", observeConnection},
   };
   for (const auto& [stepName, step] : steps) {
     StepResult r = step(ctx);
@@ -156,6 +156,7 @@ Result ClusterAgentReconciler::reconcile(const ctrl::queue::Request& req) {
           {{"clusteragent", ctx.key}, {"step", stepName}, {"error", r.error.toString()}});
       if (!errors.empty()) errors += "; ";
       errors += std::string(stepName) + ": " + r.error.toString();
+      ctx.siblingFailed = true;
     }
     if (r.stop) break;
   }

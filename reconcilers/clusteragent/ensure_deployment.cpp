@@ -9,6 +9,18 @@ StepResult ensureDeployment(ReconcileContext& ctx) {
   const std::string name = deploymentName(ctx.spec.meta);
   const json* live = ctx.cached(ctx.caches.deployments, ctx.ns, name);
   const int64_t replicas = ctx.spec.replicas;
+  if (ctx.siblingFailed) {
+    // Applied last and only after every other child was: an agent pod never
+    // starts without its ServiceAccount or RBAC (it would only fail on
+    // Forbidden), and a Deployment that exists means its siblings do. The
+    // failed step's error makes the reconcile retry.
+    ctx.status.deployment = assessDeployment(live, name, replicas);
+    if (live == nullptr) {
+      ctx.status.deployment.message =
+          "Deployment " + name + " is not created until the agent's other objects are";
+    }
+    return StepResult::next();
+  }
   if (!ctx.credentials.assessment.ready) {
     ctx.status.deployment = assessDeployment(live, name, replicas);
     if (live == nullptr) {

@@ -65,6 +65,9 @@ struct ReconcileContext {
   std::chrono::system_clock::time_point now;  // the reconcile's wall clock
   // Set by a step that expects news nothing will send an event for.
   std::optional<std::chrono::milliseconds> requeueAfter;
+  // Set by the reconcile when a step before the Deployment failed: the
+  // Deployment is then left as it is (ensure_deployment.cpp).
+  bool siblingFailed = false;
 
   // The one write path, with the outcome reported to options.onApply.
   ctrl::kube::StatusOr<ctrl::apply::ApplyOutcome> apply(const ctrl::kube::Resource& r,

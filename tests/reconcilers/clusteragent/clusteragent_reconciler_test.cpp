@@ -390,12 +390,13 @@ TEST_F(ClusterAgentReconcilerTest, ConditionFlipsEmitEventsOnTheClusterAgent) {
   EXPECT_TRUE(sawCredsWarning);
 }
 
-TEST_F(ClusterAgentReconcilerTest, FailingChildIsARetryableErrorButOthersAndStatusProceed) {
+TEST_F(ClusterAgentReconcilerTest, FailingChildIsRetryableAndTheDeploymentWaitsForIt) {
   seedAgent();
   seedToken();
+  bool rolesFail = true;
   fake_->setInjector(
-      [](const testmocks::FakeKubeClient::Call& c) -> std::optional<ctrl::kube::Status> {
-        if (c.verb == "create" && c.resource == "roles") {
+      [&](const testmocks::FakeKubeClient::Call& c) -> std::optional<ctrl::kube::Status> {
+        if (rolesFail && c.verb == "create" && c.resource == "roles") {
           return ctrl::kube::Status(ctrl::kube::Code::kForbidden, "roles is forbidden");
         }
         return std::nullopt;
@@ -403,7 +404,40 @@ TEST_F(ClusterAgentReconcilerTest, FailingChildIsARetryableErrorButOthersAndStat
   auto r = reconcile();
   EXPECT_EQ(r.kind, Kind::kError);
   EXPECT_NE(r.message.find("rbac"), std::string::npos);
+  // The steps that do not need the Role ran; the agent's pod does, so it waits.
+  EXPECT_TRUE(fake_->object(res::kServiceAccounts, "argocd", "aro-agent-agent").has_value());
+  EXPECT_TRUE(fake_->object(res::kSecrets, "argocd", "aro-agent-agent-creds").has_value());
+  EXPECT_TRUE(fake_->object(res::kServices, "argocd", "aro-agent-agent-metrics").has_value());
+  EXPECT_FALSE(fake_->object(res::kDeployments, "argocd", "aro-agent-agent").has_value());
+  EXPECT_EQ(condition(kDeploymentAvailable)["reason"], "NotCreated");
+  EXPECT_NE(condition(kDeploymentAvailable)["message"].get<std::string>().find("not created"),
+            std::string::npos);
+
+  rolesFail = false;
+  EXPECT_EQ(reconcile().kind, Kind::kDone);
+  EXPECT_TRUE(fake_->object(res::kRoles, "argocd", "aro-agent-agent").has_value());
   EXPECT_TRUE(fake_->object(res::kDeployments, "argocd", "aro-agent-agent").has_value());
+}
+
+TEST_F(ClusterAgentReconcilerTest, FailingChildLeavesARunningDeploymentAsItIs) {
+  seedAgent();
+  seedToken();
+  converge();
+  const json before = deployment();
+  fake_->seed(res::kSecrets, secret("argocd", "aro-token", {{"token", "tok-ROTATED-2"}}));
+  ASSERT_TRUE(fake_->remove(res::kServices, "argocd", "aro-agent-agent-metrics").isOk());
+  fake_->setInjector(
+      [](const testmocks::FakeKubeClient::Call& c) -> std::optional<ctrl::kube::Status> {
+        if (c.resource == "services") {
+          return ctrl::kube::Status(ctrl::kube::Code::kServerError, "unavailable");
+        }
+        return std::nullopt;
+      });
+  auto r = reconcile();
+  EXPECT_EQ(r.kind, Kind::kError);
+  EXPECT_NE(r.message.find("metrics-service"), std::string::npos);
+  EXPECT_EQ(deployment()["spec"], before["spec"]);  // not rolled while a sibling is missing
+  EXPECT_EQ(condition(kDeploymentAvailable)["status"], "True");
   EXPECT_FALSE(status().empty());
 }
 
