@@ -5,30 +5,34 @@
 
 namespace clusteragent {
 
+namespace {
+
+// Leaves the Deployment as it is; a missing one is described as waiting.
+StepResult leaveAsIs(ReconcileContext& ctx, const json* live, const std::string& name,
+                     const char* reasonWhenMissing, const std::string& waitingFor) {
+  ctx.status.deployment = assessDeployment(live, name, ctx.spec.replicas);
+  if (live == nullptr) {
+    ctx.status.deployment.reason = reasonWhenMissing;
+    ctx.status.deployment.message = "Deployment " + name + " is not created until " + waitingFor;
+  }
+  return StepResult::next();
+}
+
+}  // namespace
+
 StepResult ensureDeployment(ReconcileContext& ctx) {
   const std::string name = deploymentName(ctx.spec.meta);
   const json* live = ctx.cached(ctx.caches.deployments, ctx.ns, name);
   const int64_t replicas = ctx.spec.replicas;
+  // Applied last and only after every other child was: an agent pod never
+  // starts without its ServiceAccount or RBAC (it would only fail on
+  // Forbidden), and a Deployment that exists means its siblings do. The
+  // failed step's error makes the reconcile retry.
   if (ctx.siblingFailed) {
-    // Applied last and only after every other child was: an agent pod never
-    // starts without its ServiceAccount or RBAC (it would only fail on
-    // Forbidden), and a Deployment that exists means its siblings do. The
-    // failed step's error makes the reconcile retry.
-    ctx.status.deployment = assessDeployment(live, name, replicas);
-    if (live == nullptr) {
-      ctx.status.deployment.message =
-          "Deployment " + name + " is not created until the agent's other objects are";
-    }
-    return StepResult::next();
+    return leaveAsIs(ctx, live, name, "NotCreated", "the agent's other objects are");
   }
   if (!ctx.credentials.assessment.ready) {
-    ctx.status.deployment = assessDeployment(live, name, replicas);
-    if (live == nullptr) {
-      ctx.status.deployment.reason = "WaitingForCredentials";
-      ctx.status.deployment.message =
-          "Deployment " + name + " is not created until the credentials are ready";
-    }
-    return StepResult::next();
+    return leaveAsIs(ctx, live, name, "WaitingForCredentials", "the credentials are ready");
   }
   DeploymentInputs inputs;
   inputs.credentialsHash = ctx.credentials.assessment.hash;
