@@ -48,6 +48,8 @@ class CpprestWatchStream : public WatchStream {
   std::string description_;
   std::shared_ptr<Shared> shared_ = std::make_shared<Shared>();
   LineSplitter splitter_;
+  static constexpr size_t kReadChunk = 64 * 1024;
+  std::unique_ptr<char[]> read_buf_;  // allocated on the first buffered read
   bool eof_ = false;
   std::optional<Status> terminal_;
   std::string read_error_;

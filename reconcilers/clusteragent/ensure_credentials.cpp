@@ -79,9 +79,9 @@ StepResult ensureCredentials(ReconcileContext& ctx) {
   if (!ctx.credentials.credsSecretNeeded) {
     // mtls without a proxy Secret: nothing to carry; remove a creds Secret
     // left from another method.
-    Status s = deleteOwned(ctx, ctx.caches.secrets, res::kSecrets, [&](const json& obj) {
-      return obj.value("/metadata/name"_json_pointer, std::string()) != credsName;
-    });
+    const std::string credsKey = ctrl::cache::objectKey(ctx.ns, credsName);
+    Status s = deleteOwned(ctx, ctx.caches.secrets, res::kSecrets,
+                           [&](const std::string& key) { return key != credsKey; });
     return s.isOk() ? StepResult::next() : StepResult::fail(s);
   }
   if (!ctx.credentials.assessment.ready) return StepResult::next();

@@ -21,10 +21,10 @@ Status applyAndPrune(ReconcileContext& ctx, const ctrl::cache::Store* store,
     auto a = ctx.apply(*desired, ctx.cachedFor(store, *desired));
     if (!a.isOk()) return a.status();
   }
-  return deleteOwned(ctx, store, r, [&](const json& obj) {
-    return desired && obj.value("/metadata/name"_json_pointer, std::string()) == desired->name() &&
-           obj.value("/metadata/namespace"_json_pointer, std::string()) == desired->ns();
-  });
+  const std::string keepKey =
+      desired ? ctrl::cache::objectKey(desired->ns(), desired->name()) : std::string();
+  return deleteOwned(ctx, store, r,
+                     [&](const std::string& key) { return desired.has_value() && key == keepKey; });
 }
 
 }  // namespace

@@ -26,11 +26,13 @@ ctrl::kube::Status deleteIgnoringNotFound(ReconcileContext& ctx, const ctrl::kub
 
 ctrl::kube::Status deleteOwned(ReconcileContext& ctx, const ctrl::cache::Store* store,
                                const ctrl::kube::Resource& r,
-                               const std::function<bool(const json&)>& keep) {
+                               const std::function<bool(const std::string& key)>& keep) {
   if (store == nullptr) return ctrl::kube::Status::ok();
   ctrl::kube::Status first;
-  for (const auto& obj : store->byIndex(kOwnerIndex, ctx.key)) {
-    if (!ownedBy(*obj, ctx.ns, ctx.name) || (keep && keep(*obj))) continue;
+  for (const auto& key : store->keysByIndex(kOwnerIndex, ctx.key)) {
+    if (keep && keep(key)) continue;
+    auto obj = store->get(key);
+    if (obj == nullptr || !ownedBy(*obj, ctx.ns, ctx.name)) continue;
     auto s = deleteIgnoringNotFound(ctx, r,
                                     obj->value("/metadata/namespace"_json_pointer, std::string()),
                                     obj->value("/metadata/name"_json_pointer, std::string()));
@@ -40,8 +42,9 @@ ctrl::kube::Status deleteOwned(ReconcileContext& ctx, const ctrl::cache::Store* 
 }
 
 ctrl::kube::Status deleteCrossNamespaceRbac(ReconcileContext& ctx) {
-  auto ownNamespace = [&](const json& obj) {
-    return obj.value("/metadata/namespace"_json_pointer, std::string()) == ctx.ns;  // keep: GC'd
+  const std::string ownPrefix = ctx.ns + "/";
+  auto ownNamespace = [&](const std::string& key) {
+    return key.compare(0, ownPrefix.size(), ownPrefix) == 0;  // keep: GC'd
   };
   // Bindings first: a Role without its binding grants nothing.
   if (auto s = deleteOwned(ctx, ctx.caches.roleBindings, res::kRoleBindings, ownNamespace);

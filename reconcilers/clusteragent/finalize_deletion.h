@@ -22,9 +22,11 @@ ctrl::kube::Status deleteUnreachableChildren(ReconcileContext& ctx);
 ctrl::kube::Status deleteCrossNamespaceRbac(ReconcileContext& ctx);
 
 // Deletes every cached object in store owned by ctx's ClusterAgent for which
-// keep(obj) is false; NotFound counts as deleted.
+// keep(key) is false; NotFound counts as deleted. keep sees the cache key
+// ("ns/name", or "name" when cluster-scoped) so that what is kept, nearly
+// always the one child the ClusterAgent wants, is never decoded.
 ctrl::kube::Status deleteOwned(ReconcileContext& ctx, const ctrl::cache::Store* store,
                                const ctrl::kube::Resource& r,
-                               const std::function<bool(const json&)>& keep);
+                               const std::function<bool(const std::string& key)>& keep);
 
 }  // namespace clusteragent

@@ -55,19 +55,24 @@ void ProbeScheduler::schedule(const std::string& key, const ProbeTarget& target)
     auto it = entries_.find(key);
     if (it != entries_.end() && it->second.target == target) return;
     Entry& e = entries_[key];
+    if (e.inFlightGeneration == 0) idle_.erase({e.due, key});
     e.target = target;
     e.generation = next_generation_++;
     e.due = clock_->now();
     e.latest.reset();
     // A probe of the old target still in flight keeps the entry busy; its
     // result is dropped by generation and the new target runs right after.
+    if (e.inFlightGeneration == 0) idle_.insert({e.due, key});
   }
   cv_.notify_one();
 }
 
 void ProbeScheduler::remove(const std::string& key) {
   std::lock_guard<std::mutex> lock(mu_);
-  entries_.erase(key);
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return;
+  if (it->second.inFlightGeneration == 0) idle_.erase({it->second.due, key});
+  entries_.erase(it);
 }
 
 std::optional<ProbeObservation> ProbeScheduler::latest(const std::string& key) const {
@@ -91,46 +96,48 @@ std::chrono::steady_clock::time_point ProbeScheduler::nextDue(
   return from + delay;
 }
 
+void ProbeScheduler::makeIdleLocked(const std::string& key, Entry& e) {
+  e.inFlightGeneration = 0;
+  idle_.insert({e.due, key});
+}
+
 void ProbeScheduler::workerLoop() {
   std::unique_lock<std::mutex> lock(mu_);
   while (!stopping_) {
-    // The earliest-due idle entry. A linear scan: at the intervals probes run
-    // (a minute) a few thousand entries cost microseconds per pick.
     const auto now = clock_->now();
-    auto pick = entries_.end();
-    for (auto it = entries_.begin(); it != entries_.end(); ++it) {
-      if (it->second.inFlightGeneration != 0) continue;
-      if (pick == entries_.end() || it->second.due < pick->second.due) pick = it;
-    }
-    if (pick == entries_.end() || pick->second.due > now) {
+    if (idle_.empty() || idle_.begin()->first > now) {
       auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(options_.maxIdleWait);
-      if (pick != entries_.end()) {
+      if (!idle_.empty()) {
         const auto untilDue = std::chrono::duration_cast<std::chrono::milliseconds>(
-            pick->second.due - now + std::chrono::milliseconds(1));
+            idle_.begin()->first - now + std::chrono::milliseconds(1));
         wait = std::min(wait, untilDue);
       }
       cv_.wait_for(lock, wait);
       continue;
     }
 
-    const std::string key = pick->first;
-    const ProbeTarget target = pick->second.target;
-    const uint64_t generation = pick->second.generation;
-    pick->second.inFlightGeneration = generation;
+    const std::string key = idle_.begin()->second;
+    idle_.erase(idle_.begin());
+    Entry& picked = entries_.at(key);
+    const ProbeTarget target = picked.target;
+    const uint64_t generation = picked.generation;
+    picked.inFlightGeneration = generation;
     lock.unlock();
     ProbeObservation obs{prober_->probe(target), clock_->wallNow()};
     lock.lock();
 
     auto it = entries_.find(key);
-    if (it == entries_.end()) continue;  // removed meanwhile
-    if (it->second.inFlightGeneration == generation) it->second.inFlightGeneration = 0;
+    // Removed meanwhile, or removed and scheduled anew (that entry is idle already).
+    if (it == entries_.end() || it->second.inFlightGeneration != generation) continue;
     if (it->second.generation != generation || stopping_) {
-      cv_.notify_one();  // rescheduled meanwhile: the new target is due now
+      makeIdleLocked(key, it->second);  // rescheduled meanwhile: the new target is due now
+      cv_.notify_one();
       continue;
     }
     const bool changed = observationChanged(it->second.latest, obs);
     it->second.latest = obs;
     it->second.due = nextDue(clock_->now());
+    makeIdleLocked(key, it->second);
     lock.unlock();
     if (on_result_) on_result_(key, obs, changed);
     lock.lock();

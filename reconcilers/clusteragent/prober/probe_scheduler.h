@@ -17,6 +17,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -90,6 +91,7 @@ class ProbeScheduler {
   };
 
   void workerLoop();
+  void makeIdleLocked(const std::string& key, Entry& e);
   std::chrono::steady_clock::time_point nextDue(std::chrono::steady_clock::time_point from);
 
   const TlsProberPtr prober_;
@@ -100,6 +102,11 @@ class ProbeScheduler {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::map<std::string, Entry> entries_;
+  // The entries not in flight, earliest due first: exactly those with
+  // inFlightGeneration == 0, each under its current `due`. A linear scan for
+  // the earliest was 4 % of the operator's CPU while 1000 new ClusterAgents
+  // were probed (every schedule() wakes a worker to pick).
+  std::set<std::pair<std::chrono::steady_clock::time_point, std::string>> idle_;
   uint64_t next_generation_ = 1;
   bool stopping_ = false;
   std::mt19937 rng_;

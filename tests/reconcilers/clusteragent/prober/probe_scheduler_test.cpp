@@ -318,6 +318,39 @@ TEST_F(ProbeSchedulerTest, ResultOfATargetReplacedWhileInFlightIsDropped) {
   EXPECT_EQ(scheduler_->latest("ns/a")->result.reason, ProbeReason::kReachable);
 }
 
+TEST_F(ProbeSchedulerTest, AKeyRemovedAndAddedAgainWhileInFlightIsProbedOnOneSchedule) {
+  Gate& oldGate = newGate();
+  std::atomic<bool> oldStarted{false};
+  std::atomic<int> newProbes{0};
+  EXPECT_CALL(*prober_, probe(_)).WillRepeatedly(Invoke([&](const ProbeTarget& t) {
+    if (t.host == "old.example") {
+      oldStarted = true;
+      oldGate.wait();
+      return resultWith(ProbeReason::kDNSError);
+    }
+    ++newProbes;
+    return resultWith(ProbeReason::kReachable);
+  }));
+  const auto stopper = stopOnExit();
+  startScheduler();
+  scheduler_->schedule("ns/a", targetFor("old.example"));
+  ASSERT_TRUE(waitUntil([&] { return oldStarted.load(); }));
+  scheduler_->remove("ns/a");
+  scheduler_->schedule("ns/a", targetFor("new.example"));
+  ASSERT_TRUE(waitUntil([&] { return callbacksFor("ns/a") == 1; }));
+  oldGate.open();  // the old probe ends after the new entry's first one
+  letWorkersSpin();
+  ASSERT_EQ(callbacks().size(), 1u) << "the removed entry's result was reported";
+  EXPECT_EQ(scheduler_->latest("ns/a")->result.reason, ProbeReason::kReachable);
+
+  // One schedule, not two: an interval later the key is probed exactly once more.
+  clock_->advance(61s);
+  ASSERT_TRUE(waitUntil([&] { return callbacksFor("ns/a") == 2; }));
+  letWorkersSpin();
+  EXPECT_EQ(newProbes.load(), 2);
+  EXPECT_EQ(scheduler_->size(), 1u);
+}
+
 TEST_F(ProbeSchedulerTest, RunProbesUntilStopIsSignalled) {
   std::atomic<int> calls{0};
   EXPECT_CALL(*prober_, probe(_)).WillRepeatedly(Invoke([&](const ProbeTarget&) {
