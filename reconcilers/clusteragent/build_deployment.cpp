@@ -98,8 +98,12 @@ void addVolumes(const ClusterAgentSpec& spec, json* volumes, json* mounts) {
     mounts->push_back({{"name", name}, {"mountPath", path}, {"readOnly", true}});
   };
   // The root filesystem is read-only; the agent may still need scratch space.
+  // Writable is the default: an explicit `readOnly: false` is dropped by the
+  // API server on create, and a created object's field set (operation
+  // Update) cannot hold a dropped field, so every new Deployment looked
+  // drifted and got an ownership upgrade and an apply (issue 12).
   add("tmp", {{"emptyDir", json::object()}}, "/tmp");
-  (*mounts)[0]["readOnly"] = false;
+  (*mounts)[0].erase("readOnly");
   if (spec.needsToken()) {
     add("creds", {{"secret", {{"secretName", credentialsSecretName(spec.meta)}}}}, kCredsMountPath);
   }

@@ -200,6 +200,34 @@ TEST_F(ClusterAgentIntegrationTest, SeedManifestBecomesEveryChildAndTheTokenStay
   ASSERT_TRUE(eventually([&] { return writesAfterForcedReconcile(name) == 0; }))
       << "reconciles of an unchanged ClusterAgent keep writing";
   EXPECT_EQ(writesAfterForcedReconcile(name), 0u);
+
+  // Each child was written once, by its create: the operator's only field
+  // manager entry is the create's (Update). An Apply entry means a child just
+  // created looked drifted and was rewritten, as every Deployment was while
+  // it sent a `readOnly: false` that the API server drops.
+  const std::string clusterScoped = "clusteragent:" + ns() + ":" + name;
+  for (const auto& kindAndName :
+       std::vector<std::pair<std::string, std::string>>{{"serviceaccount", "aro-agent-agent"},
+                                                        {"role", "aro-agent-agent"},
+                                                        {"rolebinding", "aro-agent-agent"},
+                                                        {"clusterrole", clusterScoped},
+                                                        {"clusterrolebinding", clusterScoped},
+                                                        {"secret", "aro-agent-agent-creds"},
+                                                        {"deployment", "aro-agent-agent"},
+                                                        {"service", "aro-agent-agent-metrics"}}) {
+    std::vector<std::string> args = {"get", kindAndName.first, kindAndName.second,
+                                     "--show-managed-fields"};
+    if (kindAndName.first.rfind("cluster", 0) != 0) args.insert(args.end(), {"-n", ns()});
+    const json o = kubectlJson(args);
+    ASSERT_FALSE(o.is_null()) << kindAndName.first;
+    std::vector<std::string> ours;
+    for (const auto& e : o["metadata"].value("managedFields", json::array())) {
+      if (e.value("manager", "") == "clusteragent-operator") {
+        ours.push_back(e.value("operation", "") + e.value("subresource", ""));
+      }
+    }
+    EXPECT_EQ(ours, std::vector<std::string>{"Update"}) << kindAndName.first;
+  }
 }
 
 // Upstream's agent (v0.9.0) syncs a cluster-wide Namespace informer and
