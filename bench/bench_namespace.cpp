@@ -76,9 +76,9 @@ std::string BenchNamespace::create() {
   auto created = client_->create(res::kNamespaces, "", nsObj);
   if (!created.isOk()) return "create namespace: " + created.status().toString();
   created_ = true;
-  for (const auto& secret : sampleDefaultTlsSecrets(ns_)) {
+  for (const auto& secret : sampleAgentDefaultSecrets(ns_)) {
     auto s = client_->create(res::kSecrets, ns_, secret);
-    if (!s.isOk()) return "create the default TLS Secrets: " + s.status().toString();
+    if (!s.isOk()) return "create the agent's default Secrets: " + s.status().toString();
   }
   std::string error = parallelFor(count_, 4, [&](int i) -> std::string {
     const std::string name = agentName(i);

@@ -80,7 +80,7 @@ json sampleTokenSecret(const std::string& ns, const std::string& name) {
           {"data", {{"token", "YmVuY2gtdG9rZW4tdmFsdWU="}}}};
 }
 
-std::vector<json> sampleDefaultTlsSecrets(const std::string& ns) {
+std::vector<json> sampleAgentDefaultSecrets(const std::string& ns) {
   auto cert = testsupport::makeSelfSignedCertificate();
   return {{{"apiVersion", "v1"},
            {"kind", "Secret"},
@@ -90,7 +90,12 @@ std::vector<json> sampleDefaultTlsSecrets(const std::string& ns) {
           {{"apiVersion", "v1"},
            {"kind", "Secret"},
            {"metadata", {{"name", clusteragent::kDefaultCaSecret}, {"namespace", ns}}},
-           {"stringData", {{"ca.crt", cert.certPem}}}}};
+           {"stringData", {{"ca.crt", cert.certPem}}}},
+          {{"apiVersion", "v1"},
+           {"kind", "Secret"},
+           {"metadata", {{"name", clusteragent::kDefaultRedisPasswordSecret}, {"namespace", ns}}},
+           // Not a credential: a fixed benchmark value.
+           {"stringData", {{clusteragent::kDefaultRedisPasswordKey, "bench-redis-password"}}}}};
 }
 
 json serverPopulated(const json& desired) {

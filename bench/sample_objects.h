@@ -16,10 +16,14 @@ nlohmann::json sampleClusterAgent(const std::string& ns, const std::string& name
 // The token Secret sampleClusterAgent references.
 nlohmann::json sampleTokenSecret(const std::string& ns, const std::string& name);
 
-// Upstream's default client certificate and CA Secrets (argocd-agent-client-tls,
-// argocd-agent-ca) in `ns`, with a fresh self-signed certificate: without them
-// every sample agent stays CredentialsReady=False with no Deployment.
-std::vector<nlohmann::json> sampleDefaultTlsSecrets(const std::string& ns);
+// The Secrets upstream's agent reads on its own in an Argo CD namespace, as an
+// install has them: the client certificate and CA (argocd-agent-client-tls,
+// argocd-agent-ca; a fresh self-signed certificate), without which every
+// sample agent stays CredentialsReady=False with no Deployment; and Argo CD's
+// redis password (argocd-redis), without which every sample ClusterAgent
+// carries RedisPasswordMissing and its Warning Event: a misconfiguration, not
+// the healthy creation the bench measures.
+std::vector<nlohmann::json> sampleAgentDefaultSecrets(const std::string& ns);
 
 // `desired` as a live object: what the API server adds on create and what the
 // deployment controller writes into status.
