@@ -33,7 +33,7 @@ std::vector<RowSpec> rowSpecs(int idleSeconds, const std::vector<SubjectFigures>
   }
   std::vector<RowSpec> more = {
       {"conv_request_rate", "convergence: request rate", "req/s", 1, false},
-      {"conv_events", "Events on ClusterAgents", "", 0, false},
+      {"conv_events", "Events on ClusterAgents (must be 0)", "", 0, false},
       {"cpu_converge_s", "CPU to converge", "s", 2, true},
       {"rss_converged_mib", "RSS at convergence", "MiB", 1, false},
       {"rss_peak_mib", "peak RSS (VmHWM)", "MiB", 1, false},
